@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { OPERATION_NAMES, type OperationName } from '../../shared/api'
+import { createEngine, type Engine } from './engine'
+import { tempLedgerPath } from './testing'
+
+let engine: Engine
+let cleanup: () => void
+beforeEach(() => {
+  const temp = tempLedgerPath()
+  cleanup = temp.cleanup
+  engine = createEngine({ dbPath: temp.path })
+  engine.call('agent/add', { name: 'bob', runner: 'claude' }, 'test')
+  engine.call('spec/add', { title: 'Existing spec', body: '# hi' }, 'test')
+})
+afterEach(() => {
+  engine.close()
+  cleanup()
+})
+
+/** Everything stored, so a rejected call can be shown to have changed nothing. */
+function snapshot(): unknown {
+  const all = (sql: string): unknown[] => engine.ledger.sqlite.prepare(sql).all()
+  return {
+    events: all('SELECT * FROM events ORDER BY seq'),
+    specs: all('SELECT * FROM specs ORDER BY id'),
+    agents: all('SELECT * FROM agents ORDER BY name'),
+  }
+}
+
+const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
+  'agent/add': [
+    [{}, /name: /],
+    [{ name: 'Bob Smith' }, /lowercase letters/],
+    [{ name: 'alice', runner: 'emacs' }, /runner: /],
+    [{ name: 'bob' }, /AgentExists|already exists/],
+    [{ name: 'alice', extra: 1 }, /extra/],
+  ],
+  'agent/list': [[{ all: true }, /all/]],
+  'agent/remove': [
+    [{ name: 'nobody' }, /no agent named "nobody"/],
+    [{ name: 42 }, /name: /],
+  ],
+  'spec/add': [
+    [{}, /title: /],
+    [{ title: '   ' }, /a title is required/],
+    [{ title: 'x'.repeat(201) }, /at most 200/],
+    [{ title: 'ok', stage: 'shipping' }, /stage: /],
+    [{ title: 'ok', agent: 'nobody' }, /no agent named "nobody"/],
+    [{ title: 'bell\u0007' }, /control characters/],
+    [{ title: 'ok', tags: 'not-a-list' }, /tags: /],
+    [{ title: 'ok', priority: 1.5 }, /priority: /],
+    ['a string', /expected object/],
+    [null, /expected object|title/],
+  ],
+  'spec/list': [[{ stage: 'done' }, /stage: /]],
+  'spec/get': [
+    [{ id: 's_99' }, /SpecNotFound|no spec with id "s_99"/],
+    [{ id: '../../etc/passwd' }, /a spec id looks like "s_12"/],
+  ],
+  'spec/move': [
+    [{ id: 's_1' }, /stage: /],
+    [{ id: 's_1', stage: 'software', agent: 'nobody' }, /no agent named "nobody"/],
+    [{ id: 's_404', stage: 'software' }, /no spec with id "s_404"/],
+  ],
+  'spec/edit': [
+    [{ id: 's_1' }, /nothing to change/],
+    [{ id: 's_1', title: '' }, /a title is required/],
+    [{ id: 's_1', body: 'x'.repeat(200_001) }, /at most 200000/],
+    [{ id: 's_2', title: 'x' }, /no spec with id "s_2"/],
+  ],
+  'board/get': [[{ x: 1 }, /x/]],
+  'log/list': [
+    [{ limit: 0 }, /limit: /],
+    [{ after: -1 }, /after: /],
+  ],
+}
+
+describe('every operation', () => {
+  it('has malformed-input cases here', () => {
+    expect(Object.keys(malformed).sort()).toEqual([...OPERATION_NAMES].sort())
+  })
+
+  for (const op of OPERATION_NAMES) {
+    for (const [input, error] of malformed[op]) {
+      it(`${op} rejects ${JSON.stringify(input)?.slice(0, 60)} clearly and changes nothing`, () => {
+        const before = snapshot()
+        const envelope = engine.invoke(op, input, 'test')
+        expect(envelope.ok).toBe(false)
+        if (envelope.ok) return
+        expect(`${envelope.error.code}: ${envelope.error.message}`).toMatch(error)
+        expect(envelope.error.code).not.toBe('Internal')
+        expect(snapshot()).toEqual(before)
+      })
+    }
+  }
+
+  it('rejects an unknown operation by name', () => {
+    expect(engine.invoke('spec/delete-everything', {}, 'test')).toEqual({
+      ok: false,
+      error: { code: 'UnknownOperation', message: 'no operation named "spec/delete-everything"' },
+    })
+  })
+})
+
+describe('specs and agents', () => {
+  it('adds a spec with defaults, a readable id and a created event', () => {
+    const spec = engine.call('spec/add', { title: '  Ship the CLI  ', tags: ['cli', 'cli'] }, 'cli')
+    expect(spec).toMatchObject({
+      id: 's_2',
+      title: 'Ship the CLI',
+      stage: 'idea',
+      status: 'new',
+      agent: null,
+      tags: ['cli'],
+    })
+    const last = engine.call('log/list', {}, 'test').at(-1)
+    expect(last).toMatchObject({ type: 'spec.created', subject: 's_2', actor: 'cli' })
+  })
+
+  it('moves a spec across columns and lanes, recording where it came from', () => {
+    engine.call('spec/move', { id: 's_1', stage: 'software', agent: 'bob' }, 'browser')
+    const moved = engine.call('spec/move', { id: 's_1', stage: 'marketing' }, 'browser')
+    expect(moved).toMatchObject({ stage: 'marketing', agent: 'bob' })
+    const back = engine.call('spec/move', { id: 's_1', stage: 'idea', agent: null }, 'browser')
+    expect(back).toMatchObject({ stage: 'idea', agent: null })
+    const moves = engine.call('log/list', {}, 'test').filter((e) => e.type === 'spec.moved')
+    expect(moves.map((e) => e.payload)).toEqual([
+      { from: { stage: 'idea', agent: null }, to: { stage: 'software', agent: 'bob' } },
+      { from: { stage: 'software', agent: 'bob' }, to: { stage: 'marketing', agent: 'bob' } },
+      { from: { stage: 'marketing', agent: 'bob' }, to: { stage: 'idea', agent: null } },
+    ])
+  })
+
+  it('writes no event for a move or edit that changes nothing', () => {
+    const seq = engine.ledger.latestSeq()
+    engine.call('spec/move', { id: 's_1', stage: 'idea' }, 'test')
+    engine.call('spec/edit', { id: 's_1', title: 'Existing spec' }, 'test')
+    expect(engine.ledger.latestSeq()).toBe(seq)
+  })
+
+  it('edits only what changed and keeps the previous values for undo', () => {
+    const spec = engine.call('spec/edit', { id: 's_1', title: 'Renamed', body: '# hi' }, 'test')
+    expect(spec.title).toBe('Renamed')
+    expect(engine.call('spec/get', { id: 's_1' }, 'test').title).toBe('Renamed')
+    expect(engine.call('log/list', {}, 'test').at(-1)?.payload).toEqual({
+      changed: { title: 'Renamed' },
+      previous: { title: 'Existing spec' },
+    })
+  })
+
+  it('sends a removed lane’s cards back to Unassigned', () => {
+    engine.call('spec/move', { id: 's_1', stage: 'software', agent: 'bob' }, 'test')
+    expect(engine.call('agent/remove', { name: 'bob' }, 'test')).toEqual({
+      name: 'bob',
+      unassigned: ['s_1'],
+    })
+    expect(engine.call('spec/get', { id: 's_1' }, 'test')).toMatchObject({
+      agent: null,
+      stage: 'software',
+    })
+    expect(engine.call('board/get', {}, 'test').agents).toEqual([])
+  })
+
+  it('reads the board with every card and lane and the newest seq', () => {
+    engine.call('spec/add', { title: 'Urgent', priority: 5 }, 'test')
+    const board = engine.call('board/get', {}, 'test')
+    expect(board.specs.map((s) => s.title)).toEqual(['Urgent', 'Existing spec'])
+    expect(board.specs[0]).not.toHaveProperty('body')
+    expect(board.agents.map((a) => a.name)).toEqual(['bob'])
+    expect(board.seq).toBe(engine.ledger.latestSeq())
+  })
+
+  it('lists the log newest last, limited', () => {
+    for (let i = 0; i < 5; i++) engine.call('spec/add', { title: `n${i}` }, 'test')
+    const log = engine.call('log/list', { limit: 2 }, 'test')
+    expect(log.map((e) => e.payload.title)).toEqual(['n3', 'n4'])
+  })
+})

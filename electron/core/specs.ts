@@ -1,0 +1,139 @@
+// Specs: the unit of work that flows Idea → Software → Marketing. Every change appends its event and
+// updates the `specs` read model in the same transaction.
+import { and, desc, eq, type SQL } from 'drizzle-orm'
+import type { ParsedInput } from '../../shared/api'
+import type { Spec, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
+import { FactoryError } from '../../shared/errors'
+import { requireAgent } from './agents'
+import type { Ledger } from './db/ledger'
+import { specs } from './db/schema'
+
+type SpecRow = typeof specs.$inferSelect
+
+export function toSpec(row: SpecRow): Spec {
+  return {
+    id: row.id as SpecId,
+    title: row.title,
+    body: row.body,
+    stage: row.stage as Stage,
+    status: row.status as SpecStatus,
+    agent: row.agent,
+    blueprint: row.blueprint,
+    source: row.source,
+    tags: JSON.parse(row.tags) as string[],
+    priority: row.priority,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  }
+}
+
+export function toCard(spec: Spec): SpecCard {
+  const { body: _body, blueprint: _blueprint, ...card } = spec
+  return card
+}
+
+export function findSpec(ledger: Ledger, id: string): Spec | undefined {
+  const row = ledger.db.select().from(specs).where(eq(specs.id, id)).get()
+  return row && toSpec(row)
+}
+
+export function requireSpec(ledger: Ledger, id: string): Spec {
+  const spec = findSpec(ledger, id)
+  if (!spec) throw new FactoryError('SpecNotFound', `no spec with id "${id}"`)
+  return spec
+}
+
+export function listSpecs(ledger: Ledger, filter: ParsedInput<'spec/list'>): SpecCard[] {
+  const where: SQL[] = []
+  if (filter.stage) where.push(eq(specs.stage, filter.stage))
+  if (filter.agent) where.push(eq(specs.agent, filter.agent))
+  return ledger.db
+    .select()
+    .from(specs)
+    .where(and(...where))
+    .orderBy(desc(specs.priority), desc(specs.createdAt))
+    .all()
+    .map((row) => toCard(toSpec(row)))
+}
+
+export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/add'>): Spec {
+  return ledger.change(actor, (change) => {
+    if (input.agent) requireAgent(ledger, input.agent)
+    const next = ledger.sqlite
+      .prepare('SELECT coalesce(max(rowid), 0) + 1 AS n FROM specs')
+      .get() as {
+      n: number
+    }
+    const id = `s_${next.n}` as SpecId
+    const spec: Spec = {
+      id,
+      title: input.title,
+      body: input.body,
+      stage: input.stage,
+      status: 'new',
+      agent: input.agent,
+      blueprint: input.blueprint,
+      source: input.source,
+      tags: input.tags,
+      priority: input.priority,
+      createdAt: change.now,
+      updatedAt: change.now,
+    }
+    ledger.db
+      .insert(specs)
+      .values({ ...spec, tags: JSON.stringify(spec.tags) })
+      .run()
+    const { id: _id, createdAt: _c, updatedAt: _u, ...payload } = spec
+    change.append({ type: 'spec.created', subject: id, payload })
+    return spec
+  })
+}
+
+export function moveSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/move'>): Spec {
+  return ledger.change(actor, (change) => {
+    const spec = requireSpec(ledger, input.id)
+    const agent = input.agent === undefined ? spec.agent : input.agent
+    if (agent) requireAgent(ledger, agent)
+    if (agent === spec.agent && input.stage === spec.stage) return spec
+    ledger.db
+      .update(specs)
+      .set({ stage: input.stage, agent, updatedAt: change.now })
+      .where(eq(specs.id, spec.id))
+      .run()
+    change.append({
+      type: 'spec.moved',
+      subject: spec.id,
+      payload: {
+        from: { stage: spec.stage, agent: spec.agent },
+        to: { stage: input.stage, agent },
+      },
+    })
+    return { ...spec, stage: input.stage, agent, updatedAt: change.now }
+  })
+}
+
+const EDITABLE = ['title', 'body', 'tags', 'priority', 'blueprint'] as const
+
+export function editSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/edit'>): Spec {
+  return ledger.change(actor, (change) => {
+    const spec = requireSpec(ledger, input.id)
+    const changed: Partial<Spec> = {}
+    const previous: Partial<Spec> = {}
+    for (const field of EDITABLE) {
+      const value = input[field]
+      if (value === undefined || JSON.stringify(value) === JSON.stringify(spec[field])) continue
+      Object.assign(changed, { [field]: value })
+      Object.assign(previous, { [field]: spec[field] })
+    }
+    if (Object.keys(changed).length === 0) return spec
+    const { tags, ...columns } = changed
+    ledger.db
+      .update(specs)
+      .set({ ...columns, ...(tags ? { tags: JSON.stringify(tags) } : {}), updatedAt: change.now })
+      .where(eq(specs.id, spec.id))
+      .run()
+    // `previous` makes every edit undoable from the log alone.
+    change.append({ type: 'spec.edited', subject: spec.id, payload: { changed, previous } })
+    return { ...spec, ...changed, updatedAt: change.now }
+  })
+}

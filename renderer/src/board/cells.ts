@@ -1,0 +1,77 @@
+// Groups the board's cards into swimlane × stage cells. Pure (no DOM, no store) so the rules the
+// user sees — lane order, card order — are tested directly.
+import { STAGES, type Agent, type SpecCard, type SpecId, type Stage } from '../../../shared/domain'
+
+/** A swimlane: an agent's name, or null for Unassigned. */
+export type Lane = string | null
+
+export interface Place {
+  stage: Stage
+  lane: Lane
+}
+
+export interface BoardCells {
+  /** Unassigned first, then agents in board order, then agents only known from their cards. */
+  lanes: Lane[]
+  cells: Map<string, SpecCard[]>
+  stageCounts: Record<Stage, number>
+  laneCounts: Map<Lane, number>
+  total: number
+}
+
+const EMPTY: readonly SpecCard[] = Object.freeze([])
+
+/** '' can never be an agent name, so Unassigned cannot collide with an agent called "unassigned". */
+export function cellKey(stage: Stage, lane: Lane): string {
+  return `${stage}:${lane ?? ''}`
+}
+
+/** What tests and dnd-kit call a lane: the agent's name or "unassigned". */
+export function laneSlug(lane: Lane): string {
+  return lane ?? 'unassigned'
+}
+
+export function laneLabel(lane: Lane): string {
+  return lane ?? 'Unassigned'
+}
+
+function idNumber(id: SpecId): number {
+  return Number(id.slice(2))
+}
+
+/** Priority first, then newest first; the id breaks ties so the order never flickers. */
+export function compareCards(a: SpecCard, b: SpecCard): number {
+  return b.priority - a.priority || b.createdAt - a.createdAt || idNumber(b.id) - idNumber(a.id)
+}
+
+export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agent[]): BoardCells {
+  const lanes: Lane[] = [null, ...agents.map((agent) => agent.name)]
+  const known = new Set<Lane>(lanes)
+  const cells = new Map<string, SpecCard[]>()
+  const stageCounts = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>
+  const laneCounts = new Map<Lane, number>()
+
+  for (const spec of specs) {
+    // A card whose agent is not (or no longer) on the board still gets a lane rather than vanishing.
+    if (!known.has(spec.agent)) {
+      known.add(spec.agent)
+      lanes.push(spec.agent)
+    }
+    const key = cellKey(spec.stage, spec.agent)
+    const cell = cells.get(key)
+    if (cell) cell.push(spec)
+    else cells.set(key, [spec])
+    stageCounts[spec.stage] += 1
+    laneCounts.set(spec.agent, (laneCounts.get(spec.agent) ?? 0) + 1)
+  }
+  for (const cell of cells.values()) cell.sort(compareCards)
+  return { lanes, cells, stageCounts, laneCounts, total: specs.length }
+}
+
+export function cardsIn(board: BoardCells, place: Place): readonly SpecCard[] {
+  return board.cells.get(cellKey(place.stage, place.lane)) ?? EMPTY
+}
+
+export function samePlace(a: Place, b: Place): boolean {
+  return a.stage === b.stage && a.lane === b.lane
+}

@@ -1,0 +1,1 @@
+export function readMigrationFolder(dir?: string): { tag: string; sql: string }[]

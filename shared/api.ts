@@ -1,0 +1,141 @@
+// The API contract: every operation any host offers (desktop IPC, HTTP, CLI) is declared here once,
+// with the zod schema its input must pass and the type of its result. Hosts loop over this map.
+import { z } from 'zod'
+import {
+  AGENT_NAME_PATTERN,
+  RUNNER_PRESETS,
+  SPEC_ID_PATTERN,
+  STAGES,
+  type Agent,
+  type Board,
+  type LedgerEvent,
+  type Spec,
+  type SpecCard,
+} from './domain'
+
+const MAX_TITLE = 200
+const MAX_BODY = 200_000
+
+export const specIdSchema = z
+  .string()
+  .regex(SPEC_ID_PATTERN, 'a spec id looks like "s_12"')
+  .transform((id) => id as Spec['id'])
+export const agentNameSchema = z
+  .string()
+  .regex(
+    AGENT_NAME_PATTERN,
+    'an agent name is 1–32 lowercase letters, digits, "-" or "_", starting with a letter',
+  )
+export const stageSchema = z.enum(STAGES)
+const titleSchema = z
+  .string()
+  .trim()
+  .min(1, 'a title is required')
+  .max(MAX_TITLE, `a title is at most ${MAX_TITLE} characters`)
+  .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), 'a title cannot contain control characters')
+const bodySchema = z.string().max(MAX_BODY, `a body is at most ${MAX_BODY} characters`)
+const tagsSchema = z
+  .array(z.string().trim().min(1).max(40))
+  .max(20)
+  .transform((tags) => [...new Set(tags)])
+const prioritySchema = z.number().int().min(-1000).max(1000)
+
+/** Phantom marker carrying an operation's result type. */
+const returns = <T>() => undefined as unknown as T
+
+export const operations = {
+  'agent/add': {
+    input: z.strictObject({
+      name: agentNameSchema,
+      runner: z.enum(RUNNER_PRESETS).default('command'),
+    }),
+    output: returns<Agent>(),
+  },
+  'agent/list': { input: z.strictObject({}), output: returns<Agent[]>() },
+  'agent/remove': {
+    input: z.strictObject({ name: agentNameSchema }),
+    output: returns<{ name: string; unassigned: Spec['id'][] }>(),
+  },
+  'spec/add': {
+    input: z.strictObject({
+      title: titleSchema,
+      body: bodySchema.default(''),
+      stage: stageSchema.default('idea'),
+      agent: agentNameSchema.nullable().default(null),
+      source: z.string().trim().min(1).max(40).default('manual'),
+      tags: tagsSchema.default([]),
+      priority: prioritySchema.default(0),
+      blueprint: z.string().trim().min(1).max(80).nullable().default(null),
+    }),
+    output: returns<Spec>(),
+  },
+  'spec/list': {
+    input: z.strictObject({ stage: stageSchema.optional(), agent: agentNameSchema.optional() }),
+    output: returns<SpecCard[]>(),
+  },
+  'spec/get': { input: z.strictObject({ id: specIdSchema }), output: returns<Spec>() },
+  'spec/move': {
+    input: z.strictObject({
+      id: specIdSchema,
+      stage: stageSchema,
+      /** Omitted: keep the spec's agent; null: back to Unassigned. */
+      agent: agentNameSchema.nullable().optional(),
+    }),
+    output: returns<Spec>(),
+  },
+  'spec/edit': {
+    input: z
+      .strictObject({
+        id: specIdSchema,
+        title: titleSchema.optional(),
+        body: bodySchema.optional(),
+        tags: tagsSchema.optional(),
+        priority: prioritySchema.optional(),
+        blueprint: z.string().trim().min(1).max(80).nullable().optional(),
+      })
+      .refine((edit) => Object.keys(edit).length > 1, 'nothing to change'),
+    output: returns<Spec>(),
+  },
+  'board/get': { input: z.strictObject({}), output: returns<Board>() },
+  'log/list': {
+    input: z.strictObject({
+      after: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(10_000).default(200),
+    }),
+    output: returns<LedgerEvent[]>(),
+  },
+} as const
+
+export type Operations = typeof operations
+export type OperationName = keyof Operations
+export type Input<Op extends OperationName> = z.input<Operations[Op]['input']>
+export type ParsedInput<Op extends OperationName> = z.output<Operations[Op]['input']>
+export type Output<Op extends OperationName> = Operations[Op]['output']
+
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(operations, name)
+}
+
+/** What hosts push to every connected UI: each committed ledger event, in order. */
+export interface PushedEvent {
+  kind: 'ledger'
+  event: LedgerEvent
+}
+
+/** The one interface the renderer (and any other client) talks to, whatever the host. */
+export interface FactoryClient {
+  call<Op extends OperationName>(op: Op, input: Input<Op>): Promise<Output<Op>>
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: PushedEvent) => void): () => void
+}
+
+/** "title: a title is required; tags.0: …" — one readable line for any zod failure. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
+    .join('; ')
+}

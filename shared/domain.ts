@@ -1,0 +1,73 @@
+// The product's nouns as plain types and constants, shared by the engine, every host and the UI.
+// Runs anywhere: no Node, no DOM, no Electron.
+
+export const STAGES = ['idea', 'software', 'marketing'] as const
+export type Stage = (typeof STAGES)[number]
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  idea: 'Idea',
+  software: 'Software',
+  marketing: 'Marketing',
+}
+
+// A spec's progress inside its stage; later factories (dispatch, runs, drafts) move it along.
+export const SPEC_STATUSES = [
+  'new',
+  'ready',
+  'queued',
+  'running',
+  'review',
+  'shipped',
+  'failed',
+  'done',
+] as const
+export type SpecStatus = (typeof SPEC_STATUSES)[number]
+
+export const RUNNER_PRESETS = ['claude', 'codex', 'gptme', 'command'] as const
+export type RunnerPreset = (typeof RUNNER_PRESETS)[number]
+
+export type SpecId = `s_${number}`
+
+/** What a card on the board needs; the body stays out so a 10,000-card board loads fast. */
+export interface SpecCard {
+  id: SpecId
+  title: string
+  stage: Stage
+  status: SpecStatus
+  agent: string | null
+  source: string
+  tags: string[]
+  priority: number
+  createdAt: number
+  updatedAt: number
+}
+
+export interface Spec extends SpecCard {
+  body: string
+  blueprint: string | null
+}
+
+export interface Agent {
+  name: string
+  runner: RunnerPreset
+  createdAt: number
+}
+
+export interface Board {
+  agents: Agent[]
+  specs: SpecCard[]
+  /** The ledger's newest event when this board was read; pushed events after it are news. */
+  seq: number
+}
+
+export interface LedgerEvent {
+  seq: number
+  ts: number
+  type: string
+  subject: string
+  actor: string
+  payload: Record<string, unknown>
+}
+
+export const SPEC_ID_PATTERN = /^s_[1-9][0-9]*$/
+export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/
