@@ -93,7 +93,10 @@ export const operations = {
         priority: prioritySchema.optional(),
         blueprint: z.string().trim().min(1).max(80).nullable().optional(),
       })
-      .refine((edit) => Object.keys(edit).length > 1, 'nothing to change'),
+      .refine(
+        (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,
+        'nothing to change',
+      ),
     output: returns<Spec>(),
   },
   'board/get': { input: z.strictObject({}), output: returns<Board>() },

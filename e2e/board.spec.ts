@@ -1,0 +1,120 @@
+import type { Locator, Page } from '@playwright/test'
+import { join } from 'node:path'
+import { ARTIFACTS, expect, test } from './factory'
+
+const cell = (page: Page, stage: string, lane: string): Locator =>
+  page.getByTestId(`cell-${stage}-${lane}`)
+const card = (scope: Page | Locator, title: string): Locator =>
+  scope.getByTestId('card').filter({ hasText: title })
+
+async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox()
+  const b = await to.boundingBox()
+  if (!a || !b) throw new Error('cannot see what to drag')
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 })
+  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 })
+  await page.mouse.up()
+}
+
+test('create a spec, drag it to another column and lane, reload: it is still there', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('agent', 'add', 'bob', '--runner', 'claude')
+  factory.cli('agent', 'add', 'alice', '--runner', 'codex')
+  await page.goto(factory.url)
+  await expect(page.getByTestId('lane-bob')).toBeVisible()
+
+  await page.keyboard.press('n')
+  await page.getByLabel('Title').fill('Pricing page for the CLI')
+  await page.keyboard.press('Enter')
+  const created = card(cell(page, 'idea', 'unassigned'), 'Pricing page for the CLI')
+  await expect(created).toBeVisible()
+
+  await drag(page, created, cell(page, 'software', 'bob'))
+  await expect(card(cell(page, 'software', 'bob'), 'Pricing page for the CLI')).toBeVisible()
+
+  await page.reload()
+  await expect(card(cell(page, 'software', 'bob'), 'Pricing page for the CLI')).toBeVisible()
+  expect(factory.cli('spec', 'list', '--stage', 'software')).toEqual([
+    expect.objectContaining({ title: 'Pricing page for the CLI', agent: 'bob', stage: 'software' }),
+  ])
+  const log = factory.cli('log') as { type: string; actor: string }[]
+  expect(log.map((e) => `${e.actor} ${e.type}`)).toContain('browser spec.moved')
+
+  factory.cli('spec', 'add', '--title', 'Onboarding email sequence', '--tag', 'growth')
+  factory.cli(
+    'spec',
+    'add',
+    '--title',
+    'Launch tweet thread',
+    '--stage',
+    'marketing',
+    '--agent',
+    'alice',
+  )
+  await expect(card(page, 'Launch tweet thread')).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'board.png') })
+})
+
+test('a spec added with the CLI appears on the open board without a reload', async ({
+  page,
+  factory,
+}) => {
+  await page.goto(factory.url)
+  await expect(page.getByTestId('lane-unassigned')).toBeVisible()
+  const navigations: string[] = []
+  page.on('framenavigated', (frame) => navigations.push(frame.url()))
+
+  factory.cli('spec', 'add', '--title', 'Added from a terminal')
+  await expect(card(cell(page, 'idea', 'unassigned'), 'Added from a terminal')).toBeVisible({
+    timeout: 3000,
+  })
+  factory.cli('spec', 'move', 's_1', '--stage', 'marketing')
+  await expect(card(cell(page, 'marketing', 'unassigned'), 'Added from a terminal')).toBeVisible({
+    timeout: 3000,
+  })
+  expect(navigations).toEqual([])
+})
+
+test('move a card with the keyboard alone', async ({ page, factory }) => {
+  factory.cli('agent', 'add', 'gordon')
+  factory.cli('spec', 'add', '--title', 'Keyboard only')
+  await page.goto(factory.url)
+  await card(page, 'Keyboard only').focus()
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect(card(cell(page, 'software', 'unassigned'), 'Keyboard only')).toBeVisible()
+  await card(page, 'Keyboard only').focus()
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect(card(cell(page, 'software', 'gordon'), 'Keyboard only')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', agent: 'gordon' })
+})
+
+test('the drawer renders markdown safely and saves edits', async ({ page, factory }) => {
+  const body =
+    '# Goal\n\nShip **fast**.\n\n<img src=x onerror="document.title=\'pwned\'">\n\n- [x] done'
+  factory.cli('spec', 'add', '--title', 'Markdown spec', '--body', body)
+  await page.goto(factory.url)
+  await card(page, 'Markdown spec').click()
+  const drawer = page.getByTestId('spec-drawer')
+  await expect(drawer.getByRole('heading', { name: 'Goal' })).toBeVisible()
+  await expect(drawer.locator('strong', { hasText: 'fast' })).toBeVisible()
+  await expect(drawer.locator('img')).toHaveCount(0)
+  expect(await page.title()).not.toBe('pwned')
+
+  await drawer.getByRole('button', { name: 'Edit' }).click()
+  await drawer.getByLabel('Title').fill('Markdown spec, edited')
+  await drawer.getByRole('button', { name: 'Save' }).click()
+  await expect(card(page, 'Markdown spec, edited')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ title: 'Markdown spec, edited' })
+  await page.screenshot({ path: join(ARTIFACTS, 'drawer.png') })
+})
+
+test('an empty board says what to do next', async ({ page, factory }) => {
+  await page.goto(factory.url)
+  await expect(page.getByText(/Press N/i).first()).toBeVisible()
+  await expect(page.getByText('factory agent add', { exact: false }).first()).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'empty.png') })
+})

@@ -1,0 +1,136 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../core/testing'
+import { runCli } from './cli'
+
+let dir: string
+let cleanup: () => void
+beforeEach(() => ({ dir, cleanup } = tempDir()))
+afterEach(() => cleanup())
+
+async function factory(
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t + '\n'),
+    stderr: (t) => (stderr += t + '\n'),
+    env: { FACTORY_DB: join(dir, 'env.db') },
+  })
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
+}
+
+describe('factory (CLI)', () => {
+  it('adds, lists and moves a spec with --json', async () => {
+    const db = join(dir, 'ledger.db')
+    expect(
+      (await factory('agent', 'add', 'bob', '--runner', 'claude', '--db', db, '--json')).json(),
+    ).toMatchObject({ name: 'bob', runner: 'claude' })
+    const added = await factory(
+      'spec',
+      'add',
+      '--title',
+      'Landing page',
+      '--body',
+      '# Why\nsell',
+      '--json',
+      '--db',
+      db,
+    )
+    expect(added.code).toBe(0)
+    expect(added.json()).toMatchObject({
+      id: 's_1',
+      title: 'Landing page',
+      body: '# Why\nsell',
+      stage: 'idea',
+      status: 'new',
+      agent: null,
+      source: 'cli',
+    })
+
+    const moved = await factory(
+      'spec',
+      'move',
+      's_1',
+      '--stage',
+      'software',
+      '--agent',
+      'bob',
+      '--db',
+      db,
+      '--json',
+    )
+    expect(moved.json()).toMatchObject({ id: 's_1', stage: 'software', agent: 'bob' })
+
+    const list = (await factory('spec', 'list', '--stage', 'software', '--json', '--db', db)).json()
+    expect(list).toEqual([
+      expect.objectContaining({
+        id: 's_1',
+        title: 'Landing page',
+        stage: 'software',
+        status: 'new',
+        agent: 'bob',
+      }),
+    ])
+    expect((await factory('spec', 'list', '--stage', 'idea', '--json', '--db', db)).json()).toEqual(
+      [],
+    )
+
+    const log = (await factory('log', '--json', '--db', db)).json()
+    expect(log.map((e: { type: string; actor: string }) => `${e.actor}:${e.type}`)).toEqual([
+      'cli:agent.added',
+      'cli:spec.created',
+      'cli:spec.moved',
+    ])
+  })
+
+  it('uses FACTORY_DB when --db is absent', async () => {
+    await factory('spec', 'add', '--title', 'In the env ledger')
+    expect((await factory('spec', 'show', 's_1', '--json')).json().title).toBe('In the env ledger')
+  })
+
+  it('prints readable text without --json', async () => {
+    await factory('spec', 'add', '--title', 'Readable')
+    expect((await factory('spec', 'list')).stdout).toMatch(
+      /^ID\s+TITLE\s+STAGE.*\ns_1\s+Readable\s+idea\s+new\s+-\s+just now/,
+    )
+    expect((await factory('board')).stdout).toContain('unassigned')
+  })
+
+  it('reports errors on stderr with a non-zero exit and writes nothing', async () => {
+    const missing = await factory('spec', 'move', 's_9', '--stage', 'software', '--json')
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toBe('')
+    expect(JSON.parse(missing.stderr)).toEqual({
+      error: { code: 'SpecNotFound', message: 'no spec with id "s_9"' },
+    })
+
+    const badStage = await factory('spec', 'add', '--title', 'x', '--stage', 'shipping')
+    expect(badStage.code).toBe(1)
+    expect(badStage.stderr).toMatch(/InvalidInput: spec\/add: stage: /)
+
+    const noTitle = await factory('spec', 'add', '--json')
+    expect(noTitle.code).toBe(2)
+    expect(JSON.parse(noTitle.stderr).error.message).toMatch(/--title is required/)
+
+    const unknownFlag = await factory('spec', 'list', '--colour', 'red')
+    expect(unknownFlag.code).toBe(2)
+    expect(unknownFlag.stderr).toMatch(/Unknown option '--colour'/)
+
+    expect((await factory('log', '--json')).json()).toEqual([])
+  })
+
+  it('names an unknown command and shows help', async () => {
+    const result = await factory('spec', 'delete', 's_1')
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('unknown command "spec delete"')
+    expect(result.stderr).toContain('factory spec add')
+  })
+
+  it('passes hostile text through verbatim', async () => {
+    const title = '$(touch /tmp/pwned) "; rm -rf ~ # <script>alert(1)</script>'
+    const spec = (await factory('spec', 'add', '--title', title, '--json')).json()
+    expect(spec.title).toBe(title)
+  })
+})

@@ -1,0 +1,120 @@
+// `factory`: parses argv, opens the ledger (--db, FACTORY_DB or the platform default) and runs one
+// command. Output goes to stdout (JSON with --json), errors to stderr with a non-zero exit.
+import { parseArgs } from 'node:util'
+import { toErrorPayload } from '../../shared/errors'
+import { createEngine, type Engine } from '../core/engine'
+import { resolveLedgerPath } from '../core/paths'
+import { commands, type Command, type CommandContext, type OptionSpec } from './commands'
+import { serveCommand } from './serve'
+
+export interface CliIO {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+}
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+}
+
+const ALL: Record<string, Command> = { ...commands, serve: serveCommand }
+
+class UsageError extends Error {}
+
+export function helpText(): string {
+  const width = Math.max(...Object.values(ALL).map((c) => c.usage.split(' [')[0]!.length))
+  const lines = Object.values(ALL).map(
+    (c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`,
+  )
+  return [
+    'factory — run the startup factory from a terminal',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command accepts --db PATH (or FACTORY_DB) and --json. `factory COMMAND --help` shows its options.',
+  ].join('\n')
+}
+
+function findCommand(
+  argv: string[],
+): { name: string; command: Command; rest: string[] } | undefined {
+  const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2)
+  for (const name of [words.join(' '), words[0] ?? '']) {
+    const command = ALL[name]
+    if (command) {
+      const rest = [...argv]
+      for (const word of name.split(' ')) rest.splice(rest.indexOf(word), 1)
+      return { name, command, rest }
+    }
+  }
+  return undefined
+}
+
+function stripUndefined<T extends object>(input: T): T {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const found = findCommand(argv)
+  const json = argv.includes('--json')
+  if (!found) {
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(helpText())
+      return 0
+    }
+    io.stderr(
+      `factory: unknown command "${argv
+        .filter((a) => !a.startsWith('-'))
+        .slice(0, 2)
+        .join(' ')}"\n\n${helpText()}`,
+    )
+    return 2
+  }
+  let engine: Engine | undefined
+  try {
+    const { values, positionals } = parseArgs({
+      args: found.rest,
+      options: { ...GLOBAL_OPTIONS, ...found.command.options },
+      allowPositionals: true,
+      strict: true,
+    })
+    if (values.help) {
+      io.stdout(`usage: ${found.command.usage}\n  ${found.command.summary}`)
+      return 0
+    }
+    const dbPath = resolveLedgerPath(typeof values.db === 'string' ? values.db : undefined, io.env)
+    const context: CommandContext = {
+      values,
+      positionals,
+      json,
+      say: io.stdout,
+      env: io.env,
+      engine: () => (engine ??= createEngine({ dbPath })),
+      call: (op, input) => context.engine().call(op, stripUndefined(input), 'cli'),
+      usage: (message) => {
+        throw new UsageError(message)
+      },
+    }
+    const { json: data, text } = await found.command.run(context)
+    io.stdout(json ? JSON.stringify(data, null, 2) : text)
+    return 0
+  } catch (error) {
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    const payload = usage
+      ? {
+          code: 'InvalidInput',
+          message: `${(error as Error).message}\nusage: ${found.command.usage}`,
+        }
+      : toErrorPayload(error)
+    io.stderr(
+      json ? JSON.stringify({ error: payload }) : `factory: ${payload.code}: ${payload.message}`,
+    )
+    return usage ? 2 : 1
+  } finally {
+    engine?.close()
+  }
+}

@@ -1,0 +1,216 @@
+// The `factory` commands: each maps words a person types onto one engine operation (or serve).
+// No domain logic lives here; input validation is the operation's own zod schema.
+import { readFileSync } from 'node:fs'
+import type { Input, OperationName, Output } from '../../shared/api'
+import type { Engine } from '../core/engine'
+import { printAgents, printBoard, printLog, printSpec, printSpecs } from './print'
+
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+>
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+export interface CommandContext {
+  values: Values
+  positionals: string[]
+  json: boolean
+  /** Prints at once (for long-running commands); normal output is the command's result. */
+  say: (text: string) => void
+  env: NodeJS.ProcessEnv
+  engine: () => Engine
+  call<Op extends OperationName>(op: Op, input: Input<Op>): Output<Op>
+  usage(message: string): never
+}
+
+export interface Command {
+  usage: string
+  summary: string
+  options: OptionSpec
+  /** Returns what `--json` prints, and the human text. */
+  run(
+    context: CommandContext,
+  ): { json: unknown; text: string } | Promise<{ json: unknown; text: string }>
+}
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
+const list = (v: Values[string]): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined
+
+function intOption(context: CommandContext, name: string): number | undefined {
+  const raw = str(context.values[name])
+  if (raw === undefined) return undefined
+  if (!/^-?\d+$/.test(raw)) context.usage(`--${name} takes a whole number, not "${raw}"`)
+  return Number(raw)
+}
+
+function one(context: CommandContext, what: string): string {
+  const [value, ...rest] = context.positionals
+  if (!value) context.usage(`missing ${what}`)
+  if (rest.length) context.usage(`unexpected argument "${rest[0]}"`)
+  return value
+}
+
+function bodyOption(context: CommandContext): string | undefined {
+  const file = str(context.values['body-file'])
+  if (file === undefined) return str(context.values.body)
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8')
+  } catch (error) {
+    return context.usage(`cannot read --body-file ${file}: ${(error as Error).message}`)
+  }
+}
+
+const specFields: OptionSpec = {
+  title: { type: 'string' },
+  body: { type: 'string' },
+  'body-file': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  priority: { type: 'string' },
+  blueprint: { type: 'string' },
+}
+
+export const commands: Record<string, Command> = {
+  'agent add': {
+    usage: 'factory agent add NAME [--runner claude|codex|gptme|command]',
+    summary: 'add an agent lane',
+    options: { runner: { type: 'string' } },
+    run(c) {
+      const agent = c.call('agent/add', {
+        name: one(c, 'NAME'),
+        runner: str(c.values.runner) as never,
+      })
+      return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
+    },
+  },
+  'agent list': {
+    usage: 'factory agent list',
+    summary: 'list agent lanes',
+    options: {},
+    run(c) {
+      const agents = c.call('agent/list', {})
+      return { json: agents, text: printAgents(agents) }
+    },
+  },
+  'agent remove': {
+    usage: 'factory agent remove NAME',
+    summary: 'remove a lane (its specs go back to Unassigned)',
+    options: {},
+    run(c) {
+      const result = c.call('agent/remove', { name: one(c, 'NAME') })
+      const moved = result.unassigned.length
+        ? `; ${result.unassigned.length} specs back to Unassigned`
+        : ''
+      return { json: result, text: `Removed agent ${result.name}${moved}` }
+    },
+  },
+  'spec add': {
+    usage:
+      'factory spec add --title TEXT [--body TEXT | --body-file PATH|-] [--stage S] [--agent NAME] [--tag T]... [--priority N]',
+    summary: 'add a spec',
+    options: {
+      ...specFields,
+      stage: { type: 'string' },
+      agent: { type: 'string' },
+      source: { type: 'string' },
+    },
+    run(c) {
+      if (c.positionals.length)
+        c.usage(`unexpected argument "${c.positionals[0]}" (did you mean --title?)`)
+      const title = str(c.values.title) ?? c.usage('--title is required')
+      const spec = c.call('spec/add', {
+        title,
+        body: bodyOption(c),
+        stage: str(c.values.stage) as never,
+        agent: str(c.values.agent),
+        source: str(c.values.source) ?? 'cli',
+        tags: list(c.values.tag),
+        priority: intOption(c, 'priority'),
+        blueprint: str(c.values.blueprint),
+      })
+      return { json: spec, text: `Added ${spec.id}: ${spec.title}` }
+    },
+  },
+  'spec list': {
+    usage: 'factory spec list [--stage idea|software|marketing] [--agent NAME]',
+    summary: 'list specs',
+    options: { stage: { type: 'string' }, agent: { type: 'string' } },
+    run(c) {
+      const specs = c.call('spec/list', {
+        stage: str(c.values.stage) as never,
+        agent: str(c.values.agent),
+      })
+      return { json: specs, text: printSpecs(specs) }
+    },
+  },
+  'spec show': {
+    usage: 'factory spec show ID',
+    summary: 'show one spec with its body',
+    options: {},
+    run(c) {
+      const spec = c.call('spec/get', { id: one(c, 'ID') })
+      return { json: spec, text: printSpec(spec) }
+    },
+  },
+  'spec move': {
+    usage: 'factory spec move ID --stage idea|software|marketing [--agent NAME | --unassign]',
+    summary: 'move a spec to another column and/or lane',
+    options: {
+      stage: { type: 'string' },
+      agent: { type: 'string' },
+      unassign: { type: 'boolean' },
+    },
+    run(c) {
+      const stage = str(c.values.stage) ?? c.usage('--stage is required')
+      if (c.values.unassign && c.values.agent) c.usage('use --agent or --unassign, not both')
+      const agent = c.values.unassign ? null : str(c.values.agent)
+      const spec = c.call('spec/move', {
+        id: one(c, 'ID'),
+        stage: stage as never,
+        ...(agent !== undefined ? { agent } : {}),
+      })
+      return {
+        json: spec,
+        text: `Moved ${spec.id} to ${spec.stage} · ${spec.agent ?? 'unassigned'}`,
+      }
+    },
+  },
+  'spec edit': {
+    usage:
+      'factory spec edit ID [--title TEXT] [--body TEXT | --body-file PATH|-] [--tag T]... [--priority N]',
+    summary: 'change a spec’s title, body, tags or priority',
+    options: specFields,
+    run(c) {
+      const spec = c.call('spec/edit', {
+        id: one(c, 'ID'),
+        title: str(c.values.title),
+        body: bodyOption(c),
+        tags: list(c.values.tag),
+        priority: intOption(c, 'priority'),
+        blueprint: str(c.values.blueprint),
+      })
+      return { json: spec, text: `Saved ${spec.id}: ${spec.title}` }
+    },
+  },
+  board: {
+    usage: 'factory board',
+    summary: 'the board: lanes × columns',
+    options: {},
+    run(c) {
+      const board = c.call('board/get', {})
+      return { json: board, text: printBoard(board) }
+    },
+  },
+  log: {
+    usage: 'factory log [--limit N] [--after SEQ]',
+    summary: 'the ledger’s events, newest last',
+    options: { limit: { type: 'string' }, after: { type: 'string' } },
+    run(c) {
+      const events = c.call('log/list', {
+        limit: intOption(c, 'limit'),
+        after: intOption(c, 'after'),
+      })
+      return { json: events, text: printLog(events) }
+    },
+  },
+}

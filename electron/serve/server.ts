@@ -1,0 +1,193 @@
+// Browser mode: the engine's operations over HTTP (POST /api/<operation>) and its committed events
+// over Server-Sent Events, plus the built renderer, on loopback only and behind a per-start token.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { PushedEvent } from '../../shared/api'
+import { HTTP_API_PREFIX, HTTP_EVENTS_PATH } from '../../shared/bridge'
+import type { ErrorCode, Envelope } from '../../shared/errors'
+import type { Engine } from '../core/engine'
+import { checkRequest, cookieName, newToken } from './guard'
+import { serveStatic } from './static'
+
+const MAX_BODY_BYTES = 1024 * 1024
+const KEEPALIVE_MS = 15_000
+
+export interface ServeOptions {
+  engine: Engine
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  token?: string
+  actor?: string
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  InvalidInput: 400,
+  UnknownOperation: 404,
+  SpecNotFound: 404,
+  AgentNotFound: 404,
+  AgentExists: 409,
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  })
+  response.end(JSON.stringify(body))
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`request body is over ${MAX_BODY_BYTES} bytes`))
+        request.destroy()
+      } else chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('error', reject)
+  })
+}
+
+async function handleOperation(
+  options: ServeOptions,
+  op: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  let input: unknown
+  try {
+    const text = await readBody(request)
+    input = text.trim() === '' ? {} : JSON.parse(text)
+  } catch (error) {
+    const message =
+      error instanceof SyntaxError
+        ? `the body is not JSON (${error.message})`
+        : (error as Error).message
+    sendJson(response, 400, { ok: false, error: { code: 'InvalidInput', message } })
+    return
+  }
+  const envelope: Envelope<unknown> = options.engine.invoke(op, input, options.actor ?? 'browser')
+  sendJson(response, envelope.ok ? 200 : (STATUS[envelope.error.code] ?? 500), envelope)
+}
+
+function streamEvents(engine: Engine, request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  })
+  const send = (event: PushedEvent): void => {
+    response.write(`id: ${event.event.seq}\ndata: ${JSON.stringify(event)}\n\n`)
+  }
+  // A reconnecting EventSource says where it stopped; replay what it missed, then follow live.
+  const lastId = Number(request.headers['last-event-id'])
+  let cursor = Number.isInteger(lastId) && lastId >= 0 ? lastId : engine.ledger.latestSeq()
+  const unsubscribe = engine.subscribe((event) => {
+    if (event.seq <= cursor) return
+    cursor = event.seq
+    send({ kind: 'ledger', event })
+  })
+  for (const event of engine.ledger.eventsAfter(cursor, 10_000)) {
+    cursor = event.seq
+    send({ kind: 'ledger', event })
+  }
+  response.write(': connected\n\n')
+  const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS)
+  request.on('close', () => {
+    clearInterval(keepalive)
+    unsubscribe()
+  })
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken()
+  const sockets = new Set<import('node:net').Socket>()
+  let port = 0
+  const server: Server = createServer((request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const verdict = checkRequest(request, url, port, token)
+    if (!verdict.ok) {
+      sendJson(response, verdict.status, {
+        ok: false,
+        error: {
+          code: verdict.status === 401 ? 'Unauthorized' : 'Forbidden',
+          message: verdict.reason,
+        },
+      })
+      return
+    }
+    if (
+      url.searchParams.has('token') &&
+      request.method === 'GET' &&
+      !url.pathname.startsWith('/api/')
+    ) {
+      // Trade the token in the address bar for a cookie, so it stays out of history and screenshots.
+      url.searchParams.delete('token')
+      response.writeHead(302, {
+        'set-cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        location: url.pathname + url.search,
+      })
+      response.end()
+      return
+    }
+    if (url.pathname === HTTP_EVENTS_PATH && request.method === 'GET') {
+      streamEvents(options.engine, request, response)
+    } else if (url.pathname.startsWith(HTTP_API_PREFIX)) {
+      if (request.method !== 'POST') {
+        sendJson(response, 405, {
+          ok: false,
+          error: { code: 'InvalidInput', message: 'operations are called with POST' },
+        })
+        return
+      }
+      void handleOperation(options, url.pathname.slice(HTTP_API_PREFIX.length), request, response)
+    } else if (request.method === 'GET' || request.method === 'HEAD') {
+      serveStatic(options.rendererDir, url.pathname, response)
+    } else {
+      sendJson(response, 405, {
+        ok: false,
+        error: { code: 'InvalidInput', message: `${request.method} is not allowed here` },
+      })
+    }
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,94 @@
+import { describe, it, expect } from 'vitest'
+import type { Agent, SpecCard, SpecId } from '../../../shared/domain'
+import { cardsIn, cellKey, compareCards, groupIntoCells } from './cells'
+
+let next = 1
+function card(fields: Partial<SpecCard> = {}): SpecCard {
+  const n = next++
+  return {
+    id: `s_${n}` as SpecId,
+    title: `Spec ${n}`,
+    stage: 'idea',
+    status: 'new',
+    agent: null,
+    source: 'manual',
+    tags: [],
+    priority: 0,
+    createdAt: 1_000 + n,
+    updatedAt: 1_000 + n,
+    ...fields,
+  }
+}
+const agent = (name: string): Agent => ({ name, runner: 'claude', createdAt: 1 })
+
+describe('groupIntoCells', () => {
+  it('puts Unassigned first, then agents in board order, even when lanes are empty', () => {
+    const board = groupIntoCells([], [agent('bob'), agent('alice')])
+    expect(board.lanes).toEqual([null, 'bob', 'alice'])
+    expect(board.total).toBe(0)
+    expect(cardsIn(board, { stage: 'software', lane: 'alice' })).toEqual([])
+  })
+
+  it('files each card under its stage and lane and counts them', () => {
+    const a = card({ stage: 'idea' })
+    const b = card({ stage: 'software', agent: 'bob' })
+    const c = card({ stage: 'software', agent: 'bob' })
+    const d = card({ stage: 'marketing' })
+    const board = groupIntoCells([a, b, c, d], [agent('bob')])
+    expect(cardsIn(board, { stage: 'idea', lane: null }).map((x) => x.id)).toEqual([a.id])
+    expect(cardsIn(board, { stage: 'software', lane: 'bob' })).toHaveLength(2)
+    expect(board.stageCounts).toEqual({ idea: 1, software: 2, marketing: 1 })
+    expect(board.laneCounts.get(null)).toBe(2)
+    expect(board.laneCounts.get('bob')).toBe(2)
+    expect(board.total).toBe(4)
+  })
+
+  it('orders a cell by priority, then newest first', () => {
+    const old = card({ createdAt: 10 })
+    const recent = card({ createdAt: 20 })
+    const urgent = card({ createdAt: 5, priority: 3 })
+    const later = card({ createdAt: 30, priority: -1 })
+    const board = groupIntoCells([old, later, recent, urgent], [])
+    expect(cardsIn(board, { stage: 'idea', lane: null }).map((x) => x.id)).toEqual([
+      urgent.id,
+      recent.id,
+      old.id,
+      later.id,
+    ])
+  })
+
+  it('breaks exact ties by id so the order is stable', () => {
+    const first = card({ id: 's_9', createdAt: 7 })
+    const second = card({ id: 's_10', createdAt: 7 })
+    expect([first, second].sort(compareCards).map((x) => x.id)).toEqual(['s_10', 's_9'])
+  })
+
+  it('gives cards of an unknown agent their own lane instead of dropping them', () => {
+    const orphan = card({ agent: 'gordon' })
+    const board = groupIntoCells([orphan], [agent('bob')])
+    expect(board.lanes).toEqual([null, 'bob', 'gordon'])
+    expect(cardsIn(board, { stage: 'idea', lane: 'gordon' })).toEqual([orphan])
+  })
+
+  it('keeps an agent named "unassigned" apart from the Unassigned lane', () => {
+    const assigned = card({ agent: 'unassigned' })
+    const free = card()
+    const board = groupIntoCells([assigned, free], [agent('unassigned')])
+    expect(cellKey('idea', null)).not.toBe(cellKey('idea', 'unassigned'))
+    expect(cardsIn(board, { stage: 'idea', lane: null })).toEqual([free])
+    expect(cardsIn(board, { stage: 'idea', lane: 'unassigned' })).toEqual([assigned])
+  })
+
+  it('groups 10,000 cards quickly', () => {
+    const agents = [agent('bob'), agent('alice'), agent('gordon')]
+    const names = [null, 'bob', 'alice', 'gordon']
+    const stages = ['idea', 'software', 'marketing'] as const
+    const specs = Array.from({ length: 10_000 }, (_, i) =>
+      card({ agent: names[i % 4] ?? null, stage: stages[i % 3], priority: i % 5 }),
+    )
+    const started = performance.now()
+    const board = groupIntoCells(specs, agents)
+    expect(performance.now() - started).toBeLessThan(200)
+    expect(board.total).toBe(10_000)
+  })
+})

@@ -1,0 +1,70 @@
+import { describe, it, expect } from 'vitest'
+import type { SpecCard, SpecId } from '../../../shared/domain'
+import { groupIntoCells } from './cells'
+import { adjacentPlace, neighborCard } from './navigation'
+
+function card(n: number, fields: Partial<SpecCard>): SpecCard {
+  return {
+    id: `s_${n}` as SpecId,
+    title: `Spec ${n}`,
+    stage: 'idea',
+    status: 'new',
+    agent: null,
+    source: 'manual',
+    tags: [],
+    priority: 0,
+    createdAt: 1_000 - n, // lower ids are newer, so they sort first
+    updatedAt: 0,
+    ...fields,
+  }
+}
+
+const agents = [
+  { name: 'bob', runner: 'claude' as const, createdAt: 1 },
+  { name: 'alice', runner: 'codex' as const, createdAt: 2 },
+]
+const specs = [
+  card(1, {}),
+  card(2, {}),
+  card(3, { stage: 'marketing' }),
+  card(4, { agent: 'alice' }),
+  card(5, { agent: 'alice', stage: 'software' }),
+]
+const board = groupIntoCells(specs, agents)
+const byId = (n: number) => specs.find((s) => s.id === `s_${n}`)!
+
+describe('adjacentPlace', () => {
+  it('steps through columns and lanes without wrapping', () => {
+    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'right')).toEqual({
+      stage: 'software',
+      lane: null,
+    })
+    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'left')).toBeNull()
+    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'down')).toEqual({
+      stage: 'idea',
+      lane: 'bob',
+    })
+    expect(adjacentPlace(board, { stage: 'idea', lane: 'alice' }, 'down')).toBeNull()
+    expect(adjacentPlace(board, { stage: 'marketing', lane: 'bob' }, 'right')).toBeNull()
+  })
+})
+
+describe('neighborCard', () => {
+  it('moves within a cell first', () => {
+    expect(neighborCard(board, byId(1), 'down')).toBe('s_2')
+    expect(neighborCard(board, byId(2), 'up')).toBe('s_1')
+  })
+
+  it('skips empty cells and lanes', () => {
+    expect(neighborCard(board, byId(1), 'right')).toBe('s_3')
+    expect(neighborCard(board, byId(2), 'down')).toBe('s_4')
+    expect(neighborCard(board, byId(4), 'up')).toBe('s_2')
+    expect(neighborCard(board, byId(4), 'right')).toBe('s_5')
+  })
+
+  it('stops at the edge', () => {
+    expect(neighborCard(board, byId(1), 'up')).toBeNull()
+    expect(neighborCard(board, byId(1), 'left')).toBeNull()
+    expect(neighborCard(board, byId(3), 'right')).toBeNull()
+  })
+})

@@ -1,0 +1,27 @@
+// The window: header, board, and the layers above it (drawer, dialogs, toasts).
+import { useUi } from '../stores/ui'
+import { BoardView } from './BoardView'
+import { HeaderBar } from './HeaderBar'
+import { KeyboardHelp } from './KeyboardHelp'
+import { NewSpecDialog } from './NewSpecDialog'
+import { SpecDrawer } from './SpecDrawer'
+import { Toasts } from './Toasts'
+import { useGlobalShortcuts } from './useGlobalShortcuts'
+
+export function App() {
+  useGlobalShortcuts()
+  const dialog = useUi((s) => s.dialog)
+  const drawerSpecId = useUi((s) => s.drawerSpecId)
+  return (
+    <div className="app">
+      <HeaderBar />
+      <main className="app-main">
+        <BoardView />
+      </main>
+      {drawerSpecId && <SpecDrawer key={drawerSpecId} id={drawerSpecId} />}
+      {dialog?.kind === 'new-spec' && <NewSpecDialog place={dialog.place} />}
+      {dialog?.kind === 'help' && <KeyboardHelp />}
+      <Toasts />
+    </div>
+  )
+}

@@ -1,0 +1,46 @@
+// What a card shows — shared by the card in its cell and the copy that follows the pointer.
+import { formatAge } from '../../../shared/format'
+import type { SpecCard } from '../../../shared/domain'
+import { useClock } from '../stores/clock'
+
+const MAX_TAGS = 3
+
+export function CardFace({ card }: { card: SpecCard }) {
+  const now = useClock((s) => s.now)
+  const extraTags = card.tags.length - MAX_TAGS
+  return (
+    <>
+      <div className="card-top">
+        <span className="card-title">{card.title}</span>
+        {card.priority !== 0 && (
+          <span
+            className={`card-priority ${card.priority > 0 ? 'card-priority-up' : 'card-priority-down'}`}
+            title={`Priority ${card.priority}`}
+          >
+            {card.priority > 0 ? '↑' : '↓'}
+            {Math.abs(card.priority)}
+          </span>
+        )}
+      </div>
+      <div className="card-meta">
+        <span className="chip chip-source">{card.source}</span>
+        {card.tags.slice(0, MAX_TAGS).map((tag) => (
+          <span key={tag} className="chip">
+            {tag}
+          </span>
+        ))}
+        {extraTags > 0 && <span className="chip chip-faint">+{extraTags}</span>}
+        <span className="card-spacer" />
+        {card.status !== 'new' && (
+          <span className={`status status-${card.status}`}>
+            <span className="status-dot" aria-hidden="true" />
+            {card.status}
+          </span>
+        )}
+        <time className="card-age" dateTime={new Date(card.createdAt).toISOString()}>
+          {formatAge(card.createdAt, now)}
+        </time>
+      </div>
+    </>
+  )
+}

@@ -1,0 +1,66 @@
+// The top bar: what this is, how much is on the board, whether it is live, and the main action.
+import { useBoard } from '../stores/board'
+import { useConnection } from '../stores/connection'
+import { useUi } from '../stores/ui'
+import './header.css'
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`
+}
+
+function ConnectionStatus() {
+  const state = useConnection((s) => s.state)
+  const label =
+    state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Disconnected — reconnecting'
+  return (
+    <span className={`connection connection-${state}`} role="status" data-testid="connection">
+      <span className="connection-dot" aria-hidden="true" />
+      {label}
+    </span>
+  )
+}
+
+export function HeaderBar() {
+  const specCount = useBoard((s) => s.specs.length)
+  const agentCount = useBoard((s) => s.agents.length)
+  const ready = useBoard((s) => s.status === 'ready')
+  const openDialog = useUi((s) => s.openDialog)
+  return (
+    <header className="header">
+      <div className="header-brand">
+        <span className="header-logo" aria-hidden="true" />
+        <h1 className="header-title">Factory Stack</h1>
+        {ready && (
+          <span className="header-counts">
+            {plural(specCount, 'spec')} · {plural(agentCount, 'agent')}
+          </span>
+        )}
+      </div>
+      <div className="header-actions">
+        <ConnectionStatus />
+        <button
+          type="button"
+          className="button button-ghost button-icon"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={() => openDialog({ kind: 'help' })}
+        >
+          ?
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="new-spec"
+          aria-keyshortcuts="N"
+          onClick={() => openDialog({ kind: 'new-spec', place: { stage: 'idea', lane: null } })}
+        >
+          <span aria-hidden="true" className="button-plus">
+            +
+          </span>
+          New spec
+          <kbd className="kbd kbd-on-primary">N</kbd>
+        </button>
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,41 @@
+// The "?" sheet: every key the board answers to.
+import { useUi } from '../stores/ui'
+import { Modal } from './Modal'
+
+const SHORTCUTS: [keys: string[], what: string][] = [
+  [['N'], 'New spec'],
+  [['Enter'], 'Open the focused card'],
+  [['←', '↑', '→', '↓'], 'Move focus between cards'],
+  [['Shift', '← / →'], 'Move the card to the previous / next column'],
+  [['Shift', '↑ / ↓'], 'Move the card to the previous / next lane'],
+  [['Ctrl', 'Enter'], 'Save while editing a spec'],
+  [['Esc'], 'Close the drawer or dialog, cancel an edit'],
+  [['?'], 'Show this help'],
+]
+
+export function KeyboardHelp() {
+  const close = useUi((s) => s.closeDialog)
+  return (
+    <Modal title="Keyboard shortcuts" onClose={close} testId="keyboard-help">
+      <dl className="shortcuts">
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={what} className="shortcut">
+            <dt className="shortcut-keys">
+              {keys.map((key) => (
+                <kbd key={key} className="kbd">
+                  {key}
+                </kbd>
+              ))}
+            </dt>
+            <dd className="shortcut-what">{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="form-actions">
+        <button type="button" className="button button-secondary" data-autofocus onClick={close}>
+          Done
+        </button>
+      </div>
+    </Modal>
+  )
+}

@@ -1,0 +1,58 @@
+// A native modal <dialog>: the browser gives us the backdrop, inert page and focus trap; we add
+// Esc/backdrop-click closing and initial focus on the element marked data-autofocus.
+import { useEffect, useId, useRef, type ReactNode } from 'react'
+import './modal.css'
+
+interface ModalProps {
+  title: string
+  onClose: () => void
+  children: ReactNode
+  testId?: string
+  wide?: boolean
+}
+
+export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
+  const dialog = useRef<HTMLDialogElement | null>(null)
+  const titleId = useId()
+
+  useEffect(() => {
+    const node = dialog.current
+    if (!node) return
+    if (!node.open) node.showModal()
+    node.querySelector<HTMLElement>('[data-autofocus]')?.focus()
+    return () => node.close()
+  }, [])
+
+  return (
+    <dialog
+      ref={dialog}
+      className={`modal${wide ? ' modal-wide' : ''}`}
+      aria-labelledby={titleId}
+      data-testid={testId}
+      onCancel={(e) => {
+        e.preventDefault() // React state decides whether the dialog exists
+        onClose()
+      }}
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onClose()
+      }}
+    >
+      <div className="modal-content">
+        <div className="modal-header">
+          <h2 id={titleId} className="modal-title">
+            {title}
+          </h2>
+          <button
+            type="button"
+            className="button button-ghost button-icon"
+            aria-label="Close (Esc)"
+            onClick={onClose}
+          >
+            ×
+          </button>
+        </div>
+        {children}
+      </div>
+    </dialog>
+  )
+}

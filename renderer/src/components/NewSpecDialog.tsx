@@ -1,0 +1,140 @@
+// "New spec": a title is enough; body, stage and lane are optional. Validated by the same schema
+// the engine uses, and any engine error is shown in place.
+import { useState, type KeyboardEvent } from 'react'
+import { describeIssues, operations, type Input } from '../../../shared/api'
+import { STAGES, STAGE_LABELS, type Stage } from '../../../shared/domain'
+import type { Place } from '../board/cells'
+import { toFactoryError } from '../client/envelope'
+import { useBoard } from '../stores/board'
+import { useUi } from '../stores/ui'
+import { Modal } from './Modal'
+
+export function NewSpecDialog({ place }: { place: Place }) {
+  const agents = useBoard((s) => s.agents)
+  const addSpec = useBoard((s) => s.addSpec)
+  const close = useUi((s) => s.closeDialog)
+  const [title, setTitle] = useState('')
+  const [body, setBody] = useState('')
+  const [stage, setStage] = useState<Stage>(place.stage)
+  const [lane, setLane] = useState(place.lane ?? '')
+  const [error, setError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+
+  const submit = async () => {
+    if (saving) return
+    const input: Input<'spec/add'> = { title, body, stage, agent: lane || null, source: 'manual' }
+    const checked = operations['spec/add'].input.safeParse(input)
+    if (!checked.success) return setError(describeIssues(checked.error))
+    setSaving(true)
+    try {
+      const spec = await addSpec(input)
+      const ui = useUi.getState()
+      ui.closeDialog()
+      ui.focusCard(spec.id)
+      ui.showToast({ tone: 'info', message: `Added “${spec.title}”` })
+    } catch (e) {
+      setError(toFactoryError(e).message)
+      setSaving(false)
+    }
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault()
+      void submit()
+    }
+  }
+
+  return (
+    <Modal title="New spec" onClose={close} testId="new-spec-dialog">
+      <form
+        className="form"
+        onKeyDown={onKeyDown}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <label className="field">
+          <span className="field-label">Title</span>
+          <input
+            className="input input-large"
+            name="title"
+            value={title}
+            onChange={(e) => {
+              setTitle(e.target.value)
+              setError(null)
+            }}
+            placeholder="What should exist that doesn’t yet?"
+            aria-invalid={error ? true : undefined}
+            data-autofocus
+            autoComplete="off"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">
+            Body <span className="field-optional">markdown, optional</span>
+          </span>
+          <textarea
+            className="textarea"
+            name="body"
+            rows={6}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            placeholder="Context, acceptance criteria, links…"
+          />
+        </label>
+        <div className="field-row">
+          <label className="field field-grow">
+            <span className="field-label">Stage</span>
+            <select
+              className="select"
+              name="stage"
+              value={stage}
+              onChange={(e) => setStage(e.target.value as Stage)}
+            >
+              {STAGES.map((s) => (
+                <option key={s} value={s}>
+                  {STAGE_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field field-grow">
+            <span className="field-label">Lane</span>
+            <select
+              className="select"
+              name="lane"
+              value={lane}
+              onChange={(e) => setLane(e.target.value)}
+            >
+              <option value="">Unassigned</option>
+              {agents.map((agent) => (
+                <option key={agent.name} value={agent.name}>
+                  {agent.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {error && (
+          <div className="inline-error" role="alert" data-testid="new-spec-error">
+            {error}
+          </div>
+        )}
+        <div className="form-actions">
+          <span className="form-hint">
+            <kbd className="kbd">Enter</kbd> in the title adds it · <kbd className="kbd">Esc</kbd>{' '}
+            closes
+          </span>
+          <button type="button" className="button button-secondary" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={saving}>
+            {saving ? 'Adding…' : 'Add spec'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  )
+}

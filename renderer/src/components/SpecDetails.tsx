@@ -1,0 +1,99 @@
+// A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
+import { STAGES, STAGE_LABELS, type Spec, type Stage } from '../../../shared/domain'
+import { formatAge } from '../../../shared/format'
+import { useBoard } from '../stores/board'
+import { useClock } from '../stores/clock'
+import { moveCard } from '../stores/moveCard'
+import { Markdown } from './Markdown'
+
+export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
+  const agents = useBoard((s) => s.agents)
+  const now = useClock((s) => s.now)
+  const laneNames = agents.map((a) => a.name)
+  if (spec.agent && !laneNames.includes(spec.agent)) laneNames.push(spec.agent)
+
+  const move = (stage: Stage, agent: string | null) => void moveCard(spec.id, { stage, agent })
+  return (
+    <>
+      <h2 className="drawer-title">{spec.title}</h2>
+      <dl className="facts">
+        <dt>Stage</dt>
+        <dd>
+          <select
+            className="select select-small"
+            aria-label="Stage"
+            value={spec.stage}
+            onChange={(e) => move(e.target.value as Stage, spec.agent)}
+          >
+            {STAGES.map((stage) => (
+              <option key={stage} value={stage}>
+                {STAGE_LABELS[stage]}
+              </option>
+            ))}
+          </select>
+        </dd>
+        <dt>Lane</dt>
+        <dd>
+          <select
+            className="select select-small"
+            aria-label="Lane"
+            value={spec.agent ?? ''}
+            onChange={(e) => move(spec.stage, e.target.value || null)}
+          >
+            <option value="">Unassigned</option>
+            {laneNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          <span className={`status status-${spec.status}`}>
+            <span className="status-dot" aria-hidden="true" />
+            {spec.status}
+          </span>
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          <span className="chip chip-source">{spec.source}</span>
+        </dd>
+        <dt>Created</dt>
+        <dd title={new Date(spec.createdAt).toLocaleString()}>{formatAge(spec.createdAt, now)}</dd>
+        <dt>Updated</dt>
+        <dd title={new Date(spec.updatedAt).toLocaleString()}>{formatAge(spec.updatedAt, now)}</dd>
+        <dt>Priority</dt>
+        <dd>{spec.priority}</dd>
+        <dt>Tags</dt>
+        <dd className="facts-chips">
+          {spec.tags.length === 0 && <span className="muted">None</span>}
+          {spec.tags.map((tag) => (
+            <span key={tag} className="chip">
+              {tag}
+            </span>
+          ))}
+        </dd>
+        {spec.blueprint && (
+          <>
+            <dt>Blueprint</dt>
+            <dd>
+              <code className="code">{spec.blueprint}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+      <h3 className="drawer-section">Description</h3>
+      {spec.body.trim() ? (
+        <Markdown>{spec.body}</Markdown>
+      ) : (
+        <p className="muted">
+          No description yet.{' '}
+          <button type="button" className="link-button" onClick={onEdit}>
+            Add one
+          </button>
+        </p>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,87 @@
+// The right-hand panel for one spec: read it, edit it, move it. Esc closes it.
+import { useEffect, useRef, useState } from 'react'
+import type { SpecId } from '../../../shared/domain'
+import { useBoard } from '../stores/board'
+import { useUi } from '../stores/ui'
+import { focusCardElement } from './focus'
+import { SpecDetails } from './SpecDetails'
+import { SpecEditForm } from './SpecEditForm'
+import { useSpec } from './useSpec'
+import './drawer.css'
+
+export function SpecDrawer({ id }: { id: SpecId }) {
+  const { spec, error, replace } = useSpec(id)
+  // The board's card carries optimistic moves, so the selects answer at once.
+  const card = useBoard((s) => s.specs.find((c) => c.id === id))
+  const [editing, setEditing] = useState(false)
+  const panel = useRef<HTMLElement | null>(null)
+
+  useEffect(() => {
+    // Keyboard users land in the drawer; Esc hands focus back to the card.
+    panel.current?.focus({ preventScroll: true })
+  }, [])
+
+  const close = () => {
+    useUi.getState().closeDrawer()
+    focusCardElement(id)
+  }
+  const shown = spec && card ? { ...spec, stage: card.stage, agent: card.agent, status: card.status } : spec
+
+  return (
+    <aside
+      ref={panel}
+      className="drawer"
+      data-testid="spec-drawer"
+      aria-label={shown ? `Spec: ${shown.title}` : `Spec ${id}`}
+      tabIndex={-1}
+    >
+      <div className="drawer-header">
+        <span className="drawer-id" title="Spec id">
+          {id}
+        </span>
+        <div className="drawer-actions">
+          {shown && !editing && (
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-ghost button-icon"
+            aria-label="Close (Esc)"
+            title="Close (Esc)"
+            onClick={close}
+          >
+            ×
+          </button>
+        </div>
+      </div>
+      <div className="drawer-body">
+        {!shown && error && (
+          <div className="inline-error" role="alert">
+            {error}
+          </div>
+        )}
+        {!shown && !error && (
+          <div className="drawer-loading" role="status">
+            <span className="spinner" aria-hidden="true" /> Loading spec…
+          </div>
+        )}
+        {shown && editing && (
+          <SpecEditForm
+            spec={shown}
+            onDone={(updated) => {
+              if (updated) replace(updated)
+              setEditing(false)
+            }}
+          />
+        )}
+        {shown && !editing && <SpecDetails spec={shown} onEdit={() => setEditing(true)} />}
+      </div>
+    </aside>
+  )
+}

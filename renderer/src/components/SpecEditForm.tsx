@@ -1,0 +1,125 @@
+// Editing a spec in the drawer; only changed fields are sent, so an untouched save writes nothing.
+import { useState, type KeyboardEvent } from 'react'
+import { describeIssues, operations, type Input } from '../../../shared/api'
+import type { Spec } from '../../../shared/domain'
+import { client } from '../client'
+import { toFactoryError } from '../client/envelope'
+
+function parseTags(text: string): string[] {
+  return text
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean)
+}
+
+export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: Spec) => void }) {
+  const [title, setTitle] = useState(spec.title)
+  const [body, setBody] = useState(spec.body)
+  const [tags, setTags] = useState(spec.tags.join(', '))
+  const [priority, setPriority] = useState(String(spec.priority))
+  const [error, setError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+
+  const save = async () => {
+    if (saving) return
+    const edit: Input<'spec/edit'> = { id: spec.id }
+    if (title !== spec.title) edit.title = title
+    if (body !== spec.body) edit.body = body
+    const nextTags = parseTags(tags)
+    if (nextTags.join('\n') !== spec.tags.join('\n')) edit.tags = nextTags
+    const nextPriority = Number(priority.trim() || '0')
+    if (nextPriority !== spec.priority) edit.priority = nextPriority
+    if (Object.keys(edit).length === 1) return onDone()
+    // The same schema the engine applies, so the message matches what it would say.
+    const checked = operations['spec/edit'].input.safeParse(edit)
+    if (!checked.success) return setError(describeIssues(checked.error))
+    setSaving(true)
+    try {
+      onDone(await client().call('spec/edit', edit))
+    } catch (e) {
+      setError(toFactoryError(e).message)
+      setSaving(false)
+    }
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault()
+      void save()
+    } else if (e.key === 'Escape') {
+      e.preventDefault() // cancels the edit; the drawer stays open
+      onDone()
+    }
+  }
+
+  return (
+    <form
+      className="form"
+      onKeyDown={onKeyDown}
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save()
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Title</span>
+        <input
+          className="input"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          autoFocus
+          required
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Body</span>
+        <textarea
+          className="textarea textarea-tall"
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          placeholder="Markdown: what to build, why, and how we know it is done"
+        />
+      </label>
+      <div className="field-row">
+        <label className="field field-grow">
+          <span className="field-label">Tags</span>
+          <input
+            className="input"
+            value={tags}
+            onChange={(e) => setTags(e.target.value)}
+            placeholder="cli, onboarding"
+          />
+        </label>
+        <label className="field field-narrow">
+          <span className="field-label">Priority</span>
+          <input
+            className="input"
+            type="number"
+            step={1}
+            min={-1000}
+            max={1000}
+            value={priority}
+            onChange={(e) => setPriority(e.target.value)}
+          />
+        </label>
+      </div>
+      {error && (
+        <div className="inline-error" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="form-actions">
+        <span className="form-hint">
+          <kbd className="kbd">Ctrl</kbd>+<kbd className="kbd">Enter</kbd> to save ·{' '}
+          <kbd className="kbd">Esc</kbd> to cancel
+        </span>
+        <button type="button" className="button button-secondary" onClick={() => onDone()}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={saving}>
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  )
+}

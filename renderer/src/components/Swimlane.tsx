@@ -1,0 +1,32 @@
+// One lane of the board: its header (who works it) and a cell per stage.
+import { memo } from 'react'
+import { STAGES, type RunnerPreset } from '../../../shared/domain'
+import { cardsIn, laneLabel, laneSlug, type BoardCells, type Lane } from '../board/cells'
+import { Cell } from './Cell'
+
+interface SwimlaneProps {
+  lane: Lane
+  runner: RunnerPreset | null
+  board: BoardCells
+}
+
+export const Swimlane = memo(function Swimlane({ lane, runner, board }: SwimlaneProps) {
+  const count = board.laneCounts.get(lane) ?? 0
+  return (
+    <section className="lane" aria-label={`${laneLabel(lane)} lane`}>
+      <div className="lane-header" data-testid={`lane-${laneSlug(lane)}`}>
+        <span className={`lane-avatar${lane === null ? ' lane-avatar-none' : ''}`} aria-hidden="true">
+          {lane ? lane.slice(0, 1).toUpperCase() : ''}
+        </span>
+        <span className="lane-name">{laneLabel(lane)}</span>
+        {runner && <span className="badge">{runner}</span>}
+        <span className="lane-count">{count.toLocaleString()}</span>
+      </div>
+      <div className="lane-cells">
+        {STAGES.map((stage) => (
+          <Cell key={stage} stage={stage} lane={lane} cards={cardsIn(board, { stage, lane })} />
+        ))}
+      </div>
+    </section>
+  )
+})

@@ -1,0 +1,37 @@
+// Short-lived notes at the bottom: where a card went (with Undo), or why something failed.
+import { useUi } from '../stores/ui'
+import './toast.css'
+
+export function Toasts() {
+  const toasts = useUi((s) => s.toasts)
+  const dismiss = useUi((s) => s.dismissToast)
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast toast-${toast.tone}`} data-testid="toast">
+          <span className="toast-message">{toast.message}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="button button-small toast-action"
+              onClick={() => {
+                dismiss(toast.id)
+                toast.action?.run()
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button button-ghost button-icon button-small toast-close"
+            aria-label="Dismiss"
+            onClick={() => dismiss(toast.id)}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  )
+}

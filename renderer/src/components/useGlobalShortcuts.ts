@@ -1,0 +1,36 @@
+// Window-wide keys: N for a new spec, ? for help, Esc to close the drawer. Keys typed into a
+// field, or while a dialog is open, belong to that field or dialog.
+import { useEffect } from 'react'
+import { useUi } from '../stores/ui'
+import { focusCardElement } from './focus'
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+}
+
+export function useGlobalShortcuts(): void {
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return
+      const ui = useUi.getState()
+      if (ui.dialog) return
+      if (e.key === 'Escape' && ui.drawerSpecId) {
+        const id = ui.drawerSpecId
+        ui.closeDrawer()
+        focusCardElement(id)
+        return
+      }
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (e.key === 'n' || e.key === 'N') {
+        e.preventDefault()
+        ui.openDialog({ kind: 'new-spec', place: { stage: 'idea', lane: null } })
+      } else if (e.key === '?') {
+        e.preventDefault()
+        ui.openDialog({ kind: 'help' })
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+}

@@ -1,0 +1,27 @@
+// Boots the renderer: one client for whichever host we run in, live updates, then the board.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import './styles/theme.css'
+import './styles/base.css'
+import './styles/controls.css'
+import { App } from './components/App'
+import { createClient, installClient } from './client'
+import { useBoard } from './stores/board'
+import { startClock } from './stores/clock'
+import { useConnection } from './stores/connection'
+import { startLiveUpdates } from './stores/liveUpdates'
+
+const factory = createClient((state) => useConnection.getState().setState(state))
+installClient(factory)
+// Subscribe before the first read so no event between the two can be missed.
+startLiveUpdates(factory)
+startClock()
+void useBoard.getState().load()
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element')
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

@@ -1,0 +1,135 @@
+// The board as the engine last reported it, plus the moves the user made that are still in flight.
+import { create } from 'zustand'
+import type { Input } from '../../../shared/api'
+import type { Agent, Spec, SpecCard, SpecId, Stage } from '../../../shared/domain'
+import { FactoryError } from '../../../shared/errors'
+import { client } from '../client'
+import { toFactoryError } from '../client/envelope'
+
+export interface Placement {
+  stage: Stage
+  agent: string | null
+}
+
+interface PendingMove extends Placement {
+  token: number
+}
+
+interface BoardStore {
+  status: 'loading' | 'ready' | 'error'
+  error: string | null
+  agents: Agent[]
+  specs: SpecCard[]
+  seq: number
+  /** Optimistic moves awaiting the engine; re-applied over any board read that races them. */
+  pending: Record<SpecId, PendingMove>
+  load(): Promise<void>
+  moveSpec(id: SpecId, to: Placement): Promise<Spec>
+  addSpec(input: Input<'spec/add'>): Promise<Spec>
+}
+
+export function toCard(spec: Spec): SpecCard {
+  const { body: _body, blueprint: _blueprint, ...card } = spec
+  return card
+}
+
+function place(specs: SpecCard[], id: SpecId, change: Partial<SpecCard>): SpecCard[] {
+  const index = specs.findIndex((s) => s.id === id)
+  const current = specs[index]
+  if (!current) return specs
+  const copy = specs.slice()
+  copy[index] = { ...current, ...change }
+  return copy
+}
+
+function withPending(specs: SpecCard[], pending: Record<SpecId, PendingMove>): SpecCard[] {
+  const ids = Object.keys(pending) as SpecId[]
+  if (ids.length === 0) return specs
+  return specs.map((s) => {
+    const move = pending[s.id]
+    return move ? { ...s, stage: move.stage, agent: move.agent } : s
+  })
+}
+
+function dropPending(pending: Record<SpecId, PendingMove>, id: SpecId, token: number) {
+  if (pending[id]?.token !== token) return pending
+  const { [id]: _done, ...rest } = pending
+  return rest
+}
+
+let moveToken = 0
+// One board read at a time: pushes that arrive meanwhile ask for exactly one more.
+let inFlight: Promise<void> | null = null
+let again = false
+
+export const useBoard = create<BoardStore>()((set, get) => ({
+  status: 'loading',
+  error: null,
+  agents: [],
+  specs: [],
+  seq: -1,
+  pending: {},
+
+  load() {
+    if (inFlight) {
+      again = true
+      return inFlight
+    }
+    const read = async () => {
+      do {
+        again = false
+        try {
+          const board = await client().call('board/get', {})
+          if (board.seq < get().seq) continue // an older read finishing late
+          set({
+            status: 'ready',
+            error: null,
+            agents: board.agents,
+            specs: withPending(board.specs, get().pending),
+            seq: board.seq,
+          })
+        } catch (error) {
+          // Once the board is up, a failed refresh keeps what the user sees; the next push retries.
+          if (get().status !== 'ready') set({ status: 'error', error: toFactoryError(error).message })
+        }
+      } while (again)
+    }
+    if (get().status === 'error') set({ status: 'loading', error: null })
+    inFlight = read().finally(() => (inFlight = null))
+    return inFlight
+  },
+
+  async moveSpec(id, to) {
+    const card = get().specs.find((s) => s.id === id)
+    if (!card) throw new FactoryError('SpecNotFound', `no spec with id "${id}" on the board`)
+    const from: Placement = { stage: card.stage, agent: card.agent }
+    const token = ++moveToken
+    set((state) => ({
+      specs: place(state.specs, id, to),
+      pending: { ...state.pending, [id]: { ...to, token } },
+    }))
+    try {
+      const spec = await client().call('spec/move', { id, stage: to.stage, agent: to.agent })
+      set((state) => ({
+        specs: state.pending[id]?.token === token ? place(state.specs, id, toCard(spec)) : state.specs,
+        pending: dropPending(state.pending, id, token),
+      }))
+      return spec
+    } catch (error) {
+      set((state) => ({
+        specs: state.pending[id]?.token === token ? place(state.specs, id, from) : state.specs,
+        pending: dropPending(state.pending, id, token),
+      }))
+      throw toFactoryError(error)
+    }
+  },
+
+  async addSpec(input) {
+    const spec = await client().call('spec/add', input)
+    // Show it at once; the pushed spec.created event brings the same card again, deduplicated.
+    set((state) =>
+      state.specs.some((s) => s.id === spec.id) ? state : { specs: [...state.specs, toCard(spec)] },
+    )
+    return spec
+  },
+}))

@@ -1,0 +1,58 @@
+// What the user has open or focused: the drawer, the focused card, dialogs, toasts.
+import { create } from 'zustand'
+import type { SpecId } from '../../../shared/domain'
+import type { Place } from '../board/cells'
+
+export type Dialog = { kind: 'new-spec'; place: Place } | { kind: 'help' }
+
+export interface Toast {
+  id: number
+  tone: 'info' | 'error'
+  message: string
+  action?: { label: string; run: () => void }
+}
+
+interface UiStore {
+  drawerSpecId: SpecId | null
+  focusedId: SpecId | null
+  dialog: Dialog | null
+  dragging: boolean
+  /** When the last drag ended; the click a drop fires is ignored for a moment after. */
+  dragEndedAt: number
+  toasts: Toast[]
+  openDrawer(id: SpecId): void
+  closeDrawer(): void
+  focusCard(id: SpecId | null): void
+  openDialog(dialog: Dialog): void
+  closeDialog(): void
+  setDragging(dragging: boolean): void
+  showToast(toast: Omit<Toast, 'id'>): number
+  dismissToast(id: number): void
+}
+
+const TOAST_MS = 6_000
+const TOAST_WITH_ACTION_MS = 10_000
+const MAX_TOASTS = 4
+let nextToastId = 1
+
+export const useUi = create<UiStore>()((set, get) => ({
+  drawerSpecId: null,
+  focusedId: null,
+  dialog: null,
+  dragging: false,
+  dragEndedAt: 0,
+  toasts: [],
+  openDrawer: (id) => set({ drawerSpecId: id, focusedId: id }),
+  closeDrawer: () => set({ drawerSpecId: null }),
+  focusCard: (id) => set({ focusedId: id }),
+  openDialog: (dialog) => set({ dialog }),
+  closeDialog: () => set({ dialog: null }),
+  setDragging: (dragging) => set(dragging ? { dragging } : { dragging, dragEndedAt: Date.now() }),
+  showToast: (toast) => {
+    const id = nextToastId++
+    set((state) => ({ toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) }))
+    setTimeout(() => get().dismissToast(id), toast.action ? TOAST_WITH_ACTION_MS : TOAST_MS)
+    return id
+  },
+  dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+}))
