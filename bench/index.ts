@@ -1,0 +1,8 @@
+// `npm run bench`: figures printed as ratios against baselines measured in the same run; nothing here
+// is asserted by the test suite.
+import { benchBoard } from './board.bench'
+import { benchAppend } from './ledger.bench'
+
+console.log(`Factory Stack benchmarks — node ${process.version}, ${new Date().toISOString()}`)
+benchAppend()
+await benchBoard()

@@ -1,0 +1,55 @@
+// Reactors are how the factories hand work to each other (shipped → draft, signal → spec, spec ready
+// → allocator). Each follows the event log from its own persisted cursor; a reaction and the cursor
+// move commit in one transaction, so a crash between an event and its reaction is healed by resuming,
+// and no event is reacted to twice.
+import { eq } from 'drizzle-orm'
+import type { LedgerEvent } from '../../shared/domain'
+import type { Change, Ledger } from './db/ledger'
+import { reactorCursors } from './db/schema'
+
+export interface Reactor {
+  /** Stable name: the cursor is stored under it. */
+  name: string
+  /** Event types this reactor cares about; others only move its cursor. */
+  types: readonly string[]
+  react(event: LedgerEvent, change: Change, ledger: Ledger): void
+}
+
+export function reactorCursor(ledger: Ledger, name: string): number {
+  const row = ledger.db.select().from(reactorCursors).where(eq(reactorCursors.reactor, name)).get()
+  return row?.seq ?? 0
+}
+
+function saveCursor(ledger: Ledger, name: string, seq: number, now: number): void {
+  ledger.db
+    .insert(reactorCursors)
+    .values({ reactor: name, seq, updatedAt: now })
+    .onConflictDoUpdate({ target: reactorCursors.reactor, set: { seq, updatedAt: now } })
+    .run()
+}
+
+/**
+ * Catches one reactor up with the log. Returns how many events it reacted to. A reaction that
+ * throws stops the catch-up at that event (its cursor stays before it) and the error propagates.
+ */
+export function catchUp(ledger: Ledger, reactor: Reactor, batch = 500): number {
+  let reacted = 0
+  for (;;) {
+    const events = ledger.eventsAfter(reactorCursor(ledger, reactor.name), batch)
+    if (events.length === 0) return reacted
+    const relevant = events.filter((e) => reactor.types.includes(e.type))
+    const last = events.at(-1)!.seq
+    if (relevant.length === 0) {
+      ledger.change(`reactor:${reactor.name}`, (c) => saveCursor(ledger, reactor.name, last, c.now))
+      continue
+    }
+    for (const event of relevant) {
+      ledger.change(`reactor:${reactor.name}`, (change) => {
+        reactor.react(event, change, ledger)
+        saveCursor(ledger, reactor.name, event.seq, change.now)
+      })
+      reacted++
+    }
+    ledger.change(`reactor:${reactor.name}`, (c) => saveCursor(ledger, reactor.name, last, c.now))
+  }
+}
