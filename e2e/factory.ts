@@ -38,6 +38,7 @@ async function startServe(db: string): Promise<{ child: ChildProcess; url: strin
 }
 
 export const test = base.extend<{ factory: Factory }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern
   factory: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'factory-e2e-'))
     const db = join(dir, 'ledger.db')

@@ -8,9 +8,13 @@ let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir()))
 afterEach(() => cleanup())
 
+// Parsed CLI output is checked field by field by each assertion.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any
+
 async function factory(
   ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
+): Promise<{ code: number; stdout: string; stderr: string; json: () => Json }> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(argv, {

@@ -130,4 +130,18 @@ describe('events', () => {
     ledger.change('test', (c) => c.append({ type: 'b', subject: 'x' }))
     expect(seen).toEqual([ledger.latestSeq()])
   })
+
+  it('refuse a change on a full disk with a clear error and keep what was stored', () => {
+    const ledger = fresh().open()
+    ledger.change('test', (c) => c.append({ type: 'kept', subject: 'x' }))
+    // SQLite reports SQLITE_FULL exactly as on a full disk when the file may not grow further.
+    const pages = ledger.sqlite.pragma('page_count', { simple: true }) as number
+    ledger.sqlite.pragma(`max_page_count = ${pages + 1}`)
+    expect(() =>
+      ledger.change('test', (c) =>
+        c.append({ type: 'big', subject: 'x', payload: { blob: 'x'.repeat(100_000) } }),
+      ),
+    ).toThrow(/the disk is full; nothing was written/)
+    expect(ledger.eventsAfter(0).map((e) => e.type)).toEqual(['kept'])
+  })
 })
