@@ -1,9 +1,14 @@
 // Boots the renderer: one client for whichever host we run in, live updates, then the board.
+// The dev-only React refresh preamble comes as a module (empty in builds), because the strict CSP
+// blocks the inline <script> the plugin would otherwise inject into index.html.
+import '@vitejs/plugin-react/preamble'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './styles/theme.css'
 import './styles/base.css'
 import './styles/controls.css'
+import './styles/labels.css'
+import './styles/forms.css'
 import { App } from './components/App'
 import { createClient, installClient } from './client'
 import { useBoard } from './stores/board'

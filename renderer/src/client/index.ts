@@ -1,7 +1,7 @@
 // The renderer's one way to reach the engine: Electron's bridge when present, HTTP otherwise.
 import type { FactoryClient } from '../../../shared/api'
-import { createBridgeClient, findBridge } from './bridge'
-import { createHttpClient } from './http'
+import { createBridgeClient, findBridge } from './bridgeClient'
+import { createHttpClient } from './httpClient'
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting'
 export type ConnectionListener = (state: Exclude<ConnectionState, 'connecting'>) => void

@@ -15,7 +15,7 @@ export function App() {
   return (
     <div className="app">
       <HeaderBar />
-      <main className="app-main">
+      <main className={`app-main${drawerSpecId ? ' app-main-with-drawer' : ''}`}>
         <BoardView />
       </main>
       {drawerSpecId && <SpecDrawer key={drawerSpecId} id={drawerSpecId} />}

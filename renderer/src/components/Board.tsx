@@ -86,11 +86,18 @@ export function Board() {
       onDragEnd={onDragEnd}
       onDragCancel={onDragCancel}
       accessibility={{
+        // No dnd-kit keyboard sensor: the keyboard path is Shift+arrows, so say that instead.
+        screenReaderInstructions: {
+          draggable:
+            'Press Enter to open this spec. Shift and the arrow keys move it to another column or lane; the arrow keys move between cards.',
+        },
         announcements: {
-          onDragStart: () => `Picked up a card.`,
+          onDragStart: ({ active }) => `Picked up ${titleOf(active.data.current)}.`,
           onDragOver: ({ over }) => (over ? `Over ${describePlace(over.data.current)}.` : ''),
-          onDragEnd: ({ over }) =>
-            over ? `Dropped in ${describePlace(over.data.current)}.` : 'Dropped outside the board.',
+          onDragEnd: ({ active, over }) =>
+            over
+              ? `Dropped ${titleOf(active.data.current)} in ${describePlace(over.data.current)}.`
+              : 'Dropped outside the board; nothing moved.',
           onDragCancel: () => 'Move cancelled.',
         },
       }}
@@ -125,6 +132,11 @@ export function Board() {
       </DragOverlay>
     </DndContext>
   )
+}
+
+function titleOf(data: unknown): string {
+  const card = (data as { card?: SpecCard } | undefined)?.card
+  return card ? `“${card.title}”` : 'a card'
 }
 
 function describePlace(data: unknown): string {

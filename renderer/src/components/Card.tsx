@@ -14,7 +14,9 @@ function focusFollowsHere(): boolean {
   // Take focus only if it is lost (our old element unmounted) or on another card (arrow keys);
   // never from a field the user is typing in, such as the drawer's selects.
   const active = document.activeElement
-  return active === null || active === document.body || active.getAttribute('data-testid') === 'card'
+  return (
+    active === null || active === document.body || active.getAttribute('data-testid') === 'card'
+  )
 }
 
 export const Card = memo(function Card({ card }: { card: SpecCard }) {

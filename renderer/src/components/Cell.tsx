@@ -17,7 +17,10 @@ interface CellProps {
 
 export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const slug = laneSlug(lane)
-  const { setNodeRef, isOver } = useDroppable({ id: `cell:${stage}:${slug}`, data: { stage, lane } })
+  const { setNodeRef, isOver } = useDroppable({
+    id: `cell:${stage}:${slug}`,
+    data: { stage, lane },
+  })
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)
   const [pages, setPages] = useState(1)

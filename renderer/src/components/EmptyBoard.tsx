@@ -8,8 +8,8 @@ export function EmptyBoard() {
       <div className="empty-board-mark" aria-hidden="true" />
       <h2 className="panel-title">No specs yet</h2>
       <p className="panel-text">
-        Press <kbd className="kbd">N</kbd> or <strong>New spec</strong> to add your first spec. Agents
-        appear as lanes (<code className="code">factory agent add bob</code>).
+        Press <kbd className="kbd">N</kbd> or <strong>New spec</strong> to add your first spec.
+        Agents appear as lanes (<code className="code">factory agent add bob</code>).
       </p>
       <button
         type="button"

@@ -11,7 +11,11 @@ function plural(n: number, word: string): string {
 function ConnectionStatus() {
   const state = useConnection((s) => s.state)
   const label =
-    state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Disconnected — reconnecting'
+    state === 'live'
+      ? 'Live'
+      : state === 'connecting'
+        ? 'Connecting…'
+        : 'Disconnected — reconnecting'
   return (
     <span className={`connection connection-${state}`} role="status" data-testid="connection">
       <span className="connection-dot" aria-hidden="true" />

@@ -7,6 +7,7 @@ import type { Place } from '../board/cells'
 import { toFactoryError } from '../client/envelope'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
+import { Field } from './Field'
 import { Modal } from './Modal'
 
 export function NewSpecDialog({ place }: { place: Place }) {
@@ -55,67 +56,73 @@ export function NewSpecDialog({ place }: { place: Place }) {
           void submit()
         }}
       >
-        <label className="field">
-          <span className="field-label">Title</span>
-          <input
-            className="input input-large"
-            name="title"
-            value={title}
-            onChange={(e) => {
-              setTitle(e.target.value)
-              setError(null)
-            }}
-            placeholder="What should exist that doesn’t yet?"
-            aria-invalid={error ? true : undefined}
-            data-autofocus
-            autoComplete="off"
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">
-            Body <span className="field-optional">markdown, optional</span>
-          </span>
-          <textarea
-            className="textarea"
-            name="body"
-            rows={6}
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-            placeholder="Context, acceptance criteria, links…"
-          />
-        </label>
+        <Field label="Title">
+          {(id) => (
+            <input
+              id={id}
+              className="input input-large"
+              name="title"
+              value={title}
+              onChange={(e) => {
+                setTitle(e.target.value)
+                setError(null)
+              }}
+              placeholder="What should exist that doesn’t yet?"
+              aria-invalid={error ? true : undefined}
+              data-autofocus
+              autoComplete="off"
+            />
+          )}
+        </Field>
+        <Field label="Body" hint="markdown, optional">
+          {(id) => (
+            <textarea
+              id={id}
+              className="textarea"
+              name="body"
+              rows={6}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              placeholder="Context, acceptance criteria, links…"
+            />
+          )}
+        </Field>
         <div className="field-row">
-          <label className="field field-grow">
-            <span className="field-label">Stage</span>
-            <select
-              className="select"
-              name="stage"
-              value={stage}
-              onChange={(e) => setStage(e.target.value as Stage)}
-            >
-              {STAGES.map((s) => (
-                <option key={s} value={s}>
-                  {STAGE_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field field-grow">
-            <span className="field-label">Lane</span>
-            <select
-              className="select"
-              name="lane"
-              value={lane}
-              onChange={(e) => setLane(e.target.value)}
-            >
-              <option value="">Unassigned</option>
-              {agents.map((agent) => (
-                <option key={agent.name} value={agent.name}>
-                  {agent.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label="Stage" className="field-grow">
+            {(id) => (
+              <select
+                id={id}
+                className="select"
+                name="stage"
+                value={stage}
+                onChange={(e) => setStage(e.target.value as Stage)}
+              >
+                {STAGES.map((s) => (
+                  <option key={s} value={s}>
+                    {STAGE_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Lane" className="field-grow">
+            {(id) => (
+              <select
+                id={id}
+                className="select"
+                name="lane"
+                value={lane}
+                onChange={(e) => setLane(e.target.value)}
+              >
+                <option value="">Unassigned</option>
+                {agents.map((agent) => (
+                  <option key={agent.name} value={agent.name}>
+                    {agent.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
         {error && (
           <div className="inline-error" role="alert" data-testid="new-spec-error">

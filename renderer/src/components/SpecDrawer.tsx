@@ -25,7 +25,8 @@ export function SpecDrawer({ id }: { id: SpecId }) {
     useUi.getState().closeDrawer()
     focusCardElement(id)
   }
-  const shown = spec && card ? { ...spec, stage: card.stage, agent: card.agent, status: card.status } : spec
+  const shown =
+    spec && card ? { ...spec, stage: card.stage, agent: card.agent, status: card.status } : spec
 
   return (
     <aside

@@ -2,6 +2,7 @@
 import { useState, type KeyboardEvent } from 'react'
 import { describeIssues, operations, type Input } from '../../../shared/api'
 import type { Spec } from '../../../shared/domain'
+import { Field } from './Field'
 import { client } from '../client'
 import { toFactoryError } from '../client/envelope'
 
@@ -61,47 +62,55 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
         void save()
       }}
     >
-      <label className="field">
-        <span className="field-label">Title</span>
-        <input
-          className="input"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          autoFocus
-          required
-        />
-      </label>
-      <label className="field">
-        <span className="field-label">Body</span>
-        <textarea
-          className="textarea textarea-tall"
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          placeholder="Markdown: what to build, why, and how we know it is done"
-        />
-      </label>
+      <Field label="Title">
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            autoFocus
+            required
+          />
+        )}
+      </Field>
+      <Field label="Body">
+        {(id) => (
+          <textarea
+            id={id}
+            className="textarea textarea-tall"
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            placeholder="Markdown: what to build, why, and how we know it is done"
+          />
+        )}
+      </Field>
       <div className="field-row">
-        <label className="field field-grow">
-          <span className="field-label">Tags</span>
-          <input
-            className="input"
-            value={tags}
-            onChange={(e) => setTags(e.target.value)}
-            placeholder="cli, onboarding"
-          />
-        </label>
-        <label className="field field-narrow">
-          <span className="field-label">Priority</span>
-          <input
-            className="input"
-            type="number"
-            step={1}
-            min={-1000}
-            max={1000}
-            value={priority}
-            onChange={(e) => setPriority(e.target.value)}
-          />
-        </label>
+        <Field label="Tags" className="field-grow">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              value={tags}
+              onChange={(e) => setTags(e.target.value)}
+              placeholder="cli, onboarding"
+            />
+          )}
+        </Field>
+        <Field label="Priority" className="field-narrow">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              type="number"
+              step={1}
+              min={-1000}
+              max={1000}
+              value={priority}
+              onChange={(e) => setPriority(e.target.value)}
+            />
+          )}
+        </Field>
       </div>
       {error && (
         <div className="inline-error" role="alert">

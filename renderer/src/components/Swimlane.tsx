@@ -15,7 +15,10 @@ export const Swimlane = memo(function Swimlane({ lane, runner, board }: Swimlane
   return (
     <section className="lane" aria-label={`${laneLabel(lane)} lane`}>
       <div className="lane-header" data-testid={`lane-${laneSlug(lane)}`}>
-        <span className={`lane-avatar${lane === null ? ' lane-avatar-none' : ''}`} aria-hidden="true">
+        <span
+          className={`lane-avatar${lane === null ? ' lane-avatar-none' : ''}`}
+          aria-hidden="true"
+        >
           {lane ? lane.slice(0, 1).toUpperCase() : ''}
         </span>
         <span className="lane-name">{laneLabel(lane)}</span>

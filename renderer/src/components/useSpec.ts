@@ -24,7 +24,12 @@ export function useSpec(id: SpecId) {
         .then(
           (spec) => alive && setState({ id, spec, error: null }),
           (error: unknown) =>
-            alive && setState((s) => ({ id, spec: s.id === id ? s.spec : null, error: toFactoryError(error).message })),
+            alive &&
+            setState((s) => ({
+              id,
+              spec: s.id === id ? s.spec : null,
+              error: toFactoryError(error).message,
+            })),
         )
     }
     read()

@@ -90,7 +90,8 @@ export const useBoard = create<BoardStore>()((set, get) => ({
           })
         } catch (error) {
           // Once the board is up, a failed refresh keeps what the user sees; the next push retries.
-          if (get().status !== 'ready') set({ status: 'error', error: toFactoryError(error).message })
+          if (get().status !== 'ready')
+            set({ status: 'error', error: toFactoryError(error).message })
         }
       } while (again)
     }
@@ -111,7 +112,8 @@ export const useBoard = create<BoardStore>()((set, get) => ({
     try {
       const spec = await client().call('spec/move', { id, stage: to.stage, agent: to.agent })
       set((state) => ({
-        specs: state.pending[id]?.token === token ? place(state.specs, id, toCard(spec)) : state.specs,
+        specs:
+          state.pending[id]?.token === token ? place(state.specs, id, toCard(spec)) : state.specs,
         pending: dropPending(state.pending, id, token),
       }))
       return spec

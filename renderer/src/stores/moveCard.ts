@@ -17,7 +17,10 @@ export async function moveCard(id: SpecId, to: Placement, options: { undo?: bool
   try {
     await useBoard.getState().moveSpec(id, to)
   } catch (error) {
-    showToast({ tone: 'error', message: `Could not move “${card.title}”: ${(error as Error).message}` })
+    showToast({
+      tone: 'error',
+      message: `Could not move “${card.title}”: ${(error as Error).message}`,
+    })
     return
   }
   showToast({
