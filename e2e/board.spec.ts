@@ -57,6 +57,8 @@ test('create a spec, drag it to another column and lane, reload: it is still the
   )
   await expect(card(page, 'Launch tweet thread')).toBeVisible()
   await page.screenshot({ path: join(ARTIFACTS, 'board.png') })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: join(ARTIFACTS, 'board-dark.png'), animations: 'disabled' })
 })
 
 test('a spec added with the CLI appears on the open board without a reload', async ({

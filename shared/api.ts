@@ -121,11 +121,12 @@ export function isOperationName(name: string): name is OperationName {
   return Object.prototype.hasOwnProperty.call(operations, name)
 }
 
-/** What hosts push to every connected UI: each committed ledger event, in order. */
-export interface PushedEvent {
-  kind: 'ledger'
-  event: LedgerEvent
-}
+/**
+ * What hosts push to every connected UI: each committed ledger event, in order; and, when a push
+ * channel (re)opens, the newest seq at that moment, so a client can tell whether it missed anything.
+ */
+export type PushedEvent =
+  { kind: 'ledger'; event: LedgerEvent } | { kind: 'connected'; seq: number }
 
 /** The one interface the renderer (and any other client) talks to, whatever the host. */
 export interface FactoryClient {

@@ -162,16 +162,21 @@ describe('factory serve', () => {
           expect(res.headers['content-type']).toContain('text/event-stream')
           res.on('data', (chunk: Buffer) => {
             for (const line of chunk.toString().split('\n')) {
-              if (line.startsWith('data: ')) received.push(JSON.parse(line.slice(6)).event.type)
+              if (line.startsWith('data: ')) {
+                const pushed = JSON.parse(line.slice(6))
+                received.push(
+                  pushed.kind === 'ledger' ? pushed.event.type : `connected@${pushed.seq}`,
+                )
+              }
             }
-            if (received.length === 2) {
+            if (received.length === 3) {
               req.destroy()
               resolve()
             }
           })
         },
       )
-      req.on('error', (e) => (received.length === 2 ? resolve() : reject(e)))
+      req.on('error', (e) => (received.length === 3 ? resolve() : reject(e)))
       req.end()
     })
     await new Promise((r) => setTimeout(r, 100))
@@ -180,6 +185,6 @@ describe('factory serve', () => {
     other.call('spec/add', { title: 'from the CLI' }, 'cli')
     other.close()
     await done
-    expect(received).toEqual(['agent.added', 'spec.created'])
+    expect(received).toEqual(['connected@0', 'agent.added', 'spec.created'])
   })
 })

@@ -96,7 +96,7 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
     'cache-control': 'no-store',
     connection: 'keep-alive',
   })
-  const send = (event: PushedEvent): void => {
+  const send = (event: Extract<PushedEvent, { kind: 'ledger' }>): void => {
     response.write(`id: ${event.event.seq}\ndata: ${JSON.stringify(event)}\n\n`)
   }
   // A reconnecting EventSource says where it stopped; replay what it missed, then follow live.
@@ -111,7 +111,9 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
     cursor = event.seq
     send({ kind: 'ledger', event })
   }
-  response.write(': connected\n\n')
+  response.write(
+    `data: ${JSON.stringify({ kind: 'connected', seq: cursor } satisfies PushedEvent)}\n\n`,
+  )
   const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS)
   request.on('close', () => {
     clearInterval(keepalive)

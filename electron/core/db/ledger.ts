@@ -49,6 +49,8 @@ export class Ledger {
   private readonly insertEvent: Database.Statement
   private readonly selectAfter: Database.Statement
   private readonly commitListeners = new Set<() => void>()
+  /** Built once: making a better-sqlite3 transaction function per change costs more than the insert. */
+  private readonly transact: Database.Transaction<<T>(work: () => T) => T>
 
   constructor(options: LedgerOptions) {
     this.path = options.path
@@ -58,6 +60,7 @@ export class Ledger {
     this.insertEvent = this.sqlite.prepare(
       'INSERT INTO events (ts, type, subject, actor, payload) VALUES (?, ?, ?, ?, ?)',
     )
+    this.transact = this.sqlite.transaction(<T>(work: () => T): T => work())
     this.selectAfter = this.sqlite.prepare(
       'SELECT seq, ts, type, subject, actor, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
     )
@@ -84,7 +87,7 @@ export class Ledger {
     }
     let result: T
     try {
-      result = this.sqlite.transaction(() => work(change)).immediate()
+      result = this.transact.immediate(() => work(change)) as T
     } catch (error) {
       throw explainSqliteError(error, this.path)
     }

@@ -30,6 +30,9 @@ async function post(op: string, input: unknown): Promise<unknown> {
 
 function isPushedEvent(value: unknown): value is PushedEvent {
   if (typeof value !== 'object' || value === null) return false
+  if ((value as { kind?: unknown }).kind === 'connected') {
+    return typeof (value as { seq?: unknown }).seq === 'number'
+  }
   const event = (value as { event?: unknown }).event
   return (
     typeof event === 'object' &&

@@ -33,8 +33,8 @@ export function useSpec(id: SpecId) {
         )
     }
     read()
-    const unsubscribe = client().subscribe(({ event }) => {
-      if (event.subject !== id) return
+    const unsubscribe = client().subscribe((pushed) => {
+      if (pushed.kind !== 'ledger' || pushed.event.subject !== id) return
       clearTimeout(timer)
       timer = setTimeout(read, DEBOUNCE_MS)
     })

@@ -47,7 +47,8 @@ function fakeClient() {
     listeners.forEach((l) =>
       l({ kind: 'ledger', event: { seq, ts: 0, type, subject: 's_1', actor: 'cli', payload: {} } }),
     )
-  return { client, calls, push }
+  const connected = (seq: number) => listeners.forEach((l) => l({ kind: 'connected', seq }))
+  return { client, calls, push, connected }
 }
 
 const board = (seq: number, specs: Spec[]): Board => ({
@@ -135,11 +136,13 @@ describe('live updates', () => {
     stop()
   })
 
-  it('re-reads after reconnecting, since pushes may have been missed', async () => {
+  it('re-reads on (re)connecting only when the board is behind the host', async () => {
     vi.useFakeTimers()
-    useConnection.setState({ state: 'reconnecting' })
     const stop = startLiveUpdates(fake.client)
-    useConnection.getState().setState('live')
+    fake.connected(5) // the board already has seq 5: nothing was missed
+    await vi.advanceTimersByTimeAsync(100)
+    expect(fake.calls).toEqual([])
+    fake.connected(8) // three events happened while nobody listened
     await vi.advanceTimersByTimeAsync(100)
     expect(fake.calls.map((c) => c.op)).toEqual(['board/get'])
     fake.calls.shift()!.resolve(board(8, []))

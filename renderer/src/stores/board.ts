@@ -24,6 +24,8 @@ interface BoardStore {
   /** Optimistic moves awaiting the engine; re-applied over any board read that races them. */
   pending: Record<SpecId, PendingMove>
   load(): Promise<void>
+  /** Resolves when no board read is in flight. */
+  settled(): Promise<void>
   moveSpec(id: SpecId, to: Placement): Promise<Spec>
   addSpec(input: Input<'spec/add'>): Promise<Spec>
 }
@@ -69,6 +71,10 @@ export const useBoard = create<BoardStore>()((set, get) => ({
   specs: [],
   seq: -1,
   pending: {},
+
+  settled() {
+    return inFlight ?? Promise.resolve()
+  },
 
   load() {
     if (inFlight) {

@@ -1,8 +1,8 @@
 // Keeps the board in step with the ledger: pushed spec/agent events trigger one debounced re-read.
-// The renderer never polls; each (re)connect re-reads once because pushes may have been missed.
+// The renderer never polls. When a push channel (re)opens, the host says the newest seq; the board
+// is re-read only if it is behind that, i.e. if something happened while nobody was listening.
 import type { FactoryClient } from '../../../shared/api'
 import { useBoard } from './board'
-import { useConnection } from './connection'
 
 const DEBOUNCE_MS = 50
 
@@ -16,20 +16,25 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
     }, DEBOUNCE_MS)
   }
 
-  const unsubscribe = factory.subscribe(({ event }) => {
+  const unsubscribe = factory.subscribe((pushed) => {
+    if (pushed.kind === 'connected') {
+      // The first board read may still be in flight; compare once it has landed.
+      void useBoard
+        .getState()
+        .settled()
+        .then(() => {
+          if (useBoard.getState().seq < pushed.seq) reload()
+        })
+      return
+    }
+    const { event } = pushed
     if (!event.type.startsWith('spec.') && !event.type.startsWith('agent.')) return
     if (event.seq <= useBoard.getState().seq) return
     reload()
   })
 
-  const unwatch = useConnection.subscribe((now, before) => {
-    // Pushes sent while we were not listening are lost; one re-read closes the gap.
-    if (now.state === 'live' && before.state !== 'live') reload()
-  })
-
   return () => {
     if (timer) clearTimeout(timer)
     unsubscribe()
-    unwatch()
   }
 }
