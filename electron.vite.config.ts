@@ -35,6 +35,8 @@ export default defineConfig({
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,
+      // Loaded from disk or loopback, never over a network: one bundle is fine.
+      chunkSizeWarningLimit: 2000,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

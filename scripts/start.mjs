@@ -16,13 +16,26 @@ function run(command, commandArgs, options = {}) {
 }
 
 function electronBinary() {
+  const electronDir = join(root, 'node_modules/electron')
+  if (!existsSync(join(electronDir, 'path.txt'))) {
+    // Electron's package fetches its binary on first use; run that fetch quietly and report briefly.
+    console.log("Downloading Electron's binary (first start only)…")
+    const fetch = spawnSync(process.execPath, [join(electronDir, 'install.js')], {
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    })
+    if (fetch.status !== 0) {
+      const reason = (fetch.stderr || fetch.error?.message || 'unknown error').trim().split('\n')[0]
+      console.error(
+        `Electron's binary is not installed and could not be downloaded here (${reason}).`,
+      )
+      return undefined
+    }
+  }
   try {
-    // Electron's package fetches its binary on first use; that fails fast without a network.
     return require('electron')
   } catch (error) {
-    console.error(
-      `\nElectron's binary is not installed and could not be downloaded here:\n  ${String(error.message).split('\n')[0]}`,
-    )
+    console.error(`Electron's binary cannot be used: ${String(error.message).split('\n')[0]}`)
     return undefined
   }
 }
