@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { CHROMIUM_LAUNCH_OPTIONS } from '../e2e/chromium'
 import { STAGES } from '../shared/domain'
 import { readBoard } from '../electron/core/board'
 import { createEngine } from '../electron/core/engine'
@@ -73,17 +74,7 @@ export async function benchBoard(): Promise<void> {
     rendererDir: fileURLToPath(new URL('../out/renderer/', import.meta.url)),
     port: 0,
   })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS)
   const paints: number[] = []
   for (let i = 0; i < 3; i++) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })

@@ -120,3 +120,25 @@ test('an empty board says what to do next', async ({ page, factory }) => {
   await expect(page.getByText('factory agent add', { exact: false }).first()).toBeVisible()
   await page.screenshot({ path: join(ARTIFACTS, 'empty.png') })
 })
+
+test('place a new spec from the dialog, move it from the drawer, undo a move', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('agent', 'add', 'bob')
+  await page.goto(factory.url)
+  await page.getByTestId('new-spec').click()
+  const dialog = page.getByTestId('new-spec-dialog')
+  await dialog.getByLabel('Title').fill('Straight into a lane')
+  await dialog.getByLabel('Stage').selectOption('software')
+  await dialog.getByLabel('Lane', { exact: true }).selectOption('bob')
+  await dialog.getByRole('button', { name: 'Add spec' }).click()
+  await expect(card(cell(page, 'software', 'bob'), 'Straight into a lane')).toBeVisible()
+
+  await card(page, 'Straight into a lane').click()
+  await page.getByTestId('spec-drawer').getByLabel('Stage').selectOption('marketing')
+  await expect(card(cell(page, 'marketing', 'bob'), 'Straight into a lane')).toBeVisible()
+  await page.getByRole('button', { name: 'Undo' }).click()
+  await expect(card(cell(page, 'software', 'bob'), 'Straight into a lane')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', agent: 'bob' })
+})

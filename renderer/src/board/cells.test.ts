@@ -1,23 +1,12 @@
 import { describe, it, expect } from 'vitest'
-import type { Agent, SpecCard, SpecId } from '../../../shared/domain'
+import type { Agent, SpecCard } from '../../../shared/domain'
+import { makeCard } from '../../../shared/testing'
 import { cardsIn, cellKey, compareCards, groupIntoCells } from './cells'
 
 let next = 1
-function card(fields: Partial<SpecCard> = {}): SpecCard {
+const card = (fields: Partial<SpecCard> = {}): SpecCard => {
   const n = next++
-  return {
-    id: `s_${n}` as SpecId,
-    title: `Spec ${n}`,
-    stage: 'idea',
-    status: 'new',
-    agent: null,
-    source: 'manual',
-    tags: [],
-    priority: 0,
-    createdAt: 1_000 + n,
-    updatedAt: 1_000 + n,
-    ...fields,
-  }
+  return makeCard(n, { createdAt: 1_000 + n, updatedAt: 1_000 + n, ...fields })
 }
 const agent = (name: string): Agent => ({ name, runner: 'claude', createdAt: 1 })
 

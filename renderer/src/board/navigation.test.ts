@@ -1,23 +1,12 @@
 import { describe, it, expect } from 'vitest'
-import type { SpecCard, SpecId } from '../../../shared/domain'
+import type { SpecCard } from '../../../shared/domain'
+import { makeCard } from '../../../shared/testing'
 import { groupIntoCells } from './cells'
 import { adjacentPlace, neighborCard } from './navigation'
 
-function card(n: number, fields: Partial<SpecCard>): SpecCard {
-  return {
-    id: `s_${n}` as SpecId,
-    title: `Spec ${n}`,
-    stage: 'idea',
-    status: 'new',
-    agent: null,
-    source: 'manual',
-    tags: [],
-    priority: 0,
-    createdAt: 1_000 - n, // lower ids are newer, so they sort first
-    updatedAt: 0,
-    ...fields,
-  }
-}
+// Lower ids are newer, so they sort first.
+const card = (n: number, fields: Partial<SpecCard>): SpecCard =>
+  makeCard(n, { createdAt: 1_000 - n, updatedAt: 0, ...fields })
 
 const agents = [
   { name: 'bob', runner: 'claude' as const, createdAt: 1 },

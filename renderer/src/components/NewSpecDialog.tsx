@@ -2,13 +2,14 @@
 // the engine uses, and any engine error is shown in place.
 import { useState, type KeyboardEvent } from 'react'
 import { describeIssues, operations, type Input } from '../../../shared/api'
-import { STAGES, STAGE_LABELS, type Stage } from '../../../shared/domain'
+import type { Stage } from '../../../shared/domain'
 import type { Place } from '../board/cells'
 import { toFactoryError } from '../client/envelope'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
 import { Field } from './Field'
 import { Modal } from './Modal'
+import { LaneSelect, StageSelect } from './PlacementSelects'
 
 export function NewSpecDialog({ place }: { place: Place }) {
   const agents = useBoard((s) => s.agents)
@@ -89,38 +90,17 @@ export function NewSpecDialog({ place }: { place: Place }) {
         </Field>
         <div className="field-row">
           <Field label="Stage" className="field-grow">
-            {(id) => (
-              <select
-                id={id}
-                className="select"
-                name="stage"
-                value={stage}
-                onChange={(e) => setStage(e.target.value as Stage)}
-              >
-                {STAGES.map((s) => (
-                  <option key={s} value={s}>
-                    {STAGE_LABELS[s]}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(id) => <StageSelect id={id} name="stage" value={stage} onChange={setStage} />}
           </Field>
           <Field label="Lane" className="field-grow">
             {(id) => (
-              <select
+              <LaneSelect
                 id={id}
-                className="select"
                 name="lane"
-                value={lane}
-                onChange={(e) => setLane(e.target.value)}
-              >
-                <option value="">Unassigned</option>
-                {agents.map((agent) => (
-                  <option key={agent.name} value={agent.name}>
-                    {agent.name}
-                  </option>
-                ))}
-              </select>
+                value={lane || null}
+                lanes={agents.map((agent) => agent.name)}
+                onChange={(agent) => setLane(agent ?? '')}
+              />
             )}
           </Field>
         </div>

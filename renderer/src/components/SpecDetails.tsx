@@ -1,10 +1,11 @@
 // A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
-import { STAGES, STAGE_LABELS, type Spec, type Stage } from '../../../shared/domain'
+import type { Spec, Stage } from '../../../shared/domain'
 import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
 import { Markdown } from './Markdown'
+import { LaneSelect, StageSelect } from './PlacementSelects'
 
 export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
   const agents = useBoard((s) => s.agents)
@@ -19,34 +20,22 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
       <dl className="facts">
         <dt>Stage</dt>
         <dd>
-          <select
+          <StageSelect
             className="select select-small"
             aria-label="Stage"
             value={spec.stage}
-            onChange={(e) => move(e.target.value as Stage, spec.agent)}
-          >
-            {STAGES.map((stage) => (
-              <option key={stage} value={stage}>
-                {STAGE_LABELS[stage]}
-              </option>
-            ))}
-          </select>
+            onChange={(stage) => move(stage, spec.agent)}
+          />
         </dd>
         <dt>Lane</dt>
         <dd>
-          <select
+          <LaneSelect
             className="select select-small"
             aria-label="Lane"
-            value={spec.agent ?? ''}
-            onChange={(e) => move(spec.stage, e.target.value || null)}
-          >
-            <option value="">Unassigned</option>
-            {laneNames.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+            value={spec.agent}
+            lanes={laneNames}
+            onChange={(agent) => move(spec.stage, agent)}
+          />
         </dd>
         <dt>Status</dt>
         <dd>

@@ -1,29 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
-import type { Board, Spec, SpecCard, SpecId } from '../../../shared/domain'
+import type { Board, Spec, SpecCard } from '../../../shared/domain'
+import { makeSpec } from '../../../shared/testing'
 import { FactoryError } from '../../../shared/errors'
 import { installClient } from '../client'
 import { useBoard } from './board'
 import { useConnection } from './connection'
 import { startLiveUpdates } from './liveUpdates'
 
-function spec(n: number, fields: Partial<Spec> = {}): Spec {
-  return {
-    id: `s_${n}` as SpecId,
-    title: `Spec ${n}`,
-    stage: 'idea',
-    status: 'new',
-    agent: null,
-    source: 'manual',
-    tags: [],
-    priority: 0,
-    createdAt: n,
-    updatedAt: n,
-    body: '',
-    blueprint: null,
-    ...fields,
-  }
-}
+const spec = makeSpec
 const card = ({ body: _b, blueprint: _p, ...rest }: Spec): SpecCard => rest
 
 /** A client whose answers the test releases by hand, to stage races. */
