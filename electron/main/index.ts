@@ -1,6 +1,6 @@
 // The Electron shell: one window, IPC registration over the shared handler map, pushed events.
 // Everything of the domain lives in electron/core; this file only carries messages.
-import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { OPERATION_NAMES } from '../../shared/api'
@@ -8,6 +8,7 @@ import { IPC_CHANNEL_PREFIX, IPC_EVENT_CHANNEL } from '../../shared/bridge'
 import type { Envelope } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
+import { isOwnPage } from './sender'
 
 const here = import.meta.dirname
 const rendererUrl = process.env.ELECTRON_RENDERER_URL
@@ -19,16 +20,11 @@ function dbFlag(argv: string[]): string | undefined {
   return index >= 0 ? argv[index + 1] : argv.find((a) => a.startsWith('--db='))?.slice(5)
 }
 
-/** Only our own page may call the engine: a navigated-away or injected frame is refused. */
-function fromOurPage(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? ''
-  return url.split('#')[0]!.split('?')[0] === rendererUrl.split('?')[0]
-}
-
 function registerIpc(engine: Engine): void {
   for (const op of OPERATION_NAMES) {
     ipcMain.handle(`${IPC_CHANNEL_PREFIX}${op}`, (event, input: unknown): Envelope<unknown> => {
-      if (!fromOurPage(event)) {
+      // Only our own page may call the engine.
+      if (!isOwnPage(event.senderFrame?.url, rendererUrl)) {
         return {
           ok: false,
           error: { code: 'Forbidden', message: 'this frame may not call the engine' },
