@@ -53,10 +53,6 @@ function findCommand(
   return undefined
 }
 
-function stripUndefined<T extends object>(input: T): T {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T
-}
-
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const found = findCommand(argv)
   const json = argv.includes('--json')
@@ -93,7 +89,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       say: io.stdout,
       env: io.env,
       engine: () => (engine ??= createEngine({ dbPath })),
-      call: (op, input) => context.engine().call(op, stripUndefined(input), 'cli'),
+      call: (op, input) => context.engine().call(op, input, 'cli'),
       usage: (message) => {
         throw new UsageError(message)
       },

@@ -51,13 +51,9 @@ export class LedgerFeed {
   }
 
   private drain(): void {
-    for (;;) {
-      const batch = this.ledger.eventsAfter(this.cursor, 500)
-      for (const event of batch) {
-        this.cursor = event.seq
-        for (const listener of this.listeners) listener(event)
-      }
-      if (batch.length < 500) return
+    for (const event of this.ledger.eventsSince(this.cursor)) {
+      this.cursor = event.seq
+      for (const listener of this.listeners) listener(event)
     }
   }
 }

@@ -37,19 +37,15 @@ export function catchUp(ledger: Ledger, reactor: Reactor, batch = 500): number {
   for (;;) {
     const events = ledger.eventsAfter(reactorCursor(ledger, reactor.name), batch)
     if (events.length === 0) return reacted
-    const relevant = events.filter((e) => reactor.types.includes(e.type))
-    const last = events.at(-1)!.seq
-    if (relevant.length === 0) {
-      ledger.change(`reactor:${reactor.name}`, (c) => saveCursor(ledger, reactor.name, last, c.now))
-      continue
-    }
-    for (const event of relevant) {
+    for (const event of events.filter((e) => reactor.types.includes(e.type))) {
       ledger.change(`reactor:${reactor.name}`, (change) => {
         reactor.react(event, change, ledger)
         saveCursor(ledger, reactor.name, event.seq, change.now)
       })
       reacted++
     }
+    // Past the batch's last event, relevant or not, so the next batch starts after it.
+    const last = events.at(-1)!.seq
     ledger.change(`reactor:${reactor.name}`, (c) => saveCursor(ledger, reactor.name, last, c.now))
   }
 }

@@ -148,6 +148,50 @@ describe('factory serve', () => {
     expect(engine.ledger.latestSeq()).toBe(0)
   })
 
+  it('answers a malformed path with 400 and keeps serving', async () => {
+    const reply = await send('/assets/%E0%A4%A', { headers: bearer() })
+    expect(reply.status).toBe(400)
+    expect(JSON.parse(reply.body).error.message).toMatch(/not valid URL encoding/)
+    expect((await send('/', { headers: bearer() })).status).toBe(200)
+  })
+
+  it('replays everything a reconnecting browser missed, however much', async () => {
+    const missed = 12_000
+    engine.ledger.change('test', (c) => {
+      for (let i = 0; i < missed; i++) c.append({ type: 'spec.edited', subject: 's_1' })
+    })
+    const pieces: string[] = []
+    let tail = ''
+    const connected = (): boolean => tail.includes('"kind":"connected"')
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/events',
+          headers: { ...bearer(), 'last-event-id': '0' },
+        },
+        (res) => {
+          res.on('data', (chunk: Buffer) => {
+            const piece = chunk.toString()
+            pieces.push(piece)
+            // Only the newest text can hold the end marker; joining it all each time is quadratic.
+            tail = tail.slice(-40) + piece
+            if (connected()) {
+              req.destroy()
+              resolve()
+            }
+          })
+        },
+      )
+      req.on('error', (e) => (connected() ? resolve() : reject(e)))
+      req.end()
+    })
+    const text = pieces.join('')
+    expect(text.match(/^id: /gm)).toHaveLength(missed)
+    expect(text).toContain(`{"kind":"connected","seq":${missed}}`)
+  })
+
   it('does not serve files outside the renderer folder', async () => {
     const reply = await send('/..%2f..%2fledger.db', { headers: bearer() })
     expect(reply.body).not.toContain('SQLite')

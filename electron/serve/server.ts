@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { PushedEvent } from '../../shared/api'
 import { HTTP_API_PREFIX, HTTP_EVENTS_PATH } from '../../shared/bridge'
-import type { ErrorCode, Envelope } from '../../shared/errors'
+import type { Envelope, ErrorCode, ErrorPayload } from '../../shared/errors'
 import type { Engine } from '../core/engine'
 import { checkRequest, cookieName, newToken } from './guard'
 import { serveStatic } from './static'
@@ -52,6 +52,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body))
 }
 
+function sendError(response: ServerResponse, status: number, error: ErrorPayload): void {
+  sendJson(response, status, { ok: false, error })
+}
+
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0
@@ -83,7 +87,7 @@ async function handleOperation(
       error instanceof SyntaxError
         ? `the body is not JSON (${error.message})`
         : (error as Error).message
-    sendJson(response, 400, { ok: false, error: { code: 'InvalidInput', message } })
+    sendError(response, 400, { code: 'InvalidInput', message })
     return
   }
   const envelope: Envelope<unknown> = options.engine.invoke(op, input, options.actor ?? 'browser')
@@ -107,7 +111,7 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
     cursor = event.seq
     send({ kind: 'ledger', event })
   })
-  for (const event of engine.ledger.eventsAfter(cursor, 10_000)) {
+  for (const event of engine.ledger.eventsSince(cursor)) {
     cursor = event.seq
     send({ kind: 'ledger', event })
   }
@@ -130,13 +134,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const verdict = checkRequest(request, url, port, token)
     if (!verdict.ok) {
-      sendJson(response, verdict.status, {
-        ok: false,
-        error: {
-          code: verdict.status === 401 ? 'Unauthorized' : 'Forbidden',
-          message: verdict.reason,
-        },
-      })
+      const code = verdict.status === 401 ? 'Unauthorized' : 'Forbidden'
+      sendError(response, verdict.status, { code, message: verdict.reason })
       return
     }
     if (
@@ -157,20 +156,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       streamEvents(options.engine, request, response)
     } else if (url.pathname.startsWith(HTTP_API_PREFIX)) {
       if (request.method !== 'POST') {
-        sendJson(response, 405, {
-          ok: false,
-          error: { code: 'InvalidInput', message: 'operations are called with POST' },
+        sendError(response, 405, {
+          code: 'InvalidInput',
+          message: 'operations are called with POST',
         })
         return
       }
       void handleOperation(options, url.pathname.slice(HTTP_API_PREFIX.length), request, response)
     } else if (request.method === 'GET' || request.method === 'HEAD') {
-      serveStatic(options.rendererDir, url.pathname, response)
+      if (!serveStatic(options.rendererDir, url.pathname, response)) {
+        sendError(response, 400, {
+          code: 'InvalidInput',
+          message: 'the path is not valid URL encoding',
+        })
+      }
     } else {
-      sendJson(response, 405, {
-        ok: false,
-        error: { code: 'InvalidInput', message: `${request.method} is not allowed here` },
-      })
+      const message = `${request.method} is not allowed here`
+      sendError(response, 405, { code: 'InvalidInput', message })
     }
   })
   server.on('connection', (socket) => {

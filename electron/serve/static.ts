@@ -14,12 +14,23 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-export function serveStatic(rendererDir: string, pathname: string, response: ServerResponse): void {
+/** Answers the request, or returns false (having sent nothing) when the path cannot be decoded. */
+export function serveStatic(
+  rendererDir: string,
+  pathname: string,
+  response: ServerResponse,
+): boolean {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    return false // "%E0%A4%A" and the like: a malformed request, not a reason to crash the server
+  }
   const root = resolve(rendererDir)
-  let file = resolve(join(root, normalize(decodeURIComponent(pathname))))
+  let file = resolve(join(root, normalize(decoded)))
   if (file !== root && !file.startsWith(root + sep)) {
     response.writeHead(404).end('not found')
-    return
+    return true
   }
   // Any path that is not a file is the single-page app.
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html')
@@ -27,7 +38,7 @@ export function serveStatic(rendererDir: string, pathname: string, response: Ser
     response
       .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
       .end(`The board is not built yet (${root} is missing): run \`npm run build\`.`)
-    return
+    return true
   }
   const isHtml = extname(file) === '.html'
   response.writeHead(200, {
@@ -35,4 +46,5 @@ export function serveStatic(rendererDir: string, pathname: string, response: Ser
     'cache-control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
   })
   createReadStream(file).pipe(response)
+  return true
 }

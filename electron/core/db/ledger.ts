@@ -99,6 +99,16 @@ export class Ledger {
     return (this.selectAfter.all(seq, limit) as EventRow[]).map(toLedgerEvent)
   }
 
+  /** Every event after `seq`, in order, read in batches so a long log never sits in memory whole. */
+  *eventsSince(seq: number, batch = 500): Generator<LedgerEvent> {
+    for (;;) {
+      const events = this.eventsAfter(seq, batch)
+      yield* events
+      if (events.length < batch) return
+      seq = events.at(-1)!.seq
+    }
+  }
+
   latestSeq(): number {
     const row = this.sqlite.prepare('SELECT max(seq) AS seq FROM events').get() as {
       seq: number | null
