@@ -135,6 +135,20 @@ export interface FactoryClient {
   subscribe(listener: (event: PushedEvent) => void): () => void
 }
 
+/**
+ * Validates an operation's input with its schema: the engine does this for every host, and forms
+ * do it before sending, so both say the same thing about the same mistake.
+ */
+export function checkInput<Op extends OperationName>(
+  op: Op,
+  input: unknown,
+): { ok: true; input: ParsedInput<Op> } | { ok: false; problem: string } {
+  const parsed = operations[op].input.safeParse(input)
+  return parsed.success
+    ? { ok: true, input: parsed.data as ParsedInput<Op> }
+    : { ok: false, problem: describeIssues(parsed.error) }
+}
+
 /** "title: a title is required; tags.0: …" — one readable line for any zod failure. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -47,6 +47,14 @@ export interface Spec extends SpecCard {
   blueprint: string | null
 }
 
+/** Where a card sits on the board: a column and a lane (an agent's name, or null: Unassigned). */
+export type Placement = Pick<SpecCard, 'stage' | 'agent'>
+
+export function toCard(spec: Spec): SpecCard {
+  const { body: _body, blueprint: _blueprint, ...card } = spec
+  return card
+}
+
 export interface Agent {
   name: string
   runner: RunnerPreset

@@ -47,11 +47,30 @@ export function isErrorPayload(value: unknown): value is ErrorPayload {
   )
 }
 
+/** Whatever was thrown, as a FactoryError, so every host and the UI have one shape of error. */
+export function toFactoryError(error: unknown): FactoryError {
+  if (error instanceof FactoryError) return error
+  return new FactoryError('Internal', error instanceof Error ? error.message : String(error))
+}
+
 /** Whatever was thrown, as something safe to send to another process. */
 export function toErrorPayload(error: unknown): ErrorPayload {
-  if (error instanceof FactoryError) return error.toPayload()
-  const message = error instanceof Error ? error.message : String(error)
-  return { code: 'Internal', message }
+  return toFactoryError(error).toPayload()
+}
+
+function asErrorCode(code: string): ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'Internal'
+}
+
+/** An envelope from any host (checked, since it crossed a process boundary) as its result, or thrown. */
+export function unwrapEnvelope<T>(envelope: unknown): T {
+  if (typeof envelope === 'object' && envelope !== null && 'ok' in envelope) {
+    if (envelope.ok === true && 'result' in envelope) return envelope.result as T
+    if (envelope.ok === false && 'error' in envelope && isErrorPayload(envelope.error)) {
+      throw new FactoryError(asErrorCode(envelope.error.code), envelope.error.message)
+    }
+  }
+  throw new FactoryError('Internal', 'the factory answered something that is not an envelope')
 }
 
 /** Every host answers with this envelope, so a failure crosses IPC and HTTP intact. */

@@ -1,5 +1,5 @@
 // Test fixtures for the shared domain types, used by tests in every room (engine, renderer).
-import type { Spec, SpecCard, SpecId } from './domain'
+import { toCard, type Spec, type SpecCard, type SpecId } from './domain'
 
 /** Spec number `n` with plausible defaults; `fields` override any of them. */
 export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
@@ -21,6 +21,5 @@ export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
 }
 
 export function makeCard(n: number, fields: Partial<SpecCard> = {}): SpecCard {
-  const { body: _body, blueprint: _blueprint, ...card } = makeSpec(n, fields)
-  return card
+  return toCard(makeSpec(n, fields))
 }

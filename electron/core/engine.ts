@@ -1,15 +1,14 @@
 // The engine every host constructs: a ledger, its feed of committed events and the handler map,
 // behind one `invoke` that validates input and never throws across a host boundary.
 import {
-  describeIssues,
+  checkInput,
   isOperationName,
-  operations,
   type Input,
   type OperationName,
   type Output,
 } from '../../shared/api'
 import type { LedgerEvent } from '../../shared/domain'
-import { FactoryError, toErrorPayload, type Envelope } from '../../shared/errors'
+import { FactoryError, toErrorPayload, unwrapEnvelope, type Envelope } from '../../shared/errors'
 import { handlers } from './api'
 import { openLedger, type Ledger } from './db/ledger'
 import { LedgerFeed } from './feed'
@@ -36,9 +35,7 @@ export class Engine {
 
   /** Typed call for in-process callers; throws FactoryError. */
   call<Op extends OperationName>(op: Op, input: Input<Op>, actor: string): Output<Op> {
-    const envelope = this.invoke(op, input, actor)
-    if (!envelope.ok) throw new FactoryError(envelope.error.code, envelope.error.message)
-    return envelope.result as Output<Op>
+    return unwrapEnvelope<Output<Op>>(this.invoke(op, input, actor))
   }
 
   /** For hosts: any name, any input; answers an Envelope and writes nothing on bad input. */
@@ -47,12 +44,10 @@ export class Engine {
       if (!isOperationName(op)) {
         throw new FactoryError('UnknownOperation', `no operation named "${op}"`)
       }
-      const parsed = operations[op].input.safeParse(input ?? {})
-      if (!parsed.success) {
-        throw new FactoryError('InvalidInput', `${op}: ${describeIssues(parsed.error)}`)
-      }
+      const checked = checkInput(op, input ?? {})
+      if (!checked.ok) throw new FactoryError('InvalidInput', `${op}: ${checked.problem}`)
       const handler = handlers[op] as (input: unknown, context: object) => unknown
-      return { ok: true, result: handler(parsed.data, { ledger: this.ledger, actor }) }
+      return { ok: true, result: handler(checked.input, { ledger: this.ledger, actor }) }
     } catch (error) {
       return { ok: false, error: toErrorPayload(error) }
     }

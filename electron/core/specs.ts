@@ -2,7 +2,14 @@
 // updates the `specs` read model in the same transaction.
 import { and, desc, eq, type SQL } from 'drizzle-orm'
 import type { ParsedInput } from '../../shared/api'
-import type { Spec, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
+import {
+  toCard,
+  type Spec,
+  type SpecCard,
+  type SpecId,
+  type SpecStatus,
+  type Stage,
+} from '../../shared/domain'
 import { FactoryError } from '../../shared/errors'
 import { requireAgent } from './agents'
 import type { Ledger } from './db/ledger'
@@ -25,11 +32,6 @@ export function toSpec(row: SpecRow): Spec {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
-}
-
-export function toCard(spec: Spec): SpecCard {
-  const { body: _body, blueprint: _blueprint, ...card } = spec
-  return card
 }
 
 export function findSpec(ledger: Ledger, id: string): Spec | undefined {

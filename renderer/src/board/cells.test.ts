@@ -15,7 +15,7 @@ describe('groupIntoCells', () => {
     const board = groupIntoCells([], [agent('bob'), agent('alice')])
     expect(board.lanes).toEqual([null, 'bob', 'alice'])
     expect(board.total).toBe(0)
-    expect(cardsIn(board, { stage: 'software', lane: 'alice' })).toEqual([])
+    expect(cardsIn(board, { stage: 'software', agent: 'alice' })).toEqual([])
   })
 
   it('files each card under its stage and lane and counts them', () => {
@@ -24,8 +24,8 @@ describe('groupIntoCells', () => {
     const c = card({ stage: 'software', agent: 'bob' })
     const d = card({ stage: 'marketing' })
     const board = groupIntoCells([a, b, c, d], [agent('bob')])
-    expect(cardsIn(board, { stage: 'idea', lane: null }).map((x) => x.id)).toEqual([a.id])
-    expect(cardsIn(board, { stage: 'software', lane: 'bob' })).toHaveLength(2)
+    expect(cardsIn(board, { stage: 'idea', agent: null }).map((x) => x.id)).toEqual([a.id])
+    expect(cardsIn(board, { stage: 'software', agent: 'bob' })).toHaveLength(2)
     expect(board.stageCounts).toEqual({ idea: 1, software: 2, marketing: 1 })
     expect(board.laneCounts.get(null)).toBe(2)
     expect(board.laneCounts.get('bob')).toBe(2)
@@ -38,7 +38,7 @@ describe('groupIntoCells', () => {
     const urgent = card({ createdAt: 5, priority: 3 })
     const later = card({ createdAt: 30, priority: -1 })
     const board = groupIntoCells([old, later, recent, urgent], [])
-    expect(cardsIn(board, { stage: 'idea', lane: null }).map((x) => x.id)).toEqual([
+    expect(cardsIn(board, { stage: 'idea', agent: null }).map((x) => x.id)).toEqual([
       urgent.id,
       recent.id,
       old.id,
@@ -56,7 +56,7 @@ describe('groupIntoCells', () => {
     const orphan = card({ agent: 'gordon' })
     const board = groupIntoCells([orphan], [agent('bob')])
     expect(board.lanes).toEqual([null, 'bob', 'gordon'])
-    expect(cardsIn(board, { stage: 'idea', lane: 'gordon' })).toEqual([orphan])
+    expect(cardsIn(board, { stage: 'idea', agent: 'gordon' })).toEqual([orphan])
   })
 
   it('keeps an agent named "unassigned" apart from the Unassigned lane', () => {
@@ -64,8 +64,8 @@ describe('groupIntoCells', () => {
     const free = card()
     const board = groupIntoCells([assigned, free], [agent('unassigned')])
     expect(cellKey('idea', null)).not.toBe(cellKey('idea', 'unassigned'))
-    expect(cardsIn(board, { stage: 'idea', lane: null })).toEqual([free])
-    expect(cardsIn(board, { stage: 'idea', lane: 'unassigned' })).toEqual([assigned])
+    expect(cardsIn(board, { stage: 'idea', agent: null })).toEqual([free])
+    expect(cardsIn(board, { stage: 'idea', agent: 'unassigned' })).toEqual([assigned])
   })
 
   it('groups 10,000 cards quickly', () => {

@@ -1,14 +1,16 @@
 // Groups the board's cards into swimlane × stage cells. Pure (no DOM, no store) so the rules the
 // user sees — lane order, card order — are tested directly.
-import { STAGES, type Agent, type SpecCard, type SpecId, type Stage } from '../../../shared/domain'
+import {
+  STAGES,
+  type Agent,
+  type Placement,
+  type SpecCard,
+  type SpecId,
+  type Stage,
+} from '../../../shared/domain'
 
 /** A swimlane: an agent's name, or null for Unassigned. */
 export type Lane = string | null
-
-export interface Place {
-  stage: Stage
-  lane: Lane
-}
 
 export interface BoardCells {
   /** Unassigned first, then agents in board order, then agents only known from their cards. */
@@ -68,10 +70,10 @@ export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agen
   return { lanes, cells, stageCounts, laneCounts, total: specs.length }
 }
 
-export function cardsIn(board: BoardCells, place: Place): readonly SpecCard[] {
-  return board.cells.get(cellKey(place.stage, place.lane)) ?? EMPTY
+export function cardsIn(board: BoardCells, place: Placement): readonly SpecCard[] {
+  return board.cells.get(cellKey(place.stage, place.agent)) ?? EMPTY
 }
 
-export function samePlace(a: Place, b: Place): boolean {
-  return a.stage === b.stage && a.lane === b.lane
+export function samePlace(a: Placement, b: Placement): boolean {
+  return a.stage === b.stage && a.agent === b.agent
 }

@@ -24,17 +24,17 @@ const byId = (n: number) => specs.find((s) => s.id === `s_${n}`)!
 
 describe('adjacentPlace', () => {
   it('steps through columns and lanes without wrapping', () => {
-    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'right')).toEqual({
+    expect(adjacentPlace(board, { stage: 'idea', agent: null }, 'right')).toEqual({
       stage: 'software',
-      lane: null,
+      agent: null,
     })
-    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'left')).toBeNull()
-    expect(adjacentPlace(board, { stage: 'idea', lane: null }, 'down')).toEqual({
+    expect(adjacentPlace(board, { stage: 'idea', agent: null }, 'left')).toBeNull()
+    expect(adjacentPlace(board, { stage: 'idea', agent: null }, 'down')).toEqual({
       stage: 'idea',
-      lane: 'bob',
+      agent: 'bob',
     })
-    expect(adjacentPlace(board, { stage: 'idea', lane: 'alice' }, 'down')).toBeNull()
-    expect(adjacentPlace(board, { stage: 'marketing', lane: 'bob' }, 'right')).toBeNull()
+    expect(adjacentPlace(board, { stage: 'idea', agent: 'alice' }, 'down')).toBeNull()
+    expect(adjacentPlace(board, { stage: 'marketing', agent: 'bob' }, 'right')).toBeNull()
   })
 })
 

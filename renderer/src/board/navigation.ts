@@ -1,7 +1,7 @@
 // Keyboard geometry of the board: which card the plain arrows focus next, and which cell a
 // Shift+arrow moves a card into. Pure, so it is tested without a DOM.
-import { STAGES, type SpecCard, type SpecId } from '../../../shared/domain'
-import { cardsIn, type BoardCells, type Place } from './cells'
+import { STAGES, type Placement, type SpecCard, type SpecId } from '../../../shared/domain'
+import { cardsIn, type BoardCells } from './cells'
 
 export type Direction = 'up' | 'down' | 'left' | 'right'
 
@@ -13,14 +13,18 @@ export const ARROW_DIRECTIONS: Record<string, Direction> = {
 }
 
 /** The cell next to `place` in a direction, or null at the board's edge (no wrapping). */
-export function adjacentPlace(board: BoardCells, place: Place, direction: Direction): Place | null {
+export function adjacentPlace(
+  board: BoardCells,
+  place: Placement,
+  direction: Direction,
+): Placement | null {
   if (direction === 'left' || direction === 'right') {
     const stage = STAGES[STAGES.indexOf(place.stage) + (direction === 'left' ? -1 : 1)]
-    return stage ? { stage, lane: place.lane } : null
+    return stage ? { stage, agent: place.agent } : null
   }
-  const laneIndex = board.lanes.indexOf(place.lane) + (direction === 'up' ? -1 : 1)
+  const laneIndex = board.lanes.indexOf(place.agent) + (direction === 'up' ? -1 : 1)
   if (laneIndex < 0 || laneIndex >= board.lanes.length) return null
-  return { stage: place.stage, lane: board.lanes[laneIndex] ?? null }
+  return { stage: place.stage, agent: board.lanes[laneIndex] ?? null }
 }
 
 /** The card the focus moves to from `card`; empty cells are skipped, the edge stops it. */
@@ -29,14 +33,13 @@ export function neighborCard(
   card: SpecCard,
   direction: Direction,
 ): SpecId | null {
-  const here: Place = { stage: card.stage, lane: card.agent }
-  const index = cardsIn(board, here).findIndex((c) => c.id === card.id)
+  const index = cardsIn(board, card).findIndex((c) => c.id === card.id)
   if (index < 0) return null
   if (direction === 'up' || direction === 'down') {
-    const next = cardsIn(board, here)[index + (direction === 'up' ? -1 : 1)]
+    const next = cardsIn(board, card)[index + (direction === 'up' ? -1 : 1)]
     if (next) return next.id
   }
-  let place = adjacentPlace(board, here, direction)
+  let place = adjacentPlace(board, card, direction)
   while (place) {
     const cards = cardsIn(board, place)
     if (cards.length > 0) {

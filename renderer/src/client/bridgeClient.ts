@@ -1,7 +1,7 @@
 // FactoryClient over Electron's preload bridge (window.factory): IPC carries the same envelopes.
 import type { FactoryClient } from '../../../shared/api'
 import type { FactoryBridge } from '../../../shared/bridge'
-import { unwrapEnvelope } from './envelope'
+import { unwrapEnvelope } from '../../../shared/errors'
 
 export function findBridge(): FactoryBridge | null {
   // Read through a cast instead of augmenting Window, so the preload may declare it too.

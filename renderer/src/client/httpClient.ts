@@ -3,7 +3,7 @@
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
 import { HTTP_API_PREFIX, HTTP_EVENTS_PATH } from '../../../shared/bridge'
 import { FactoryError } from '../../../shared/errors'
-import { unwrapEnvelope } from './envelope'
+import { unwrapEnvelope } from '../../../shared/errors'
 import type { ConnectionListener } from './index'
 
 const RETRY_MIN_MS = 1_000

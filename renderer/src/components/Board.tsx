@@ -13,8 +13,14 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core'
 import { useMemo, useState, type KeyboardEvent } from 'react'
-import { STAGES, STAGE_LABELS, type SpecCard, type SpecId } from '../../../shared/domain'
-import { groupIntoCells, laneLabel, samePlace, type Place } from '../board/cells'
+import {
+  STAGES,
+  STAGE_LABELS,
+  type Placement,
+  type SpecCard,
+  type SpecId,
+} from '../../../shared/domain'
+import { groupIntoCells, laneLabel } from '../board/cells'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
 import { useBoard } from '../stores/board'
 import { moveCard } from '../stores/moveCard'
@@ -46,9 +52,8 @@ export function Board() {
     setDragged(null)
     useUi.getState().setDragging(false)
     const card = (active.data.current as { card: SpecCard } | undefined)?.card
-    const target = over?.data.current as Place | undefined
-    if (!card || !target || samePlace(target, { stage: card.stage, lane: card.agent })) return
-    void moveCard(card.id, { stage: target.stage, agent: target.lane })
+    const target = over?.data.current as Placement | undefined
+    if (card && target) void moveCard(card.id, target)
   }
   const onDragCancel = () => {
     setDragged(null)
@@ -70,8 +75,8 @@ export function Board() {
     if (!direction) return
     e.preventDefault()
     if (e.shiftKey) {
-      const to = adjacentPlace(board, { stage: card.stage, lane: card.agent }, direction)
-      if (to) void moveCard(id, { stage: to.stage, agent: to.lane })
+      const to = adjacentPlace(board, card, direction)
+      if (to) void moveCard(id, to)
     } else {
       const next = neighborCard(board, card, direction)
       if (next) useUi.getState().focusCard(next)
@@ -140,6 +145,6 @@ function titleOf(data: unknown): string {
 }
 
 function describePlace(data: unknown): string {
-  const place = data as Place | undefined
-  return place ? `${STAGE_LABELS[place.stage]}, ${laneLabel(place.lane)}` : 'the board'
+  const place = data as Placement | undefined
+  return place ? `${STAGE_LABELS[place.stage]}, ${laneLabel(place.agent)}` : 'the board'
 }

@@ -2,6 +2,7 @@
 import { formatAge } from '../../../shared/format'
 import type { SpecCard } from '../../../shared/domain'
 import { useClock } from '../stores/clock'
+import { StatusBadge } from './StatusBadge'
 
 const MAX_TAGS = 3
 
@@ -31,12 +32,7 @@ export function CardFace({ card }: { card: SpecCard }) {
         ))}
         {extraTags > 0 && <span className="chip chip-faint">+{extraTags}</span>}
         <span className="card-spacer" />
-        {card.status !== 'new' && (
-          <span className={`status status-${card.status}`}>
-            <span className="status-dot" aria-hidden="true" />
-            {card.status}
-          </span>
-        )}
+        {card.status !== 'new' && <StatusBadge status={card.status} />}
         <time className="card-age" dateTime={new Date(card.createdAt).toISOString()}>
           {formatAge(card.createdAt, now)}
         </time>

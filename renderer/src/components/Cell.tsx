@@ -2,7 +2,7 @@
 // hold thousands and only the first screenful is ever looked at.
 import { useDroppable } from '@dnd-kit/core'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { STAGE_LABELS, type SpecCard, type Stage } from '../../../shared/domain'
+import { STAGE_LABELS, type Placement, type SpecCard, type Stage } from '../../../shared/domain'
 import { laneLabel, laneSlug, type Lane } from '../board/cells'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
@@ -19,7 +19,7 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const slug = laneSlug(lane)
   const { setNodeRef, isOver } = useDroppable({
     id: `cell:${stage}:${slug}`,
-    data: { stage, lane },
+    data: { stage, agent: lane } satisfies Placement,
   })
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)

@@ -2,7 +2,7 @@
 import { useUi } from '../stores/ui'
 
 export function EmptyBoard() {
-  const openDialog = useUi((s) => s.openDialog)
+  const openNewSpec = useUi((s) => s.openNewSpec)
   return (
     <div className="empty-board" data-testid="empty-board">
       <div className="empty-board-mark" aria-hidden="true" />
@@ -11,11 +11,7 @@ export function EmptyBoard() {
         Press <kbd className="kbd">N</kbd> or <strong>New spec</strong> to add your first spec.
         Agents appear as lanes (<code className="code">factory agent add bob</code>).
       </p>
-      <button
-        type="button"
-        className="button button-primary"
-        onClick={() => openDialog({ kind: 'new-spec', place: { stage: 'idea', lane: null } })}
-      >
+      <button type="button" className="button button-primary" onClick={() => openNewSpec()}>
         New spec
       </button>
     </div>

@@ -29,6 +29,7 @@ export function HeaderBar() {
   const agentCount = useBoard((s) => s.agents.length)
   const ready = useBoard((s) => s.status === 'ready')
   const openDialog = useUi((s) => s.openDialog)
+  const openNewSpec = useUi((s) => s.openNewSpec)
   return (
     <header className="header">
       <div className="header-brand">
@@ -56,7 +57,7 @@ export function HeaderBar() {
           className="button button-primary"
           data-testid="new-spec"
           aria-keyshortcuts="N"
-          onClick={() => openDialog({ kind: 'new-spec', place: { stage: 'idea', lane: null } })}
+          onClick={() => openNewSpec()}
         >
           <span aria-hidden="true" className="button-plus">
             +

@@ -1,32 +1,32 @@
 // "New spec": a title is enough; body, stage and lane are optional. Validated by the same schema
 // the engine uses, and any engine error is shown in place.
 import { useState, type KeyboardEvent } from 'react'
-import { describeIssues, operations, type Input } from '../../../shared/api'
-import type { Stage } from '../../../shared/domain'
-import type { Place } from '../board/cells'
-import { toFactoryError } from '../client/envelope'
+import { checkInput, type Input } from '../../../shared/api'
+import type { Placement, Stage } from '../../../shared/domain'
+import { toFactoryError } from '../../../shared/errors'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
 import { Field } from './Field'
+import { InlineError } from './InlineError'
 import { Modal } from './Modal'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 
-export function NewSpecDialog({ place }: { place: Place }) {
+export function NewSpecDialog({ place }: { place: Placement }) {
   const agents = useBoard((s) => s.agents)
   const addSpec = useBoard((s) => s.addSpec)
   const close = useUi((s) => s.closeDialog)
   const [title, setTitle] = useState('')
   const [body, setBody] = useState('')
   const [stage, setStage] = useState<Stage>(place.stage)
-  const [lane, setLane] = useState(place.lane ?? '')
+  const [lane, setLane] = useState(place.agent ?? '')
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
 
   const submit = async () => {
     if (saving) return
     const input: Input<'spec/add'> = { title, body, stage, agent: lane || null, source: 'manual' }
-    const checked = operations['spec/add'].input.safeParse(input)
-    if (!checked.success) return setError(describeIssues(checked.error))
+    const checked = checkInput('spec/add', input)
+    if (!checked.ok) return setError(checked.problem)
     setSaving(true)
     try {
       const spec = await addSpec(input)
@@ -104,11 +104,7 @@ export function NewSpecDialog({ place }: { place: Place }) {
             )}
           </Field>
         </div>
-        {error && (
-          <div className="inline-error" role="alert" data-testid="new-spec-error">
-            {error}
-          </div>
-        )}
+        <InlineError message={error} testId="new-spec-error" />
         <div className="form-actions">
           <span className="form-hint">
             <kbd className="kbd">Enter</kbd> in the title adds it · <kbd className="kbd">Esc</kbd>{' '}

@@ -6,6 +6,7 @@ import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
 import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
+import { StatusBadge } from './StatusBadge'
 
 export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
   const agents = useBoard((s) => s.agents)
@@ -39,10 +40,7 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
         </dd>
         <dt>Status</dt>
         <dd>
-          <span className={`status status-${spec.status}`}>
-            <span className="status-dot" aria-hidden="true" />
-            {spec.status}
-          </span>
+          <StatusBadge status={spec.status} />
         </dd>
         <dt>Source</dt>
         <dd>

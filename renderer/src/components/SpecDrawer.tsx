@@ -2,8 +2,8 @@
 import { useEffect, useRef, useState } from 'react'
 import type { SpecId } from '../../../shared/domain'
 import { useBoard } from '../stores/board'
-import { useUi } from '../stores/ui'
-import { focusCardElement } from './focus'
+import { closeDrawerAndFocusCard } from './focus'
+import { InlineError } from './InlineError'
 import { SpecDetails } from './SpecDetails'
 import { SpecEditForm } from './SpecEditForm'
 import { useSpec } from './useSpec'
@@ -21,10 +21,6 @@ export function SpecDrawer({ id }: { id: SpecId }) {
     panel.current?.focus({ preventScroll: true })
   }, [])
 
-  const close = () => {
-    useUi.getState().closeDrawer()
-    focusCardElement(id)
-  }
   const shown =
     spec && card ? { ...spec, stage: card.stage, agent: card.agent, status: card.status } : spec
 
@@ -55,18 +51,14 @@ export function SpecDrawer({ id }: { id: SpecId }) {
             className="button button-ghost button-icon"
             aria-label="Close (Esc)"
             title="Close (Esc)"
-            onClick={close}
+            onClick={closeDrawerAndFocusCard}
           >
             ×
           </button>
         </div>
       </div>
       <div className="drawer-body">
-        {!shown && error && (
-          <div className="inline-error" role="alert">
-            {error}
-          </div>
-        )}
+        {!shown && <InlineError message={error} />}
         {!shown && !error && (
           <div className="drawer-loading" role="status">
             <span className="spinner" aria-hidden="true" /> Loading spec…

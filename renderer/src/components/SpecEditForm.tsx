@@ -1,10 +1,11 @@
 // Editing a spec in the drawer; only changed fields are sent, so an untouched save writes nothing.
 import { useState, type KeyboardEvent } from 'react'
-import { describeIssues, operations, type Input } from '../../../shared/api'
+import { checkInput, type Input } from '../../../shared/api'
 import type { Spec } from '../../../shared/domain'
 import { Field } from './Field'
+import { InlineError } from './InlineError'
 import { client } from '../client'
-import { toFactoryError } from '../client/envelope'
+import { toFactoryError } from '../../../shared/errors'
 
 function parseTags(text: string): string[] {
   return text
@@ -32,8 +33,8 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
     if (nextPriority !== spec.priority) edit.priority = nextPriority
     if (Object.keys(edit).length === 1) return onDone()
     // The same schema the engine applies, so the message matches what it would say.
-    const checked = operations['spec/edit'].input.safeParse(edit)
-    if (!checked.success) return setError(describeIssues(checked.error))
+    const checked = checkInput('spec/edit', edit)
+    if (!checked.ok) return setError(checked.problem)
     setSaving(true)
     try {
       onDone(await client().call('spec/edit', edit))
@@ -112,11 +113,7 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
           )}
         </Field>
       </div>
-      {error && (
-        <div className="inline-error" role="alert">
-          {error}
-        </div>
-      )}
+      <InlineError message={error} />
       <div className="form-actions">
         <span className="form-hint">
           <kbd className="kbd">Ctrl</kbd>+<kbd className="kbd">Enter</kbd> to save ·{' '}

@@ -27,7 +27,12 @@ export const Swimlane = memo(function Swimlane({ lane, runner, board }: Swimlane
       </div>
       <div className="lane-cells">
         {STAGES.map((stage) => (
-          <Cell key={stage} stage={stage} lane={lane} cards={cardsIn(board, { stage, lane })} />
+          <Cell
+            key={stage}
+            stage={stage}
+            lane={lane}
+            cards={cardsIn(board, { stage, agent: lane })}
+          />
         ))}
       </div>
     </section>

@@ -1,7 +1,16 @@
-// Moving DOM focus to a card by id, for when the element that had focus went away.
+// Focus that follows the user: closing the drawer hands focus back to the card it showed.
 import type { SpecId } from '../../../shared/domain'
+import { useUi } from '../stores/ui'
 
-export function focusCardElement(id: SpecId): void {
+function focusCardElement(id: SpecId): void {
   const card = document.querySelector<HTMLElement>(`[data-testid="card"][data-spec-id="${id}"]`)
   card?.focus()
+}
+
+export function closeDrawerAndFocusCard(): void {
+  const ui = useUi.getState()
+  const id = ui.drawerSpecId
+  if (!id) return
+  ui.closeDrawer()
+  focusCardElement(id)
 }

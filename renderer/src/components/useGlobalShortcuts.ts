@@ -2,7 +2,7 @@
 // field, or while a dialog is open, belong to that field or dialog.
 import { useEffect } from 'react'
 import { useUi } from '../stores/ui'
-import { focusCardElement } from './focus'
+import { closeDrawerAndFocusCard } from './focus'
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
@@ -16,15 +16,13 @@ export function useGlobalShortcuts(): void {
       const ui = useUi.getState()
       if (ui.dialog) return
       if (e.key === 'Escape' && ui.drawerSpecId) {
-        const id = ui.drawerSpecId
-        ui.closeDrawer()
-        focusCardElement(id)
+        closeDrawerAndFocusCard()
         return
       }
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === 'n' || e.key === 'N') {
         e.preventDefault()
-        ui.openDialog({ kind: 'new-spec', place: { stage: 'idea', lane: null } })
+        ui.openNewSpec()
       } else if (e.key === '?') {
         e.preventDefault()
         ui.openDialog({ kind: 'help' })

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { Spec, SpecId } from '../../../shared/domain'
 import { client } from '../client'
-import { toFactoryError } from '../client/envelope'
+import { toFactoryError } from '../../../shared/errors'
 
 const DEBOUNCE_MS = 50
 

@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
-import type { Board, Spec, SpecCard } from '../../../shared/domain'
+import { toCard, type Board, type Spec } from '../../../shared/domain'
 import { makeSpec } from '../../../shared/testing'
 import { FactoryError } from '../../../shared/errors'
 import { installClient } from '../client'
 import { useBoard } from './board'
-import { useConnection } from './connection'
 import { startLiveUpdates } from './liveUpdates'
 
 const spec = makeSpec
-const card = ({ body: _b, blueprint: _p, ...rest }: Spec): SpecCard => rest
 
 /** A client whose answers the test releases by hand, to stage races. */
 function fakeClient() {
@@ -38,7 +36,7 @@ function fakeClient() {
 
 const board = (seq: number, specs: Spec[]): Board => ({
   agents: [{ name: 'bob', runner: 'claude', createdAt: 0 }],
-  specs: specs.map(card),
+  specs: specs.map(toCard),
   seq,
 })
 
@@ -107,7 +105,6 @@ describe('live updates', () => {
 
   it('re-reads once for a burst of new spec events, and not for old or unrelated ones', async () => {
     vi.useFakeTimers()
-    useConnection.setState({ state: 'live' })
     const stop = startLiveUpdates(fake.client)
     fake.push(4, 'spec.moved') // already in the board (seq 5)
     fake.push(6, 'run.output') // not board news

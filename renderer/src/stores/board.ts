@@ -1,15 +1,17 @@
 // The board as the engine last reported it, plus the moves the user made that are still in flight.
 import { create } from 'zustand'
 import type { Input } from '../../../shared/api'
-import type { Agent, Spec, SpecCard, SpecId, Stage } from '../../../shared/domain'
+import {
+  toCard,
+  type Agent,
+  type Placement,
+  type Spec,
+  type SpecCard,
+  type SpecId,
+} from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import { client } from '../client'
-import { toFactoryError } from '../client/envelope'
-
-export interface Placement {
-  stage: Stage
-  agent: string | null
-}
+import { toFactoryError } from '../../../shared/errors'
 
 interface PendingMove extends Placement {
   token: number
@@ -28,11 +30,6 @@ interface BoardStore {
   settled(): Promise<void>
   moveSpec(id: SpecId, to: Placement): Promise<Spec>
   addSpec(input: Input<'spec/add'>): Promise<Spec>
-}
-
-export function toCard(spec: Spec): SpecCard {
-  const { body: _body, blueprint: _blueprint, ...card } = spec
-  return card
 }
 
 function place(specs: SpecCard[], id: SpecId, change: Partial<SpecCard>): SpecCard[] {

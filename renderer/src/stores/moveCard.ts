@@ -1,8 +1,8 @@
 // The one way a card moves — drop, Shift+arrow or the drawer's selects: an optimistic move, then
 // a toast that says where it went (with Undo) or why it could not.
-import { STAGE_LABELS, type SpecId } from '../../../shared/domain'
-import { laneLabel } from '../board/cells'
-import { useBoard, type Placement } from './board'
+import { STAGE_LABELS, type Placement, type SpecId } from '../../../shared/domain'
+import { laneLabel, samePlace } from '../board/cells'
+import { useBoard } from './board'
 import { useUi } from './ui'
 
 function where(to: Placement): string {
@@ -11,7 +11,7 @@ function where(to: Placement): string {
 
 export async function moveCard(id: SpecId, to: Placement, options: { undo?: boolean } = {}) {
   const card = useBoard.getState().specs.find((s) => s.id === id)
-  if (!card || (card.stage === to.stage && card.agent === to.agent)) return
+  if (!card || samePlace(card, to)) return
   const from: Placement = { stage: card.stage, agent: card.agent }
   const { showToast } = useUi.getState()
   try {

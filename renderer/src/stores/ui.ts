@@ -1,9 +1,8 @@
 // What the user has open or focused: the drawer, the focused card, dialogs, toasts.
 import { create } from 'zustand'
-import type { SpecId } from '../../../shared/domain'
-import type { Place } from '../board/cells'
+import type { Placement, SpecId } from '../../../shared/domain'
 
-export type Dialog = { kind: 'new-spec'; place: Place } | { kind: 'help' }
+export type Dialog = { kind: 'new-spec'; place: Placement } | { kind: 'help' }
 
 export interface Toast {
   id: number
@@ -24,6 +23,8 @@ interface UiStore {
   closeDrawer(): void
   focusCard(id: SpecId | null): void
   openDialog(dialog: Dialog): void
+  /** The new-spec dialog, placed in Idea · Unassigned unless told otherwise. */
+  openNewSpec(place?: Placement): void
   closeDialog(): void
   setDragging(dragging: boolean): void
   showToast(toast: Omit<Toast, 'id'>): number
@@ -46,6 +47,8 @@ export const useUi = create<UiStore>()((set, get) => ({
   closeDrawer: () => set({ drawerSpecId: null }),
   focusCard: (id) => set({ focusedId: id }),
   openDialog: (dialog) => set({ dialog }),
+  openNewSpec: (place = { stage: 'idea', agent: null }) =>
+    set({ dialog: { kind: 'new-spec', place } }),
   closeDialog: () => set({ dialog: null }),
   setDragging: (dragging) => set(dragging ? { dragging } : { dragging, dragEndedAt: Date.now() }),
   showToast: (toast) => {
