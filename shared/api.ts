@@ -12,6 +12,15 @@ import {
   type Spec,
   type SpecCard,
 } from './domain'
+import {
+  RUN_ID_PATTERN,
+  type LogChunk,
+  type PendingWork,
+  type Run,
+  type RunDiff,
+  type RunId,
+  type TranscriptPage,
+} from './runs'
 
 const MAX_TITLE = 200
 const MAX_BODY = 200_000
@@ -39,16 +48,69 @@ const tagsSchema = z
   .max(20)
   .transform((tags) => [...new Set(tags)])
 const prioritySchema = z.number().int().min(-1000).max(1000)
+const argvSchema = z
+  .array(z.string().min(1, 'an argument cannot be empty').max(4000))
+  .min(1, 'a command needs at least a program')
+  .max(200)
+const pathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path cannot contain NUL')
+const DAY_MS = 86_400_000
+const timeoutSchema = z
+  .number()
+  .int()
+  .min(1000, 'a timeout is at least 1s')
+  .max(7 * DAY_MS, 'a timeout is at most 7 days')
+/** The agent settings that `agent/add` takes and `agent/edit` changes. */
+const agentSettings = {
+  command: argvSchema.nullable(),
+  workspace: pathSchema.nullable(),
+  bin: pathSchema.nullable(),
+  timeoutMs: timeoutSchema.nullable(),
+  setup: argvSchema.nullable(),
+}
+export const runIdSchema = z
+  .string()
+  .regex(RUN_ID_PATTERN, 'a run id looks like "r_3"')
+  .transform((id) => id as RunId)
 
 /** Phantom marker carrying an operation's result type. */
 const returns = <T>() => undefined as unknown as T
 
 export const operations = {
   'agent/add': {
-    input: z.strictObject({
-      name: agentNameSchema,
-      runner: z.enum(RUNNER_PRESETS).default('command'),
-    }),
+    input: z
+      .strictObject({
+        name: agentNameSchema,
+        runner: z.enum(RUNNER_PRESETS).default('claude'),
+        command: agentSettings.command.default(null),
+        workspace: agentSettings.workspace.default(null),
+        bin: agentSettings.bin.default(null),
+        timeoutMs: agentSettings.timeoutMs.default(null),
+        setup: agentSettings.setup.default(null),
+      })
+      .refine((a) => a.runner !== 'command' || a.command !== null, {
+        message: 'a command agent needs its command (argv with {specFile}, {runId}, {outputDir})',
+        path: ['command'],
+      }),
+    output: returns<Agent>(),
+  },
+  'agent/edit': {
+    input: z
+      .strictObject({
+        name: agentNameSchema,
+        command: agentSettings.command.optional(),
+        workspace: agentSettings.workspace.optional(),
+        bin: agentSettings.bin.optional(),
+        timeoutMs: agentSettings.timeoutMs.optional(),
+        setup: agentSettings.setup.optional(),
+      })
+      .refine(
+        (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,
+        'nothing to change',
+      ),
     output: returns<Agent>(),
   },
   'agent/list': { input: z.strictObject({}), output: returns<Agent[]>() },
@@ -100,6 +162,54 @@ export const operations = {
     output: returns<Spec>(),
   },
   'board/get': { input: z.strictObject({}), output: returns<Board>() },
+  'run/dispatch': {
+    input: z.strictObject({ spec: specIdSchema, agent: agentNameSchema }),
+    output: returns<Run>(),
+  },
+  'run/list': {
+    input: z.strictObject({
+      spec: specIdSchema.optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: returns<Run[]>(),
+  },
+  'run/get': { input: z.strictObject({ id: runIdSchema }), output: returns<Run>() },
+  'run/transcript': {
+    input: z.strictObject({
+      id: runIdSchema,
+      from: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: returns<TranscriptPage>(),
+  },
+  'run/log': {
+    input: z.strictObject({
+      id: runIdSchema,
+      /** Negative: from the end (the tail). */
+      offset: z.number().int().default(-65_536),
+      limit: z.number().int().min(1).max(1_048_576).default(65_536),
+    }),
+    output: returns<LogChunk>(),
+  },
+  'run/cancel': { input: z.strictObject({ id: runIdSchema }), output: returns<Run>() },
+  'run/retry': { input: z.strictObject({ id: runIdSchema }), output: returns<Run>() },
+  'run/request-changes': {
+    input: z.strictObject({
+      id: runIdSchema,
+      comments: z.string().trim().min(1, 'say what to change').max(50_000),
+    }),
+    output: returns<Run>(),
+  },
+  'run/diff': { input: z.strictObject({ id: runIdSchema }), output: returns<RunDiff>() },
+  'run/pending': { input: z.strictObject({ id: runIdSchema }), output: returns<PendingWork>() },
+  'run/merge': {
+    input: z.strictObject({ id: runIdSchema }),
+    output: returns<{ merged: true; commit: string }>(),
+  },
+  'run/discard': {
+    input: z.strictObject({ id: runIdSchema, confirmLoss: z.boolean().default(false) }),
+    output: returns<{ removed: true; lost: PendingWork }>(),
+  },
   'log/list': {
     input: z.strictObject({
       after: z.number().int().min(0).optional(),
@@ -126,7 +236,17 @@ export function isOperationName(name: string): name is OperationName {
  * channel (re)opens, the newest seq at that moment, so a client can tell whether it missed anything.
  */
 export type PushedEvent =
-  { kind: 'ledger'; event: LedgerEvent } | { kind: 'connected'; seq: number }
+  { kind: 'ledger'; event: LedgerEvent } | { kind: 'connected'; seq: number } | RunOutputEvent
+
+/** A running run's transcript or log grew (batched, a few times a second at most). */
+export interface RunOutputEvent {
+  kind: 'run-output'
+  runId: RunId
+  /** Transcript entries so far. */
+  entries: number
+  /** Raw log bytes so far. */
+  logBytes: number
+}
 
 /** The one interface the renderer (and any other client) talks to, whatever the host. */
 export interface FactoryClient {

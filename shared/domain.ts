@@ -1,6 +1,8 @@
 // The product's nouns as plain types and constants, shared by the engine, every host and the UI.
 // Runs anywhere: no Node, no DOM, no Electron.
 
+import type { RunBadge } from './runs'
+
 export const STAGES = ['idea', 'software', 'marketing'] as const
 export type Stage = (typeof STAGES)[number]
 
@@ -40,24 +42,37 @@ export interface SpecCard {
   priority: number
   createdAt: number
   updatedAt: number
+  /** Its latest run, if any. */
+  run: RunBadge | null
 }
 
 export interface Spec extends SpecCard {
   body: string
   blueprint: string | null
+  /** The git branch its runs work on (factory/<slug>), once it has run in a repository. */
+  branch: string | null
 }
 
 /** Where a card sits on the board: a column and a lane (an agent's name, or null: Unassigned). */
 export type Placement = Pick<SpecCard, 'stage' | 'agent'>
 
 export function toCard(spec: Spec): SpecCard {
-  const { body: _body, blueprint: _blueprint, ...card } = spec
+  const { body: _body, blueprint: _blueprint, branch: _branch, ...card } = spec
   return card
 }
 
 export interface Agent {
   name: string
   runner: RunnerPreset
+  /** For the `command` runner: argv with {specFile}, {runId}, {outputDir} placeholders. */
+  command: string[] | null
+  /** Where its runs work: a git repository gets a worktree per spec; otherwise a fresh folder. */
+  workspace: string | null
+  /** Full path of its CLI when PATH does not have it. */
+  bin: string | null
+  timeoutMs: number | null
+  /** Run in each new worktree before the agent starts (argv), e.g. ["npm", "ci"]. */
+  setup: string[] | null
   createdAt: number
 }
 

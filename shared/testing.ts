@@ -1,5 +1,5 @@
 // Test fixtures for the shared domain types, used by tests in every room (engine, renderer).
-import { toCard, type Spec, type SpecCard, type SpecId } from './domain'
+import { toCard, type Agent, type Spec, type SpecCard, type SpecId } from './domain'
 
 /** Spec number `n` with plausible defaults; `fields` override any of them. */
 export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
@@ -14,12 +14,28 @@ export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
     source: 'manual',
     tags: [],
     priority: 0,
+    branch: null,
     createdAt: n,
     updatedAt: n,
+    run: null,
     ...fields,
   }
 }
 
 export function makeCard(n: number, fields: Partial<SpecCard> = {}): SpecCard {
   return toCard(makeSpec(n, fields))
+}
+
+export function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
+  return {
+    name,
+    runner: 'claude',
+    command: null,
+    workspace: null,
+    bin: null,
+    timeoutMs: null,
+    setup: null,
+    createdAt: 1,
+    ...fields,
+  }
 }

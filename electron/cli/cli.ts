@@ -5,11 +5,14 @@ import { toErrorPayload } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
 import { commands, type Command, type CommandContext, type OptionSpec } from './commands'
+import { runCommands } from './runCommands'
 import { serveCommand } from './serve'
 
 export interface CliIO {
   stdout: (text: string) => void
   stderr: (text: string) => void
+  /** Raw output, exactly as given (a run's log); defaults to stdout. */
+  write?: (text: string) => void
   env: NodeJS.ProcessEnv
 }
 
@@ -19,7 +22,7 @@ const GLOBAL_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 }
 
-const ALL: Record<string, Command> = { ...commands, serve: serveCommand }
+const ALL: Record<string, Command> = { ...commands, ...runCommands, serve: serveCommand }
 
 class UsageError extends Error {}
 
@@ -87,6 +90,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       positionals,
       json,
       say: io.stdout,
+      write: io.write ?? io.stdout,
       env: io.env,
       engine: () => (engine ??= createEngine({ dbPath })),
       call: (op, input) => context.engine().call(op, input, 'cli'),
@@ -94,9 +98,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         throw new UsageError(message)
       },
     }
-    const { json: data, text } = await found.command.run(context)
-    io.stdout(json ? JSON.stringify(data, null, 2) : text)
-    return 0
+    const { json: data, text, exitCode = 0 } = await found.command.run(context)
+    if (json || text) io.stdout(json ? JSON.stringify(data, null, 2) : text)
+    return exitCode
   } catch (error) {
     const usage =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import type { Input, OperationName, Output } from '../../shared/api'
 import type { Engine } from '../core/engine'
 import { printAgents, printBoard, printLog, printSpec, printSpecs } from './print'
+import { agentSettingFlags, agentSettingOptions } from './runCommands'
 
 export type OptionSpec = Record<
   string,
@@ -17,6 +18,8 @@ export interface CommandContext {
   json: boolean
   /** Prints at once (for long-running commands); normal output is the command's result. */
   say: (text: string) => void
+  /** Writes exactly this (no newline added): a run's raw log. */
+  write: (text: string) => void
   env: NodeJS.ProcessEnv
   engine: () => Engine
   call<Op extends OperationName>(op: Op, input: Input<Op>): Output<Op>
@@ -27,10 +30,14 @@ export interface Command {
   usage: string
   summary: string
   options: OptionSpec
-  /** Returns what `--json` prints, and the human text. */
-  run(
-    context: CommandContext,
-  ): { json: unknown; text: string } | Promise<{ json: unknown; text: string }>
+  /** Returns what `--json` prints, the human text and (when not 0) the exit code. */
+  run(context: CommandContext): CommandResult | Promise<CommandResult>
+}
+
+export interface CommandResult {
+  json: unknown
+  text: string
+  exitCode?: number
 }
 
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -72,13 +79,20 @@ const specFields: OptionSpec = {
 
 export const commands: Record<string, Command> = {
   'agent add': {
-    usage: 'factory agent add NAME [--runner claude|codex|gptme|command]',
+    usage:
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"]',
     summary: 'add an agent lane',
-    options: { runner: { type: 'string' } },
+    options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
+      const { command, workspace, bin, timeoutMs, setup } = agentSettingFlags(c)
       const agent = c.call('agent/add', {
         name: one(c, 'NAME'),
         runner: str(c.values.runner) as never,
+        command: command ?? null,
+        workspace: workspace ?? null,
+        bin: bin ?? null,
+        timeoutMs: timeoutMs ?? null,
+        setup: setup ?? null,
       })
       return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
     },

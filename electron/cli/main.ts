@@ -4,6 +4,7 @@ import { runCli } from './cli'
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  write: (text) => process.stdout.write(text),
   env: process.env,
 }).then(
   (code) => {

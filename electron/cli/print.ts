@@ -10,7 +10,7 @@ import {
 } from '../../shared/domain'
 import { formatAge } from '../../shared/format'
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
   return rows
     .map((r) =>

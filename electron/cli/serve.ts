@@ -38,6 +38,8 @@ export const serveCommand: Command = {
     const port = raw === undefined ? DEFAULT_PORT : Number(raw)
     if (port > 65535) c.usage('--port must be at most 65535')
     const engine = c.engine()
+    // Runs outlive any window; those whose supervisor died meanwhile are marked lost.
+    engine.recoverRuns({ watch: true })
     const start = (p: number): ReturnType<typeof startServer> =>
       startServer({ engine, rendererDir: rendererDir(c.env), port: p })
     const server = await start(port).catch((error: NodeJS.ErrnoException) => {

@@ -24,6 +24,8 @@ function snapshot(): unknown {
     events: all('SELECT * FROM events ORDER BY seq'),
     specs: all('SELECT * FROM specs ORDER BY id'),
     agents: all('SELECT * FROM agents ORDER BY name'),
+    runs: all('SELECT * FROM runs ORDER BY id'),
+    usage: all('SELECT * FROM usage ORDER BY id'),
   }
 }
 
@@ -32,8 +34,19 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{}, /name: /],
     [{ name: 'Bob Smith' }, /lowercase letters/],
     [{ name: 'alice', runner: 'emacs' }, /runner: /],
-    [{ name: 'bob' }, /AgentExists|already exists/],
+    [{ name: 'bob', runner: 'claude' }, /AgentExists|already exists/],
     [{ name: 'alice', extra: 1 }, /extra/],
+    [{ name: 'alice', runner: 'command' }, /command: a command agent needs its command/],
+    [{ name: 'alice', runner: 'command', command: [] }, /command: a command needs at least/],
+    [{ name: 'alice', runner: 'claude', workspace: 'relative/dir' }, /absolute path/],
+    [{ name: 'alice', runner: 'claude', workspace: '/no/such/folder' }, /is not a folder/],
+    [{ name: 'alice', runner: 'claude', timeoutMs: 10 }, /at least 1s/],
+    [{ name: 'alice', runner: 'claude', setup: 'npm ci' }, /setup: /],
+  ],
+  'agent/edit': [
+    [{ name: 'bob' }, /nothing to change/],
+    [{ name: 'nobody', bin: '/usr/bin/true' }, /no agent named "nobody"/],
+    [{ name: 'bob', bin: 'claude' }, /absolute path/],
   ],
   'agent/list': [[{ all: true }, /all/]],
   'agent/remove': [
@@ -69,6 +82,35 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{ id: 's_2', title: 'x' }, /no spec with id "s_2"/],
   ],
   'board/get': [[{ x: 1 }, /x/]],
+  'run/dispatch': [
+    [{ spec: 's_1' }, /agent: /],
+    [{ spec: 's_9', agent: 'bob' }, /no spec with id "s_9"/],
+    [{ spec: 's_1', agent: 'nobody' }, /no agent named "nobody"/],
+    [{ spec: 's_1', agent: 'bob', shell: 'rm -rf ~' }, /shell/],
+  ],
+  'run/list': [[{ limit: 0 }, /limit: /]],
+  'run/get': [
+    [{ id: 'r_1' }, /RunNotFound: no run with id "r_1"/],
+    [{ id: '$(touch /tmp/pwned)' }, /a run id looks like "r_3"/],
+  ],
+  'run/transcript': [
+    [{ id: 'r_1' }, /no run with id "r_1"/],
+    [{ id: 'r_1', limit: 5000 }, /limit: /],
+  ],
+  'run/log': [[{ id: 'r_7' }, /no run with id "r_7"/]],
+  'run/cancel': [[{ id: 'r_1' }, /no run with id/]],
+  'run/retry': [[{ id: 'r_1' }, /no run with id/]],
+  'run/request-changes': [
+    [{ id: 'r_1', comments: '  ' }, /say what to change/],
+    [{ id: 'r_1', comments: 'more tests' }, /no run with id/],
+  ],
+  'run/diff': [[{ id: 'r_1' }, /no run with id/]],
+  'run/pending': [[{ id: 'r_1' }, /no run with id/]],
+  'run/merge': [[{ id: 'r_1' }, /no run with id/]],
+  'run/discard': [
+    [{ id: 'r_1', confirmLoss: 'yes' }, /confirmLoss: /],
+    [{ id: 'r_1' }, /no run with id/],
+  ],
   'log/list': [
     [{ limit: 0 }, /limit: /],
     [{ after: -1 }, /after: /],

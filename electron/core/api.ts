@@ -1,15 +1,21 @@
 // The handlers that implement shared/api.ts, once, for every host. Each receives input already
 // validated by the operation's zod schema and the actor (which host, which person) doing it.
 import type { OperationName, Output, ParsedInput } from '../../shared/api'
-import { addAgent, listAgents, removeAgent } from './agents'
+import { addAgent, editAgent, listAgents, removeAgent } from './agents'
 import { readBoard } from './board'
 import type { Ledger } from './db/ledger'
+import { cancelRun, requestChanges, retryRun } from './software/control'
+import { dispatchRun, type RunHost } from './software/dispatch'
+import { discardRun, diffRun, mergeRun, pendingRunWork } from './software/review'
+import { listRuns, requireRun, requireRunRow } from './software/runs'
+import { readLog, readTranscript } from './software/transcript'
 import { addSpec, editSpec, listSpecs, moveSpec, requireSpec } from './specs'
 
 export interface CallContext {
   ledger: Ledger
   /** Who did it, as the log shows it: "cli", "desktop", "browser". */
   actor: string
+  runs: RunHost
 }
 
 export type Handlers = {
@@ -18,6 +24,7 @@ export type Handlers = {
 
 export const handlers: Handlers = {
   'agent/add': (input, { ledger, actor }) => addAgent(ledger, actor, input),
+  'agent/edit': (input, { ledger, actor }) => editAgent(ledger, actor, input),
   'agent/list': (_input, { ledger }) => listAgents(ledger),
   'agent/remove': (input, { ledger, actor }) => removeAgent(ledger, actor, input),
   'spec/add': (input, { ledger, actor }) => addSpec(ledger, actor, input),
@@ -26,6 +33,32 @@ export const handlers: Handlers = {
   'spec/move': (input, { ledger, actor }) => moveSpec(ledger, actor, input),
   'spec/edit': (input, { ledger, actor }) => editSpec(ledger, actor, input),
   'board/get': (_input, { ledger }) => readBoard(ledger),
+  'run/dispatch': (input, { ledger, actor, runs }) =>
+    dispatchRun(ledger, runs, actor, { specId: input.spec, agent: input.agent }),
+  'run/list': (input, { ledger }) =>
+    listRuns(ledger, { limit: input.limit, ...(input.spec ? { specId: input.spec } : {}) }),
+  'run/get': (input, { ledger }) => requireRun(ledger, input.id),
+  'run/transcript': (input, { ledger }) => {
+    const row = requireRunRow(ledger, input.id)
+    return readTranscript(
+      row.runDir,
+      input.id,
+      requireRun(ledger, input.id).state,
+      input.from,
+      input.limit,
+    )
+  },
+  'run/log': (input, { ledger }) =>
+    readLog(requireRunRow(ledger, input.id).runDir, input.id, input.offset, input.limit),
+  'run/cancel': (input, { ledger, actor }) => cancelRun(ledger, actor, input.id),
+  'run/retry': (input, { ledger, actor, runs }) => retryRun(ledger, runs, actor, input.id),
+  'run/request-changes': (input, { ledger, actor, runs }) =>
+    requestChanges(ledger, runs, actor, input.id, input.comments),
+  'run/diff': (input, { ledger }) => diffRun(ledger, input.id),
+  'run/pending': (input, { ledger }) => pendingRunWork(ledger, input.id),
+  'run/merge': (input, { ledger, actor }) => mergeRun(ledger, actor, input.id),
+  'run/discard': (input, { ledger, actor, runs }) =>
+    discardRun(ledger, runs, actor, input.id, input.confirmLoss),
   'log/list': (input, { ledger }) => {
     // Newest last: the last `limit` events after `after`.
     if (input.after !== undefined) return ledger.eventsAfter(input.after, input.limit)

@@ -1,17 +1,25 @@
 // The engine every host constructs: a ledger, its feed of committed events and the handler map,
 // behind one `invoke` that validates input and never throws across a host boundary.
+import { homedir } from 'node:os'
+import { dirname } from 'node:path'
 import {
   checkInput,
   isOperationName,
   type Input,
   type OperationName,
   type Output,
+  type RunOutputEvent,
 } from '../../shared/api'
 import type { LedgerEvent } from '../../shared/domain'
 import { FactoryError, toErrorPayload, unwrapEnvelope, type Envelope } from '../../shared/errors'
 import { handlers } from './api'
 import { openLedger, type Ledger } from './db/ledger'
 import { LedgerFeed } from './feed'
+import { loginShellPath, searchDirs } from './software/cliPath'
+import { recoverLostRuns } from './software/control'
+import type { RunHost } from './software/dispatch'
+import { defaultSupervisorCommand, type SupervisorCommand } from './software/launch'
+import { RunOutputFeed } from './software/outputFeed'
 
 export interface EngineOptions {
   dbPath: string
@@ -19,11 +27,23 @@ export interface EngineOptions {
   now?: () => number
   /** How often other processes' commits are looked for (ms). */
   feedIntervalMs?: number
+  /** How run supervisors are started; by default found next to this module (source or build). */
+  supervisor?: SupervisorCommand
+  /** The environment runs inherit (PATH is resolved from it). */
+  env?: NodeJS.ProcessEnv
+  /**
+   * Also search the login shell's PATH for agent CLIs: the desktop app started from a dock or
+   * menu does not inherit it. Terminals (the CLI, serve) already have it.
+   */
+  loginShell?: boolean
 }
 
 export class Engine {
   readonly ledger: Ledger
+  readonly runs: RunHost
   private feed: LedgerFeed | undefined
+  private outputFeed: RunOutputFeed | undefined
+  private recoveryTimer: NodeJS.Timeout | undefined
 
   constructor(private readonly options: EngineOptions) {
     this.ledger = openLedger({
@@ -31,6 +51,7 @@ export class Engine {
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       ...(options.now ? { now: options.now } : {}),
     })
+    this.runs = runHost(options)
   }
 
   /** Typed call for in-process callers; throws FactoryError. */
@@ -47,7 +68,8 @@ export class Engine {
       const checked = checkInput(op, input ?? {})
       if (!checked.ok) throw new FactoryError('InvalidInput', `${op}: ${checked.problem}`)
       const handler = handlers[op] as (input: unknown, context: object) => unknown
-      return { ok: true, result: handler(checked.input, { ledger: this.ledger, actor }) }
+      const context = { ledger: this.ledger, actor, runs: this.runs }
+      return { ok: true, result: handler(checked.input, context) }
     } catch (error) {
       return { ok: false, error: toErrorPayload(error) }
     }
@@ -59,9 +81,70 @@ export class Engine {
     return this.feed.subscribe(listener)
   }
 
+  /** Runs' transcripts and logs growing, for hosts to push to their UIs. */
+  subscribeRunOutput(listener: (event: RunOutputEvent) => void): () => void {
+    this.outputFeed ??= new RunOutputFeed(this.ledger)
+    return this.outputFeed.subscribe(listener)
+  }
+
+  /**
+   * Marks runs whose supervisor died as lost: once now, and (for long-lived hosts) every few
+   * seconds after. Returns the ids marked now.
+   */
+  recoverRuns(options: { watch?: boolean } = {}): string[] {
+    if (options.watch && !this.recoveryTimer) {
+      this.recoveryTimer = setInterval(() => {
+        try {
+          recoverLostRuns(this.ledger)
+        } catch {
+          // busy or closing: the next tick tries again
+        }
+      }, 3000)
+      this.recoveryTimer.unref()
+    }
+    return recoverLostRuns(this.ledger)
+  }
+
   close(): void {
+    clearInterval(this.recoveryTimer)
     this.feed?.close()
+    this.outputFeed?.close()
     this.ledger.close()
+  }
+}
+
+function runHost(options: EngineOptions): RunHost {
+  const env = options.env ?? process.env
+  // The login shell takes a moment to start: ask it once, in the background, from the start.
+  // A dispatch in the first instant searches PATH and the common install folders without it.
+  let loginPath: string | undefined
+  let asking = false
+  if (options.loginShell) {
+    asking = true
+    void loginShellPath(env, process.platform).then((path) => {
+      loginPath = path
+      asking = false
+      dirs = undefined
+    })
+  }
+  let dirs: string[] | undefined
+  return {
+    dbPath: options.dbPath,
+    dataDir: dirname(options.dbPath),
+    env,
+    supervisor: () => options.supervisor ?? defaultSupervisorCommand(),
+    searchDirs: () => {
+      const found =
+        dirs ??
+        searchDirs({
+          env,
+          platform: process.platform,
+          home: homedir(),
+          ...(loginPath ? { loginPath } : {}),
+        })
+      if (!asking) dirs = found
+      return found
+    },
   }
 }
 

@@ -10,14 +10,16 @@ import {
   type SpecStatus,
   type Stage,
 } from '../../shared/domain'
+import type { RunBadge } from '../../shared/runs'
 import { FactoryError } from '../../shared/errors'
 import { requireAgent } from './agents'
 import type { Ledger } from './db/ledger'
-import { specs } from './db/schema'
+import { runs, specs } from './db/schema'
+import { toBadge } from './software/runs'
 
 type SpecRow = typeof specs.$inferSelect
 
-export function toSpec(row: SpecRow): Spec {
+export function toSpec(row: SpecRow, run: RunBadge | null = null): Spec {
   return {
     id: row.id as SpecId,
     title: row.title,
@@ -29,14 +31,22 @@ export function toSpec(row: SpecRow): Spec {
     source: row.source,
     tags: JSON.parse(row.tags) as string[],
     priority: row.priority,
+    branch: row.branch,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    run,
   }
+}
+
+function badge(ledger: Ledger, runId: string | null): RunBadge | null {
+  if (!runId) return null
+  const row = ledger.db.select().from(runs).where(eq(runs.id, runId)).get()
+  return row ? toBadge(row) : null
 }
 
 export function findSpec(ledger: Ledger, id: string): Spec | undefined {
   const row = ledger.db.select().from(specs).where(eq(specs.id, id)).get()
-  return row && toSpec(row)
+  return row && toSpec(row, badge(ledger, row.runId))
 }
 
 export function requireSpec(ledger: Ledger, id: string): Spec {
@@ -55,7 +65,7 @@ export function listSpecs(ledger: Ledger, filter: ParsedInput<'spec/list'>): Spe
     .where(and(...where))
     .orderBy(desc(specs.priority), desc(specs.createdAt))
     .all()
-    .map((row) => toCard(toSpec(row)))
+    .map((row) => toCard(toSpec(row, badge(ledger, row.runId))))
 }
 
 export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/add'>): Spec {
@@ -78,14 +88,17 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
       source: input.source,
       tags: input.tags,
       priority: input.priority,
+      branch: null,
       createdAt: change.now,
       updatedAt: change.now,
+      run: null,
     }
+    const { run: _run, ...columns } = spec
     ledger.db
       .insert(specs)
-      .values({ ...spec, tags: JSON.stringify(spec.tags) })
+      .values({ ...columns, tags: JSON.stringify(spec.tags) })
       .run()
-    const { id: _id, createdAt: _c, updatedAt: _u, ...payload } = spec
+    const { id: _id, createdAt: _c, updatedAt: _u, run: _r, branch: _b, ...payload } = spec
     change.append({ type: 'spec.created', subject: id, payload })
     return spec
   })

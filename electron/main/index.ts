@@ -64,7 +64,13 @@ function createWindow(engine: Engine): BrowserWindow {
   const unsubscribe = engine.subscribe((event) => {
     if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, { kind: 'ledger', event })
   })
-  window.on('closed', unsubscribe)
+  const unsubscribeOutput = engine.subscribeRunOutput((event) => {
+    if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event)
+  })
+  window.on('closed', () => {
+    unsubscribe()
+    unsubscribeOutput()
+  })
   void window.loadURL(rendererUrl)
   return window
 }
@@ -76,7 +82,11 @@ void app.whenReady().then(() => {
     ...(process.env.FACTORY_SQLITE_BINDING
       ? { nativeBinding: process.env.FACTORY_SQLITE_BINDING }
       : {}),
+    // Started from a dock or menu, the app lacks the login shell's PATH, where agent CLIs live.
+    loginShell: true,
   })
+  // Runs outlive the app; those whose supervisor died while it was closed are marked lost.
+  engine.recoverRuns({ watch: true })
   registerIpc(engine)
   createWindow(engine)
   app.on('activate', () => {

@@ -224,7 +224,7 @@ describe('factory serve', () => {
       req.end()
     })
     await new Promise((r) => setTimeout(r, 100))
-    await call('agent/add', { name: 'bob' })
+    await call('agent/add', { name: 'bob', runner: 'claude' })
     const other = createEngine({ dbPath: engine.ledger.path })
     other.call('spec/add', { title: 'from the CLI' }, 'cli')
     other.close()

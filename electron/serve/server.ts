@@ -118,10 +118,15 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
   response.write(
     `data: ${JSON.stringify({ kind: 'connected', seq: cursor } satisfies PushedEvent)}\n\n`,
   )
+  // Output pushes carry no id: a reconnect re-reads the run view's window instead of replaying.
+  const unsubscribeOutput = engine.subscribeRunOutput((event) => {
+    response.write(`data: ${JSON.stringify(event)}\n\n`)
+  })
   const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS)
   request.on('close', () => {
     clearInterval(keepalive)
     unsubscribe()
+    unsubscribeOutput()
   })
 }
 

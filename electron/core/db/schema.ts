@@ -19,6 +19,15 @@ export const events = sqliteTable(
 export const agents = sqliteTable('agents', {
   name: text('name').primaryKey(),
   runner: text('runner').notNull(),
+  /** For the `command` runner: the argv (JSON array) with {specFile}, {runId}, {outputDir}. */
+  command: text('command'),
+  /** The folder (usually a git repository) the agent's runs work in. */
+  workspace: text('workspace'),
+  /** Full path of the agent CLI, when it is not found on PATH. */
+  bin: text('bin'),
+  timeoutMs: integer('timeout_ms'),
+  /** Run once in each new worktree before the agent starts, e.g. `npm ci` (argv, JSON array). */
+  setup: text('setup'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
@@ -36,6 +45,10 @@ export const specs = sqliteTable(
     source: text('source').notNull(),
     tags: text('tags').notNull().default('[]'),
     priority: integer('priority').notNull().default(0),
+    /** The spec's latest run, for the card (its state, stage and failure). */
+    runId: text('run_id'),
+    /** The git branch its runs work on, reused by retries and follow-ups. */
+    branch: text('branch'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at')
       .notNull()
@@ -49,4 +62,87 @@ export const reactorCursors = sqliteTable('reactor_cursors', {
   reactor: text('reactor').primaryKey(),
   seq: integer('seq').notNull(),
   updatedAt: integer('updated_at').notNull(),
+})
+
+/** One agent process working on one spec; kept in step by the dispatcher and the run's supervisor. */
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    specId: text('spec_id')
+      .notNull()
+      .references(() => specs.id),
+    agent: text('agent').notNull(),
+    runner: text('runner').notNull(),
+    state: text('state').notNull(),
+    failureClass: text('failure_class'),
+    failureMessage: text('failure_message'),
+    resetAt: integer('reset_at'),
+    exitCode: integer('exit_code'),
+    signal: text('signal'),
+    /** The spawned argv (JSON array): what was run, exactly. */
+    argv: text('argv').notNull(),
+    cwd: text('cwd').notNull(),
+    workspaceKind: text('workspace_kind').notNull(),
+    /** The agent's repository and the run's worktree in it, for review (diff, merge, discard). */
+    repo: text('repo'),
+    worktree: text('worktree'),
+    branch: text('branch'),
+    baseRef: text('base_ref'),
+    baseCommit: text('base_commit'),
+    runDir: text('run_dir').notNull(),
+    followUpOf: text('follow_up_of'),
+    /** Setup argv (JSON) to run first, set only when the worktree is new. */
+    setup: text('setup'),
+    timeoutMs: integer('timeout_ms'),
+    stage: text('stage'),
+    stageStatus: text('stage_status'),
+    supervisorPid: integer('supervisor_pid'),
+    childPid: integer('child_pid'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    costMicros: integer('cost_micros').notNull().default(0),
+    turns: integer('turns').notNull().default(0),
+    logTail: text('log_tail'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('runs_spec_idx').on(t.specId, t.createdAt), index('runs_state_idx').on(t.state)],
+)
+
+/** Usage as it happened, one row per recorded delta: quota windows are sums over time ranges. */
+export const usage = sqliteTable(
+  'usage',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: text('run_id'),
+    agent: text('agent').notNull(),
+    ts: integer('ts').notNull(),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    costMicros: integer('cost_micros').notNull().default(0),
+    turns: integer('turns').notNull().default(0),
+    source: text('source').notNull().default('run'),
+  },
+  (t) => [index('usage_agent_ts_idx').on(t.agent, t.ts)],
+)
+
+/** What a shipped run produced (artifact.json), screenshots copied into the data folder. */
+export const artifacts = sqliteTable('artifacts', {
+  runId: text('run_id')
+    .primaryKey()
+    .references(() => runs.id),
+  specId: text('spec_id').notNull(),
+  name: text('name').notNull(),
+  version: text('version').notNull(),
+  url: text('url').notNull(),
+  changelog: text('changelog').notNull(),
+  screenshots: text('screenshots').notNull().default('[]'),
+  createdAt: integer('created_at').notNull(),
 })

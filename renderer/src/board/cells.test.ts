@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import type { Agent, SpecCard } from '../../../shared/domain'
-import { makeCard } from '../../../shared/testing'
+import { makeAgent, makeCard } from '../../../shared/testing'
 import { cardsIn, cellKey, compareCards, groupIntoCells } from './cells'
 
 let next = 1
@@ -8,7 +8,7 @@ const card = (fields: Partial<SpecCard> = {}): SpecCard => {
   const n = next++
   return makeCard(n, { createdAt: 1_000 + n, updatedAt: 1_000 + n, ...fields })
 }
-const agent = (name: string): Agent => ({ name, runner: 'claude', createdAt: 1 })
+const agent = (name: string): Agent => makeAgent(name)
 
 describe('groupIntoCells', () => {
   it('puts Unassigned first, then agents in board order, even when lanes are empty', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import type { SpecCard } from '../../../shared/domain'
-import { makeCard } from '../../../shared/testing'
+import { makeAgent, makeCard } from '../../../shared/testing'
 import { groupIntoCells } from './cells'
 import { adjacentPlace, neighborCard } from './navigation'
 
@@ -8,10 +8,7 @@ import { adjacentPlace, neighborCard } from './navigation'
 const card = (n: number, fields: Partial<SpecCard>): SpecCard =>
   makeCard(n, { createdAt: 1_000 - n, updatedAt: 0, ...fields })
 
-const agents = [
-  { name: 'bob', runner: 'claude' as const, createdAt: 1 },
-  { name: 'alice', runner: 'codex' as const, createdAt: 2 },
-]
+const agents = [makeAgent('bob'), makeAgent('alice', { runner: 'codex', createdAt: 2 })]
 const specs = [
   card(1, {}),
   card(2, {}),

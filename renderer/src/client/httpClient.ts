@@ -33,6 +33,14 @@ function isPushedEvent(value: unknown): value is PushedEvent {
   if ((value as { kind?: unknown }).kind === 'connected') {
     return typeof (value as { seq?: unknown }).seq === 'number'
   }
+  if ((value as { kind?: unknown }).kind === 'run-output') {
+    const output = value as { runId?: unknown; entries?: unknown; logBytes?: unknown }
+    return (
+      typeof output.runId === 'string' &&
+      typeof output.entries === 'number' &&
+      typeof output.logBytes === 'number'
+    )
+  }
   const event = (value as { event?: unknown }).event
   return (
     typeof event === 'object' &&

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
 import { toCard, type Board, type Spec } from '../../../shared/domain'
-import { makeSpec } from '../../../shared/testing'
+import { makeAgent, makeSpec } from '../../../shared/testing'
 import { FactoryError } from '../../../shared/errors'
 import { installClient } from '../client'
 import { useBoard } from './board'
@@ -35,7 +35,7 @@ function fakeClient() {
 }
 
 const board = (seq: number, specs: Spec[]): Board => ({
-  agents: [{ name: 'bob', runner: 'claude', createdAt: 0 }],
+  agents: [makeAgent('bob', { createdAt: 0 })],
   specs: specs.map(toCard),
   seq,
 })
@@ -107,7 +107,7 @@ describe('live updates', () => {
     vi.useFakeTimers()
     const stop = startLiveUpdates(fake.client)
     fake.push(4, 'spec.moved') // already in the board (seq 5)
-    fake.push(6, 'run.output') // not board news
+    fake.push(6, 'run.usage') // not board news
     await vi.advanceTimersByTimeAsync(100)
     expect(fake.calls).toHaveLength(0)
     fake.push(6, 'spec.created')

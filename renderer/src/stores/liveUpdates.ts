@@ -27,8 +27,9 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
         })
       return
     }
+    if (pushed.kind !== 'ledger') return
     const { event } = pushed
-    if (!event.type.startsWith('spec.') && !event.type.startsWith('agent.')) return
+    if (!changesBoard(event.type)) return
     if (event.seq <= useBoard.getState().seq) return
     reload()
   })
@@ -37,4 +38,9 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
     if (timer) clearTimeout(timer)
     unsubscribe()
   }
+}
+
+/** Events that change what a card or lane shows; usage ticks and review notes do not. */
+export function changesBoard(type: string): boolean {
+  return /^(spec|agent)\.|^run\.(started|progress|shipped|done|failed|lost)$/.test(type)
 }

@@ -1,6 +1,7 @@
 // What the user has open or focused: the drawer, the focused card, dialogs, toasts.
 import { create } from 'zustand'
 import type { Placement, SpecId } from '../../../shared/domain'
+import type { RunId } from '../../../shared/runs'
 
 export type Dialog = { kind: 'new-spec'; place: Placement } | { kind: 'help' }
 
@@ -13,6 +14,8 @@ export interface Toast {
 
 interface UiStore {
   drawerSpecId: SpecId | null
+  /** The run view, open over the board. */
+  runViewId: RunId | null
   focusedId: SpecId | null
   dialog: Dialog | null
   dragging: boolean
@@ -21,6 +24,8 @@ interface UiStore {
   toasts: Toast[]
   openDrawer(id: SpecId): void
   closeDrawer(): void
+  openRun(id: RunId): void
+  closeRun(): void
   focusCard(id: SpecId | null): void
   openDialog(dialog: Dialog): void
   /** The new-spec dialog, placed in Idea · Unassigned unless told otherwise. */
@@ -38,6 +43,7 @@ let nextToastId = 1
 
 export const useUi = create<UiStore>()((set, get) => ({
   drawerSpecId: null,
+  runViewId: null,
   focusedId: null,
   dialog: null,
   dragging: false,
@@ -45,6 +51,8 @@ export const useUi = create<UiStore>()((set, get) => ({
   toasts: [],
   openDrawer: (id) => set({ drawerSpecId: id, focusedId: id }),
   closeDrawer: () => set({ drawerSpecId: null }),
+  openRun: (id) => set({ runViewId: id }),
+  closeRun: () => set({ runViewId: null }),
   focusCard: (id) => set({ focusedId: id }),
   openDialog: (dialog) => set({ dialog }),
   openNewSpec: (place = { stage: 'idea', agent: null }) =>

@@ -1,0 +1,233 @@
+// The `factory` commands for agents' settings and runs: dispatch, runs, run show|log|cancel|retry,
+// and review (diff, merge, discard, changes). Each maps onto engine operations.
+import { isAbsolute, resolve } from 'node:path'
+import { parseDuration } from '../../shared/format'
+import { ACTIVE_RUN_STATES, type Run } from '../../shared/runs'
+import { splitArgv } from './argv'
+import type { Command, CommandContext, OptionSpec, Values } from './commands'
+import { printRun, printRuns } from './printRuns'
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function one(c: CommandContext, what: string): string {
+  const [value, ...rest] = c.positionals
+  if (!value) c.usage(`missing ${what}`)
+  if (rest.length) c.usage(`unexpected argument "${rest[0]}"`)
+  return value
+}
+
+/** Agent settings from flags; `undefined` for flags not given (edit keeps those). */
+export function agentSettingFlags(c: CommandContext) {
+  const argv = (flag: string): string[] | undefined => {
+    const text = str(c.values[flag])
+    if (text === undefined) return undefined
+    try {
+      return splitArgv(text)
+    } catch (error) {
+      return c.usage(`--${flag}: ${(error as Error).message}`)
+    }
+  }
+  const path = (flag: string): string | undefined => {
+    const text = str(c.values[flag])
+    return text === undefined ? undefined : isAbsolute(text) ? text : resolve(text)
+  }
+  const timeout = str(c.values.timeout)
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout)
+  if (timeout !== undefined && timeoutMs === undefined) {
+    c.usage(`--timeout takes a duration like 90s, 30m, 2h or 1h30m, not "${timeout}"`)
+  }
+  return {
+    command: argv('command'),
+    workspace: path('workspace'),
+    bin: path('bin'),
+    timeoutMs,
+    setup: argv('setup'),
+  }
+}
+
+export const agentSettingOptions: OptionSpec = {
+  command: { type: 'string' },
+  workspace: { type: 'string' },
+  bin: { type: 'string' },
+  timeout: { type: 'string' },
+  setup: { type: 'string' },
+}
+
+function isActive(run: Run): boolean {
+  return ACTIVE_RUN_STATES.includes(run.state)
+}
+
+/** Waits for the run to end, following the ledger (any process may record it). */
+async function waitForEnd(c: CommandContext, id: Run['id'], timeoutMs = Infinity): Promise<Run> {
+  const engine = c.engine()
+  const deadline = Date.now() + timeoutMs
+  let run = c.call('run/get', { id })
+  while (isActive(run) && Date.now() < deadline) {
+    await new Promise<void>((done) => {
+      const stop = engine.subscribe((event) => {
+        if (event.subject === id) finish()
+      })
+      // A supervisor that dies records nothing: recovery, checked now and then, catches that.
+      const timer = setTimeout(finish, 1000)
+      function finish(): void {
+        stop()
+        clearTimeout(timer)
+        done()
+      }
+    })
+    engine.recoverRuns()
+    run = c.call('run/get', { id })
+  }
+  return run
+}
+
+function runResult(run: Run): { json: unknown; text: string; exitCode: number } {
+  const failed = run.state === 'failed' || run.state === 'lost'
+  return { json: run, text: printRun(run), exitCode: failed ? 1 : 0 }
+}
+
+export const runCommands: Record<string, Command> = {
+  'agent set': {
+    usage:
+      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"]',
+    summary: 'change an agent’s command, workspace, CLI path, timeout or setup',
+    options: agentSettingOptions,
+    run(c) {
+      const agent = c.call('agent/edit', { name: one(c, 'NAME'), ...agentSettingFlags(c) })
+      return { json: agent, text: `Saved agent ${agent.name}` }
+    },
+  },
+  dispatch: {
+    usage: 'factory dispatch SPEC --agent NAME [--wait]',
+    summary: 'start a run of a spec on an agent (--wait: until it ends, then print it)',
+    options: { agent: { type: 'string' }, wait: { type: 'boolean' } },
+    async run(c) {
+      const spec = one(c, 'SPEC')
+      const agent = str(c.values.agent) ?? c.usage('--agent is required')
+      const run = c.call('run/dispatch', { spec, agent })
+      if (!c.values.wait) {
+        return {
+          json: run,
+          text: `Started ${run.id}: ${run.specId} on ${run.agent}. Follow it: factory run log ${run.id} --follow`,
+        }
+      }
+      if (!c.json) c.say(`Started ${run.id}: ${run.specId} on ${run.agent}; waiting for it to end…`)
+      return runResult(await waitForEnd(c, run.id))
+    },
+  },
+  runs: {
+    usage: 'factory runs [--spec ID] [--limit N]',
+    summary: 'list runs, newest first',
+    options: { spec: { type: 'string' }, limit: { type: 'string' } },
+    run(c) {
+      c.engine().recoverRuns()
+      const limit = str(c.values.limit)
+      if (limit !== undefined && !/^\d+$/.test(limit))
+        c.usage(`--limit takes a number, not "${limit}"`)
+      const runs = c.call('run/list', {
+        spec: str(c.values.spec),
+        ...(limit ? { limit: Number(limit) } : {}),
+      })
+      return { json: runs, text: printRuns(runs) }
+    },
+  },
+  'run show': {
+    usage: 'factory run show RUN',
+    summary: 'one run: state, failure class, exit, usage, artifact',
+    options: {},
+    run(c) {
+      c.engine().recoverRuns()
+      return runResult(c.call('run/get', { id: one(c, 'RUN') }))
+    },
+  },
+  'run log': {
+    usage: 'factory run log RUN [--follow]',
+    summary: 'the run’s raw log (--follow: until it ends)',
+    options: { follow: { type: 'boolean' } },
+    async run(c) {
+      const id = one(c, 'RUN')
+      let offset = 0
+      const print = (): void => {
+        for (;;) {
+          const chunk = c.call('run/log', { id, offset, limit: 1_048_576 })
+          if (chunk.text) c.write(chunk.text)
+          offset = chunk.offset + Buffer.byteLength(chunk.text)
+          if (offset >= chunk.size) return
+        }
+      }
+      print()
+      if (c.values.follow) {
+        let run = c.call('run/get', { id })
+        while (isActive(run)) {
+          await new Promise((done) => setTimeout(done, 250))
+          print()
+          c.engine().recoverRuns()
+          run = c.call('run/get', { id })
+        }
+        print()
+      }
+      const run = c.call('run/get', { id })
+      return { json: { run: run.id, bytes: offset }, text: '' }
+    },
+  },
+  'run cancel': {
+    usage: 'factory run cancel RUN',
+    summary: 'stop a run and everything it started',
+    options: {},
+    async run(c) {
+      const run = c.call('run/cancel', { id: one(c, 'RUN') })
+      return runResult(await waitForEnd(c, run.id, 15_000))
+    },
+  },
+  'run retry': {
+    usage: 'factory run retry RUN [--wait]',
+    summary: 'run the same spec again on the same agent and branch',
+    options: { wait: { type: 'boolean' } },
+    async run(c) {
+      const run = c.call('run/retry', { id: one(c, 'RUN') })
+      if (!c.values.wait) return { json: run, text: `Started ${run.id} (retry)` }
+      return runResult(await waitForEnd(c, run.id))
+    },
+  },
+  'run changes': {
+    usage: 'factory run changes RUN --comments TEXT [--wait]',
+    summary: 'request changes: a follow-up run in the same worktree with your comments',
+    options: { comments: { type: 'string' }, wait: { type: 'boolean' } },
+    async run(c) {
+      const comments = str(c.values.comments) ?? c.usage('--comments is required')
+      const run = c.call('run/request-changes', { id: one(c, 'RUN'), comments })
+      if (!c.values.wait) return { json: run, text: `Started ${run.id} (follow-up)` }
+      return runResult(await waitForEnd(c, run.id))
+    },
+  },
+  'run diff': {
+    usage: 'factory run diff RUN',
+    summary: 'the run’s changes against its base',
+    options: {},
+    run(c) {
+      const diff = c.call('run/diff', { id: one(c, 'RUN') })
+      return { json: diff, text: diff.patch || 'No changes.' }
+    },
+  },
+  'run merge': {
+    usage: 'factory run merge RUN',
+    summary: 'merge the run’s branch into its base',
+    options: {},
+    run(c) {
+      const result = c.call('run/merge', { id: one(c, 'RUN') })
+      return { json: result, text: `Merged (${result.commit.slice(0, 10)})` }
+    },
+  },
+  'run discard': {
+    usage: 'factory run discard RUN [--yes]',
+    summary: 'remove the run’s worktree and branch (--yes: even if work would be lost)',
+    options: { yes: { type: 'boolean' } },
+    run(c) {
+      const result = c.call('run/discard', {
+        id: one(c, 'RUN'),
+        confirmLoss: Boolean(c.values.yes),
+      })
+      return { json: result, text: 'Discarded.' }
+    },
+  },
+}

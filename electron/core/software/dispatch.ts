@@ -1,0 +1,201 @@
+// Dispatch: a spec and an agent become a run. Everything that can be refused (no such CLI, a spec
+// already running, a missing workspace) is refused before anything is written; the run row, its
+// folder and its worktree are made in one transaction; then a detached supervisor takes over.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import type { Agent, Spec } from '../../../shared/domain'
+import { FactoryError } from '../../../shared/errors'
+import { ACTIVE_RUN_STATES, type Run, type RunState } from '../../../shared/runs'
+import { requireAgent } from '../agents'
+import type { Ledger } from '../db/ledger'
+import { runs, specs } from '../db/schema'
+import { requireSpec } from '../specs'
+import { childPath, resolveCli } from './cliPath'
+import { launchSupervisor, type SupervisorCommand } from './launch'
+import { presetFor } from './presets'
+import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
+import { RUN_FILES } from './transcript'
+import { prepareWorkspace } from './workspace'
+
+/** What the engine knows about where runs live and how to start their supervisors. */
+export interface RunHost {
+  dbPath: string
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  supervisor: () => SupervisorCommand
+  /** Folders searched for agent CLIs: PATH, the login shell's PATH, common install folders. */
+  searchDirs: () => string[]
+}
+
+export interface DispatchRequest {
+  specId: string
+  agent: string
+  /** A follow-up after review: same worktree, the reviewer's comments added to the spec file. */
+  followUpOf?: string
+  comments?: string
+}
+
+export function specFileText(spec: Spec, comments?: string): string {
+  const parts = [`# ${spec.title}`, '', spec.body.trimEnd()]
+  if (comments) parts.push('', '## Reviewer comments (requested changes)', '', comments.trimEnd())
+  return `${parts.join('\n')}\n`
+}
+
+/** The prompt names files instead of carrying the spec: no spec text ever lands in an argv. */
+function promptFor(specFile: string, outputDir: string, followUp: boolean): string {
+  return [
+    followUp
+      ? `A reviewer requested changes to your previous work in this directory. Read the spec and their comments in ${specFile}, then make the changes.`
+      : `Read the spec in ${specFile} and implement it in the current directory.`,
+    `Report progress by appending JSON lines like {"stage":"build","status":"started","message":"…"} to ${outputDir}/progress.jsonl.`,
+    `If you ship a release, write ${outputDir}/artifact.json with name, version, url, changelog (markdown) and screenshots (paths).`,
+  ].join('\n')
+}
+
+function activeRunOf(ledger: Ledger, specId: string): RunRow | undefined {
+  return ledger.db
+    .select()
+    .from(runs)
+    .where(eq(runs.specId, specId))
+    .all()
+    .find((row) => ACTIVE_RUN_STATES.includes(row.state as RunState))
+}
+
+function agentBin(agent: Agent): string {
+  if (agent.runner === 'command') {
+    const first = agent.command?.[0]
+    if (!first) {
+      throw new FactoryError(
+        'InvalidInput',
+        `agent ${agent.name} runs a command but has none; set it: factory agent add ${agent.name} --runner command --command "ARGV with {specFile}"`,
+      )
+    }
+    return first
+  }
+  return presetFor(agent.runner).defaultBin
+}
+
+export function dispatchRun(
+  ledger: Ledger,
+  host: RunHost,
+  actor: string,
+  request: DispatchRequest,
+): Run {
+  const dirs = host.searchDirs()
+  const runId = ledger.change(actor, (change) => {
+    const spec = requireSpec(ledger, request.specId)
+    const agent = requireAgent(ledger, request.agent)
+    const busy = activeRunOf(ledger, spec.id)
+    if (busy) {
+      throw new FactoryError(
+        'SpecBusy',
+        `${spec.id} is already running as ${busy.id}; cancel it first (factory run cancel ${busy.id})`,
+      )
+    }
+    const bin = resolveCli(agentBin(agent), {
+      dirs,
+      agent: agent.name,
+      ...(agent.bin ? { explicitPath: agent.bin } : {}),
+    })
+    const id = nextRunId(ledger)
+    const runDir = join(host.dataDir, 'runs', id)
+    const outputDir = join(runDir, RUN_FILES.output)
+    mkdirSync(outputDir, { recursive: true })
+    const workspace = prepareWorkspace({
+      workspace: agent.workspace ?? undefined,
+      dataDir: host.dataDir,
+      specId: spec.id,
+      specTitle: spec.title,
+      runId: id,
+      branch: spec.branch ?? undefined,
+    })
+    const specFile = join(runDir, RUN_FILES.spec)
+    writeFileSync(specFile, specFileText(spec, request.comments))
+    const preset = presetFor(agent.runner)
+    const invocation = preset.invocation({
+      bin,
+      specFile,
+      prompt: promptFor(specFile, outputDir, Boolean(request.followUpOf)),
+      runId: id,
+      outputDir,
+      ...(agent.command ? { command: [bin, ...agent.command.slice(1)] } : {}),
+    })
+    if (invocation.stdin !== undefined) writeFileSync(join(runDir, 'stdin.txt'), invocation.stdin)
+    const argv = [invocation.file, ...invocation.args]
+    ledger.db
+      .insert(runs)
+      .values({
+        id,
+        specId: spec.id,
+        agent: agent.name,
+        runner: agent.runner,
+        state: 'starting',
+        argv: JSON.stringify(argv),
+        cwd: workspace.cwd,
+        workspaceKind: workspace.kind,
+        repo: workspace.repo ?? null,
+        worktree: workspace.worktree ?? null,
+        branch: workspace.branch ?? null,
+        baseRef: workspace.baseRef ?? null,
+        baseCommit: workspace.baseCommit ?? null,
+        runDir,
+        followUpOf: request.followUpOf ?? null,
+        setup: workspace.created && agent.setup ? JSON.stringify(agent.setup) : null,
+        timeoutMs: agent.timeoutMs,
+        createdAt: change.now,
+        updatedAt: change.now,
+      })
+      .run()
+    ledger.db
+      .update(specs)
+      .set({
+        stage: 'software',
+        agent: agent.name,
+        status: 'running',
+        runId: id,
+        branch: workspace.branch ?? spec.branch,
+        updatedAt: change.now,
+      })
+      .where(eq(specs.id, spec.id))
+      .run()
+    change.append({
+      type: 'spec.dispatched',
+      subject: spec.id,
+      payload: {
+        run: id,
+        agent: agent.name,
+        from: { stage: spec.stage, agent: spec.agent },
+        ...(request.followUpOf ? { followUpOf: request.followUpOf } : {}),
+      },
+    })
+    return id
+  })
+  startSupervisor(ledger, host, runId, dirs)
+  return requireRun(ledger, runId)
+}
+
+function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: string[]): void {
+  const row = requireRunRow(ledger, runId)
+  try {
+    const pid = launchSupervisor(host.supervisor(), {
+      dbPath: host.dbPath,
+      runId,
+      runDir: row.runDir,
+      artifactsDir: join(host.dataDir, 'artifacts'),
+      env: { ...host.env, PATH: childPath(dirs) },
+    })
+    // Cancel needs the pid before the supervisor has recorded anything itself.
+    ledger.change('dispatcher', () => {
+      ledger.db.update(runs).set({ supervisorPid: pid }).where(eq(runs.id, runId)).run()
+    })
+  } catch (error) {
+    recordOutcome(
+      ledger,
+      'dispatcher',
+      runId,
+      { state: 'failed', failure: { class: 'crashed', message: (error as Error).message } },
+      { code: null, signal: null, logTail: null },
+    )
+  }
+}

@@ -1,0 +1,173 @@
+// The structured transcript: assistant text, tool calls and results, stages, raw lines. One line
+// per entry; Enter or a click expands one. Virtualized, and it follows a live run at the bottom.
+import { useCallback, useLayoutEffect, useRef, useState } from 'react'
+import type { RunId, TranscriptEntry } from '../../../../shared/runs'
+import { useTranscript } from '../../runs/useTranscript'
+import { InlineError } from '../InlineError'
+import { VirtualRows } from './VirtualRows'
+
+const ROW_HEIGHT = 26
+
+function summary(entry: TranscriptEntry): { label: string; text: string; tone?: string } {
+  switch (entry.kind) {
+    case 'text':
+      return { label: 'assistant', text: entry.text }
+    case 'thinking':
+      return { label: 'thinking', text: entry.text, tone: 'faint' }
+    case 'tool_call':
+      return { label: entry.name, text: entry.input, tone: 'tool' }
+    case 'tool_result':
+      return { label: 'result', text: entry.output, tone: entry.isError ? 'error' : 'result' }
+    case 'result':
+      return { label: 'result', text: entry.text, tone: entry.isError ? 'error' : 'final' }
+    case 'stage':
+      return {
+        label: entry.stage,
+        text: `${entry.status}${entry.message ? ` — ${entry.message}` : ''}`,
+        tone: 'stage',
+      }
+    case 'system':
+      return { label: 'factory', text: entry.text, tone: 'faint' }
+    case 'raw':
+      return {
+        label: entry.stream,
+        text: entry.text,
+        tone: entry.stream === 'stderr' ? 'stderr' : 'raw',
+      }
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? ''
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line
+}
+
+function Row(props: {
+  index: number
+  top: number
+  entry: TranscriptEntry | undefined
+  expanded: boolean
+  active: boolean
+  onToggle: (index: number) => void
+  onMeasure: (index: number, height: number) => void
+}) {
+  const { index, entry, expanded, onMeasure } = props
+  const node = useRef<HTMLDivElement | null>(null)
+  useLayoutEffect(() => {
+    if (!expanded || !node.current) return
+    const element = node.current
+    const observer = new ResizeObserver(() => onMeasure(index, element.offsetHeight))
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [expanded, index, onMeasure])
+  if (!entry) {
+    return (
+      <div
+        className="tx-row tx-loading"
+        style={{ top: props.top, height: ROW_HEIGHT }}
+        role="listitem"
+      >
+        …
+      </div>
+    )
+  }
+  const { label, text, tone } = summary(entry)
+  const expandable = text.includes('\n') || text.length > 160
+  return (
+    <div
+      ref={node}
+      role="listitem"
+      className={`tx-row tx-${tone ?? 'text'}${props.active ? ' tx-active' : ''}${expanded ? ' tx-expanded' : ''}`}
+      style={{ top: props.top, minHeight: ROW_HEIGHT }}
+      data-testid="transcript-entry"
+      data-kind={entry.kind}
+      onClick={() => expandable && props.onToggle(index)}
+    >
+      <span className="tx-caret" aria-hidden="true">
+        {expandable ? (expanded ? '▾' : '▸') : ''}
+      </span>
+      <span className="tx-label">{label}</span>
+      {expanded ? (
+        <pre className="tx-full">{text}</pre>
+      ) : (
+        <span className="tx-text">{firstLine(text)}</span>
+      )}
+    </div>
+  )
+}
+
+export function TranscriptView({ runId, live }: { runId: RunId; live: boolean }) {
+  const transcript = useTranscript(runId)
+  const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map())
+  const [active, setActive] = useState<number | null>(null)
+
+  const toggle = useCallback((index: number) => {
+    setExpanded((current) => {
+      const next = new Map(current)
+      if (next.has(index)) next.delete(index)
+      else next.set(index, ROW_HEIGHT * 4)
+      return next
+    })
+  }, [])
+  const measure = useCallback((index: number, height: number) => {
+    setExpanded((current) => {
+      if (!current.has(index) || current.get(index) === height) return current
+      return new Map(current).set(index, Math.max(ROW_HEIGHT, height))
+    })
+  }, [])
+
+  const { total } = transcript
+  const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    if (total === 0) return
+    const move = (to: number) => {
+      event.preventDefault()
+      setActive(Math.max(0, Math.min(total - 1, to)))
+    }
+    const at = active ?? -1
+    if (event.key === 'ArrowDown' || event.key === 'j') move(at + 1)
+    else if (event.key === 'ArrowUp' || event.key === 'k') move(at - 1)
+    else if (event.key === 'PageDown') move(at + 20)
+    else if (event.key === 'PageUp') move(at - 20)
+    else if (event.key === 'Home') move(0)
+    else if (event.key === 'End') move(total - 1)
+    else if ((event.key === 'Enter' || event.key === ' ') && active !== null) {
+      event.preventDefault()
+      toggle(active)
+    }
+  }
+
+  if (transcript.error && total === 0) return <InlineError message={transcript.error} />
+  if (transcript.loaded && total === 0) {
+    return (
+      <p className="run-empty muted" data-testid="transcript-empty">
+        {live ? 'Waiting for the agent’s first words…' : 'This run printed nothing.'}
+      </p>
+    )
+  }
+  return (
+    <VirtualRows
+      className="transcript"
+      label="Transcript"
+      testId="transcript"
+      count={total}
+      rowHeight={ROW_HEIGHT}
+      heights={expanded}
+      follow={live}
+      scrollToIndex={active}
+      onRange={transcript.load}
+      onKeyDown={onKeyDown}
+      renderRow={(index, top) => (
+        <Row
+          key={index}
+          index={index}
+          top={top}
+          entry={transcript.window.entry(index)}
+          expanded={expanded.has(index)}
+          active={active === index}
+          onToggle={toggle}
+          onMeasure={measure}
+        />
+      )}
+    />
+  )
+}

@@ -1,0 +1,98 @@
+// A run's transcript for the run view: pages fetched as they scroll into view, the total kept up
+// to date by pushed run-output events, memory bounded by TranscriptWindow.
+import { useCallback, useEffect, useReducer, useRef } from 'react'
+import { toFactoryError } from '../../../shared/errors'
+import type { RunId } from '../../../shared/runs'
+import { client } from '../client'
+import { PAGE_SIZE, TranscriptWindow } from './transcriptWindow'
+
+export function useTranscript(runId: RunId) {
+  const window = useRef(new TranscriptWindow())
+  const inflight = useRef(new Set<number>())
+  const range = useRef({ from: 0, to: PAGE_SIZE })
+  const error = useRef<string | null>(null)
+  const loaded = useRef(false)
+  const [version, bump] = useReducer((n: number) => n + 1, 0)
+
+  const fetchPage = useCallback(
+    (page: number) => {
+      if (inflight.current.has(page)) return
+      inflight.current.add(page)
+      client()
+        .call('run/transcript', { id: runId, from: page * PAGE_SIZE, limit: PAGE_SIZE })
+        .then(
+          (result) => {
+            window.current.store(page, result.entries, result.total)
+            error.current = null
+          },
+          (failure: unknown) => {
+            error.current = toFactoryError(failure).message
+          },
+        )
+        .finally(() => {
+          inflight.current.delete(page)
+          loaded.current = true
+          bump()
+        })
+    },
+    [runId],
+  )
+
+  const load = useCallback(
+    (from: number, to: number) => {
+      range.current = { from, to }
+      for (const page of window.current.missing(from, to)) fetchPage(page)
+    },
+    [fetchPage],
+  )
+
+  useEffect(() => {
+    window.current = new TranscriptWindow()
+    loaded.current = false
+    // The first read gives the total; the list then asks for what is on screen (the end, when
+    // following a live run).
+    client()
+      .call('run/transcript', { id: runId, from: 0, limit: 1 })
+      .then(
+        (result) => {
+          window.current.total = result.total
+          if (result.total === 0) loaded.current = true
+          bump()
+        },
+        (failure: unknown) => {
+          error.current = toFactoryError(failure).message
+          loaded.current = true
+          bump()
+        },
+      )
+    return client().subscribe((pushed) => {
+      const grew =
+        (pushed.kind === 'run-output' && pushed.runId === runId) ||
+        (pushed.kind === 'ledger' && pushed.event.subject === runId)
+      if (!grew) return
+      if (pushed.kind === 'run-output')
+        window.current.total = Math.max(window.current.total, pushed.entries)
+      else {
+        // The run ended or moved on: its last entries may not have been pushed yet.
+        void client()
+          .call('run/transcript', { id: runId, from: 0, limit: 1 })
+          .then((r) => {
+            window.current.total = Math.max(window.current.total, r.total)
+            load(range.current.from, range.current.to)
+            bump()
+          })
+      }
+      load(range.current.from, range.current.to)
+      bump()
+    })
+  }, [runId, load])
+
+  return {
+    window: window.current,
+    total: window.current.total,
+    loaded: loaded.current,
+    error: error.current,
+    version,
+    load,
+  }
+}

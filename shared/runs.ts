@@ -1,0 +1,178 @@
+// Runs: one agent process working on one spec. The states, failure classes, usage and transcript
+// shapes are shared by the engine (which records them), every host and the UI (which shows them).
+
+export const RUN_STATES = ['starting', 'running', 'shipped', 'done', 'failed', 'lost'] as const
+export type RunState = (typeof RUN_STATES)[number]
+export const ACTIVE_RUN_STATES: readonly RunState[] = ['starting', 'running']
+
+/** Why a run failed. The class, not a regex in the UI, decides what happens next. */
+export const FAILURE_CLASSES = [
+  'rate_limited',
+  'quota_exhausted',
+  'auth_expired',
+  'overloaded',
+  'bad_output',
+  'max_turns',
+  'timeout',
+  'cancelled',
+  'crashed',
+] as const
+export type FailureClass = (typeof FAILURE_CLASSES)[number]
+
+export interface Failure {
+  class: FailureClass
+  /** One readable line: what the agent or the supervisor said. */
+  message: string
+  /** When the limit frees up (epoch ms), if the CLI said so (quota_exhausted, rate_limited). */
+  resetAt?: number
+}
+
+/** Token and cost counts; cost is integer micro-dollars (1 USD = 1,000,000), never a float. */
+export interface Usage {
+  inputTokens: number
+  outputTokens: number
+  cacheReadTokens: number
+  cacheWriteTokens: number
+  costMicros: number
+  /** Assistant turns (messages) the agent reported. */
+  turns: number
+}
+
+export const NO_USAGE: Usage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costMicros: 0,
+  turns: 0,
+}
+
+export function addUsage(a: Usage, b: Partial<Usage>): Usage {
+  return {
+    inputTokens: a.inputTokens + (b.inputTokens ?? 0),
+    outputTokens: a.outputTokens + (b.outputTokens ?? 0),
+    cacheReadTokens: a.cacheReadTokens + (b.cacheReadTokens ?? 0),
+    cacheWriteTokens: a.cacheWriteTokens + (b.cacheWriteTokens ?? 0),
+    costMicros: a.costMicros + (b.costMicros ?? 0),
+    turns: a.turns + (b.turns ?? 0),
+  }
+}
+
+/** One entry of a run's structured transcript (one JSON line in transcript.jsonl). */
+export type TranscriptEntry =
+  | { kind: 'system'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'thinking'; text: string }
+  | { kind: 'tool_call'; id?: string; name: string; input: string }
+  | { kind: 'tool_result'; id?: string; output: string; isError?: boolean }
+  | { kind: 'result'; text: string; isError?: boolean }
+  | { kind: 'stage'; stage: string; status: string; message?: string }
+  | { kind: 'raw'; stream: 'stdout' | 'stderr'; text: string }
+
+export type RunId = `r_${number}`
+export const RUN_ID_PATTERN = /^r_[1-9][0-9]*$/
+
+export interface Artifact {
+  runId: RunId
+  specId: string
+  name: string
+  version: string
+  url: string
+  /** Markdown. */
+  changelog: string
+  /** Copies inside the data folder (never the agent's own paths). */
+  screenshots: string[]
+  createdAt: number
+}
+
+export interface Run {
+  id: RunId
+  specId: string
+  agent: string
+  runner: string
+  state: RunState
+  failure: Failure | null
+  exitCode: number | null
+  signal: string | null
+  /** Exactly what was spawned. */
+  argv: string[]
+  cwd: string
+  workspaceKind: 'worktree' | 'folder'
+  branch: string | null
+  baseRef: string | null
+  followUpOf: RunId | null
+  /** The stage the agent last reported (progress.jsonl), and its status. */
+  stage: string | null
+  stageStatus: string | null
+  usage: Usage
+  /** The last lines of the log, kept for a failed run's card and drawer. */
+  logTail: string | null
+  timeoutMs: number | null
+  createdAt: number
+  startedAt: number | null
+  endedAt: number | null
+  artifact: Artifact | null
+  /** Every stage the agent reported, in order (progress.jsonl). */
+  timeline: StageEvent[]
+}
+
+export interface StageEvent {
+  stage: string
+  status: string
+  message?: string
+  at: number
+}
+
+/** What a card shows of its spec's latest run. */
+export interface RunBadge {
+  id: RunId
+  state: RunState
+  stage: string | null
+  failureClass: FailureClass | null
+  /** The log's last line, for a failed run. */
+  tail: string | null
+}
+
+/** A page of a run's transcript: entries [from, from + entries.length) of `total`. */
+export interface TranscriptPage {
+  runId: RunId
+  from: number
+  total: number
+  entries: TranscriptEntry[]
+  state: RunState
+}
+
+/** A window of a run's raw log, in bytes. */
+export interface LogChunk {
+  runId: RunId
+  offset: number
+  size: number
+  text: string
+}
+
+export function lastLine(text: string | null): string | null {
+  if (!text) return null
+  const lines = text.trimEnd().split('\n')
+  return lines.at(-1)?.trim() || null
+}
+
+/** What a run changed against its base: committed, uncommitted and untracked. */
+export interface RunDiff {
+  runId: RunId
+  branch: string | null
+  baseRef: string | null
+  files: {
+    path: string
+    status: 'added' | 'modified' | 'deleted' | 'renamed'
+    additions: number
+    deletions: number
+  }[]
+  patch: string
+  truncated: boolean
+}
+
+/** What discarding a run's worktree would lose. */
+export interface PendingWork {
+  uncommitted: string[]
+  unmergedCommits: { sha: string; subject: string }[]
+}
