@@ -2,7 +2,9 @@
 // is asserted by the test suite.
 import { benchBoard } from './board.bench'
 import { benchAppend } from './ledger.bench'
+import { benchRuns } from './runs.bench'
 
 console.log(`Factory Stack benchmarks — node ${process.version}, ${new Date().toISOString()}`)
 benchAppend()
 await benchBoard()
+await benchRuns()

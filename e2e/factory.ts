@@ -15,6 +15,8 @@ mkdirSync(ARTIFACTS, { recursive: true })
 export interface Factory {
   url: string
   db: string
+  /** This test's temporary folder (the ledger's folder), removed afterwards. */
+  dir: string
   /** Runs `factory …` against this test's ledger and returns its parsed --json output. */
   cli(...args: string[]): unknown
 }
@@ -50,7 +52,7 @@ export const test = base.extend<{ factory: Factory }>({
       if (result.status !== 0) throw new Error(`factory ${args.join(' ')} failed: ${result.stderr}`)
       return JSON.parse(result.stdout)
     }
-    await use({ url, db, cli })
+    await use({ url, db, dir, cli })
     child.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   },

@@ -88,6 +88,7 @@ export interface Artifact {
 export interface Run {
   id: RunId
   specId: string
+  specTitle: string
   agent: string
   runner: string
   state: RunState

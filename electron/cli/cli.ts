@@ -92,7 +92,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       say: io.stdout,
       write: io.write ?? io.stdout,
       env: io.env,
-      engine: () => (engine ??= createEngine({ dbPath })),
+      engine: (options = {}) => (engine ??= createEngine({ dbPath, ...options })),
       call: (op, input) => context.engine().call(op, input, 'cli'),
       usage: (message) => {
         throw new UsageError(message)

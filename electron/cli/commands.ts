@@ -2,7 +2,7 @@
 // No domain logic lives here; input validation is the operation's own zod schema.
 import { readFileSync } from 'node:fs'
 import type { Input, OperationName, Output } from '../../shared/api'
-import type { Engine } from '../core/engine'
+import type { Engine, EngineOptions } from '../core/engine'
 import { printAgents, printBoard, printLog, printSpec, printSpecs } from './print'
 import { agentSettingFlags, agentSettingOptions } from './runCommands'
 
@@ -21,7 +21,8 @@ export interface CommandContext {
   /** Writes exactly this (no newline added): a run's raw log. */
   write: (text: string) => void
   env: NodeJS.ProcessEnv
-  engine: () => Engine
+  /** The engine on the chosen ledger, opened on first use (with these options). */
+  engine: (options?: Omit<EngineOptions, 'dbPath'>) => Engine
   call<Op extends OperationName>(op: Op, input: Input<Op>): Output<Op>
   usage(message: string): never
 }

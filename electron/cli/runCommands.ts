@@ -147,12 +147,16 @@ export const runCommands: Record<string, Command> = {
     async run(c) {
       const id = one(c, 'RUN')
       let offset = 0
+      // With --json the log goes inside the one JSON document instead of before it.
+      let collected = ''
       const print = (): void => {
         for (;;) {
           const chunk = c.call('run/log', { id, offset, limit: 1_048_576 })
-          if (chunk.text) c.write(chunk.text)
+          if (chunk.text && c.json) collected += chunk.text
+          else if (chunk.text) c.write(chunk.text)
           offset = chunk.offset + Buffer.byteLength(chunk.text)
-          if (offset >= chunk.size) return
+          // Nothing new: the end, or a character still being written (it comes with the next read).
+          if (!chunk.text || offset >= chunk.size) return
         }
       }
       print()
@@ -167,7 +171,7 @@ export const runCommands: Record<string, Command> = {
         print()
       }
       const run = c.call('run/get', { id })
-      return { json: { run: run.id, bytes: offset }, text: '' }
+      return { json: { run: run.id, bytes: offset, text: collected }, text: '' }
     },
   },
   'run cancel': {
@@ -176,7 +180,10 @@ export const runCommands: Record<string, Command> = {
     options: {},
     async run(c) {
       const run = c.call('run/cancel', { id: one(c, 'RUN') })
-      return runResult(await waitForEnd(c, run.id, 15_000))
+      const ended = await waitForEnd(c, run.id, 15_000)
+      // A cancelled run is a failed run, but the cancel itself succeeded: exit 1 (as runResult
+      // would) only when the run did not stop, so `factory run cancel r_3 && …` works.
+      return { ...runResult(ended), exitCode: isActive(ended) ? 1 : 0 }
     },
   },
   'run retry': {

@@ -37,7 +37,7 @@ export const serveCommand: Command = {
     if (raw !== undefined && !/^\d+$/.test(raw)) c.usage(`--port takes a number, not "${raw}"`)
     const port = raw === undefined ? DEFAULT_PORT : Number(raw)
     if (port > 65535) c.usage('--port must be at most 65535')
-    const engine = c.engine()
+    const engine = c.engine({ warmSupervisor: true })
     // Runs outlive any window; those whose supervisor died meanwhile are marked lost.
     engine.recoverRuns({ watch: true })
     const start = (p: number): ReturnType<typeof startServer> =>

@@ -1,7 +1,7 @@
 // The engine every host constructs: a ledger, its feed of committed events and the handler map,
 // behind one `invoke` that validates input and never throws across a host boundary.
 import { homedir } from 'node:os'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import {
   checkInput,
   isOperationName,
@@ -18,7 +18,11 @@ import { LedgerFeed } from './feed'
 import { loginShellPath, searchDirs } from './software/cliPath'
 import { recoverLostRuns } from './software/control'
 import type { RunHost } from './software/dispatch'
-import { defaultSupervisorCommand, type SupervisorCommand } from './software/launch'
+import {
+  defaultSupervisorCommand,
+  SupervisorStandby,
+  type SupervisorCommand,
+} from './software/launch'
 import { RunOutputFeed } from './software/outputFeed'
 
 export interface EngineOptions {
@@ -36,6 +40,11 @@ export interface EngineOptions {
    * menu does not inherit it. Terminals (the CLI, serve) already have it.
    */
   loginShell?: boolean
+  /**
+   * Keep one run supervisor started ahead of time, so a dispatch starts its agent without waiting
+   * for a process to boot: for long-lived hosts (the app, `factory serve`), not one-shot commands.
+   */
+  warmSupervisor?: boolean
 }
 
 export class Engine {
@@ -106,6 +115,7 @@ export class Engine {
   }
 
   close(): void {
+    this.runs.standby?.close()
     clearInterval(this.recoveryTimer)
     this.feed?.close()
     this.outputFeed?.close()
@@ -128,11 +138,22 @@ function runHost(options: EngineOptions): RunHost {
     })
   }
   let dirs: string[] | undefined
+  const supervisor = (): SupervisorCommand => options.supervisor ?? defaultSupervisorCommand()
+  const dataDir = dirname(options.dbPath)
   return {
     dbPath: options.dbPath,
-    dataDir: dirname(options.dbPath),
+    dataDir,
     env,
-    supervisor: () => options.supervisor ?? defaultSupervisorCommand(),
+    supervisor,
+    ...(options.warmSupervisor
+      ? {
+          standby: new SupervisorStandby(supervisor, {
+            dbPath: options.dbPath,
+            artifactsDir: join(dataDir, 'artifacts'),
+            env,
+          }),
+        }
+      : {}),
     searchDirs: () => {
       const found =
         dirs ??

@@ -84,6 +84,7 @@ void app.whenReady().then(() => {
       : {}),
     // Started from a dock or menu, the app lacks the login shell's PATH, where agent CLIs live.
     loginShell: true,
+    warmSupervisor: true,
   })
   // Runs outlive the app; those whose supervisor died while it was closed are marked lost.
   engine.recoverRuns({ watch: true })

@@ -1,7 +1,7 @@
 // Reading a run's artifact.json (the run contract's "shipped" signal) and copying its screenshots
 // into the data folder, so the record outlives the worktree. The file comes from an agent: every
 // field is checked, and a screenshot path may not point outside the run's own folders.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { z } from 'zod'
 import { describeIssues } from '../../../shared/api'
@@ -54,28 +54,36 @@ export function readArtifact(options: {
   if (!parsed.success) {
     return { kind: 'invalid', problem: `artifact.json: ${describeIssues(parsed.error)}` }
   }
-  const screenshots: string[] = []
-  for (const [i, shot] of parsed.data.screenshots.entries()) {
-    const source = resolve(options.outputDir, shot)
-    if (!inside(options.outputDir, source) && !inside(options.cwd, source)) {
-      return {
-        kind: 'invalid',
-        problem: `artifact.json: screenshot "${shot}" is outside the run's output and work folders`,
-      }
+  // Every screenshot is checked before any is copied: a bad one fails the run with nothing copied.
+  const sources: { real: string; name: string }[] = []
+  for (const shot of parsed.data.screenshots) {
+    const outside = {
+      kind: 'invalid' as const,
+      problem: `artifact.json: screenshot "${shot}" is outside the run's output and work folders`,
     }
+    const source = resolve(options.outputDir, shot)
+    if (!inside(options.outputDir, source) && !inside(options.cwd, source)) return outside
     if (!existsSync(source) || !statSync(source).isFile()) {
       return { kind: 'invalid', problem: `artifact.json: screenshot "${shot}" does not exist` }
     }
-    if (statSync(source).size > MAX_SCREENSHOT) {
+    // The same check on real paths: a symlink in the output folder may point anywhere (the
+    // folders themselves may sit behind a link, e.g. /tmp on macOS, so both sides are resolved).
+    const real = realpathSync(source)
+    const folders = [options.outputDir, options.cwd].filter(existsSync).map((f) => realpathSync(f))
+    if (!folders.some((folder) => inside(folder, real))) return outside
+    if (statSync(real).size > MAX_SCREENSHOT) {
       return {
         kind: 'invalid',
         problem: `artifact.json: screenshot "${shot}" is larger than 20 MB`,
       }
     }
-    mkdirSync(options.destination, { recursive: true })
-    const copy = join(options.destination, `${i + 1}-${basename(source)}`)
-    copyFileSync(source, copy)
-    screenshots.push(copy)
+    sources.push({ real, name: basename(source) })
   }
+  const screenshots = sources.map(({ real, name }, i) => {
+    mkdirSync(options.destination, { recursive: true })
+    const copy = join(options.destination, `${i + 1}-${name}`)
+    copyFileSync(real, copy)
+    return copy
+  })
   return { kind: 'artifact', artifact: { ...parsed.data, screenshots } }
 }

@@ -41,11 +41,11 @@ export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
       },
       { code: null, signal: null, logTail: null },
     )
-    if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id))
+    if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id, ledger.path))
       process.kill(row.supervisorPid, 'SIGTERM')
     return requireRun(ledger, id)
   }
-  if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id)) {
+  if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id, ledger.path)) {
     process.kill(row.supervisorPid, 'SIGTERM')
     return requireRun(ledger, id)
   }
@@ -94,7 +94,7 @@ export function recoverLostRuns(ledger: Ledger, now = Date.now()): string[] {
   const lost: string[] = []
   for (const row of activeRunRows(ledger)) {
     const supervised = row.supervisorPid
-      ? isSupervisorOf(row.supervisorPid, row.id)
+      ? isSupervisorOf(row.supervisorPid, row.id, ledger.path)
       : now - row.createdAt < START_GRACE_MS
     if (supervised) continue
     if (row.childPid && isAlive(row.childPid)) killTreeNow(row.childPid)

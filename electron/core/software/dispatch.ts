@@ -12,7 +12,7 @@ import type { Ledger } from '../db/ledger'
 import { runs, specs } from '../db/schema'
 import { requireSpec } from '../specs'
 import { childPath, resolveCli } from './cliPath'
-import { launchSupervisor, type SupervisorCommand } from './launch'
+import { launchSupervisor, type SupervisorCommand, type SupervisorStandby } from './launch'
 import { presetFor } from './presets'
 import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
 import { RUN_FILES } from './transcript'
@@ -26,6 +26,8 @@ export interface RunHost {
   supervisor: () => SupervisorCommand
   /** Folders searched for agent CLIs: PATH, the login shell's PATH, common install folders. */
   searchDirs: () => string[]
+  /** A supervisor started ahead of time (long-lived hosts only). */
+  standby?: SupervisorStandby
 }
 
 export interface DispatchRequest {
@@ -178,13 +180,16 @@ export function dispatchRun(
 function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: string[]): void {
   const row = requireRunRow(ledger, runId)
   try {
-    const pid = launchSupervisor(host.supervisor(), {
-      dbPath: host.dbPath,
-      runId,
-      runDir: row.runDir,
-      artifactsDir: join(host.dataDir, 'artifacts'),
-      env: { ...host.env, PATH: childPath(dirs) },
-    })
+    const env = { ...host.env, PATH: childPath(dirs) }
+    const pid =
+      host.standby?.assign({ runId, env: { PATH: env.PATH } }) ??
+      launchSupervisor(host.supervisor(), {
+        dbPath: host.dbPath,
+        runId,
+        runDir: row.runDir,
+        artifactsDir: join(host.dataDir, 'artifacts'),
+        env,
+      })
     // Cancel needs the pid before the supervisor has recorded anything itself.
     ledger.change('dispatcher', () => {
       ledger.db.update(runs).set({ supervisorPid: pid }).where(eq(runs.id, runId)).run()

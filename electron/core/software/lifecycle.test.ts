@@ -196,6 +196,32 @@ describe('a run', () => {
     engine.close()
   })
 
+  it('starts on a standby supervisor in a long-lived host, which leaves with its host when unused', async () => {
+    cleanup()
+    ;({ engine, cleanup } = runEngine({}, { warmSupervisor: true }))
+    commandAgent('bob', ['done'])
+    const spec = addSpec()
+    const standby = engine.runs.standby as unknown as { ready?: { pid: number } }
+    const standbyPid = (await waitFor(() => standby.ready, Boolean, 'the standby to be ready'))!.pid
+    const run = await waitForEnd(
+      engine,
+      engine.call('run/dispatch', { spec, agent: 'bob' }, 'test').id,
+    )
+    expect(run.state).toBe('done')
+    const { supervisor_pid: used } = engine.ledger.sqlite
+      .prepare('SELECT supervisor_pid FROM runs WHERE id = ?')
+      .get(run.id) as { supervisor_pid: number }
+    expect(used).toBe(standbyPid)
+    const next = (await waitFor(() => standby.ready, Boolean, 'the next standby'))!.pid
+    expect(isAlive(next)).toBe(true)
+    engine.close()
+    await waitFor(
+      () => isAlive(next),
+      (alive) => !alive,
+      'the unused standby to exit with its host',
+    )
+  })
+
   it('refuses a second run of a spec that is running', async () => {
     commandAgent('bob', ['hang'])
     const spec = addSpec()

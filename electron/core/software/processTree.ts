@@ -14,12 +14,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Is `pid` alive and (where the OS lets us check) really the supervisor of this run, not a reused pid? */
-export function isSupervisorOf(pid: number, runId: string): boolean {
+/**
+ * Is `pid` alive and (where the OS lets us check) really a run supervisor of this ledger, not a
+ * reused pid? A cold-started supervisor names its run in its argv; a standby names the ledger only.
+ */
+export function isSupervisorOf(pid: number, runId: string, dbPath?: string): boolean {
   if (!isAlive(pid)) return false
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    return cmdline.split('\0').includes(runId)
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    return (
+      args.includes(runId) || (args.includes('--standby') && (!dbPath || args.includes(dbPath)))
+    )
   } catch {
     return true // no /proc (macOS): trust the pid
   }

@@ -24,12 +24,14 @@ export type RunRow = typeof runs.$inferSelect
 
 export function toRun(
   row: RunRow,
+  specTitle: string,
   artifact: Artifact | null = null,
   timeline: StageEvent[] = [],
 ): Run {
   return {
     id: row.id as RunId,
     specId: row.specId,
+    specTitle,
     agent: row.agent,
     runner: row.runner,
     state: row.state as RunState,
@@ -98,7 +100,21 @@ export function findArtifact(ledger: Ledger, runId: string): Artifact | null {
 
 export function requireRun(ledger: Ledger, id: string): Run {
   const row = requireRunRow(ledger, id)
-  return toRun(row, findArtifact(ledger, id), readTimeline(row.runDir))
+  return toRun(
+    row,
+    specTitle(ledger, row.specId),
+    findArtifact(ledger, id),
+    readTimeline(row.runDir),
+  )
+}
+
+function specTitle(ledger: Ledger, specId: string): string {
+  const spec = ledger.db
+    .select({ title: specs.title })
+    .from(specs)
+    .where(eq(specs.id, specId))
+    .get()
+  return spec?.title ?? specId
 }
 
 export function listRuns(ledger: Ledger, filter: { specId?: string; limit?: number } = {}): Run[] {
@@ -107,7 +123,11 @@ export function listRuns(ledger: Ledger, filter: { specId?: string; limit?: numb
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .limit(filter.limit ?? 200)
     .all()
-  return rows.map((row) => toRun(row))
+  const titles = new Map<string, string>()
+  return rows.map((row) => {
+    if (!titles.has(row.specId)) titles.set(row.specId, specTitle(ledger, row.specId))
+    return toRun(row, titles.get(row.specId)!)
+  })
 }
 
 export function activeRunRows(ledger: Ledger): RunRow[] {

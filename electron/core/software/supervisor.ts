@@ -14,7 +14,7 @@ import { readArtifact } from './artifact'
 import { presetFor } from './presets'
 import type { OutputParser, ParsedOutput } from './presets/types'
 import { killTree } from './processTree'
-import { ProgressReader } from './progress'
+import { ProgressReader, type ProgressLine } from './progress'
 import {
   recordOutcome,
   recordProgress,
@@ -31,6 +31,8 @@ export interface SuperviseOptions {
   runId: string
   /** <dataDir>/artifacts: shipped screenshots are copied under it. */
   artifactsDir: string
+  /** Set over this process's environment for the agent (a standby learns PATH with its run). */
+  childEnv?: NodeJS.ProcessEnv
   usageFlushMs?: number
 }
 
@@ -75,6 +77,7 @@ export class RunSupervisor {
   private recorded: Usage = NO_USAGE
   private stopReason: Failure | undefined
   private readonly timeline: StageEvent[] = []
+  private unrecordedStage: ProgressLine | undefined
   private timers: NodeJS.Timeout[] = []
 
   constructor(private readonly options: SuperviseOptions) {
@@ -98,6 +101,7 @@ export class RunSupervisor {
 
   async run(): Promise<void> {
     if (this.row.state !== 'starting') return // another supervisor has it, or it was cancelled
+    this.timers.push(setInterval(() => this.flushFiles(), 200))
     this.timers.push(setInterval(() => this.flush(), this.options.usageFlushMs ?? 1000))
     try {
       let exit: Exit = { code: null, signal: null }
@@ -169,6 +173,7 @@ export class RunSupervisor {
         cwd: this.row.cwd,
         env: {
           ...process.env,
+          ...this.options.childEnv,
           FACTORY_RUN_ID: this.row.id,
           FACTORY_SPEC_FILE: join(this.row.runDir, RUN_FILES.spec),
           FACTORY_OUTPUT_DIR: this.outputDir,
@@ -203,6 +208,9 @@ export class RunSupervisor {
         this.take(parse ? this.parser.stderr(line) : raw('stderr', line)),
       )
       child.stdout!.on('data', (chunk: Buffer) => {
+        // Stage lines go into the transcript where they happened, between the output around
+        // them: look for new ones before each chunk (a stat; chunks come tens of times a second).
+        if (parse) this.readProgress()
         this.files.writeLog(chunk)
         stdout.push(chunk)
       })
@@ -248,20 +256,33 @@ export class RunSupervisor {
     if (parsed.finalUsage) this.counted = parsed.finalUsage
   }
 
-  /** Periodic: transcript to disk, progress and usage to the ledger. */
-  private flush(): void {
+  /** New progress.jsonl lines into the transcript and the timeline; the ledger hears at flush. */
+  private readProgress(): void {
+    const { progress, malformed } = this.progress.read()
+    for (const line of progress) {
+      this.files.append({ kind: 'stage', ...line })
+      this.timeline.push({ ...line, at: Date.now() })
+    }
+    if (progress.length) {
+      writeTimeline(this.row.runDir, this.timeline)
+      this.unrecordedStage = progress.at(-1)
+    }
+    for (const line of malformed) this.note(`progress.jsonl: ignored a malformed line: ${line}`)
+  }
+
+  /** Often: the transcript to disk, so a run view streams. */
+  private flushFiles(): void {
+    this.readProgress()
     this.files.flush()
+  }
+
+  /** Every second: the stage the card shows and the usage, to the ledger. */
+  private flush(): void {
+    this.flushFiles()
     try {
-      const { progress, malformed } = this.progress.read()
-      for (const line of progress) {
-        this.files.append({ kind: 'stage', ...line })
-        this.timeline.push({ ...line, at: Date.now() })
-      }
-      if (progress.length) writeTimeline(this.row.runDir, this.timeline)
-      for (const line of malformed) this.note(`progress.jsonl: ignored a malformed line: ${line}`)
-      // The timeline is in the transcript; the ledger needs only the stage the card shows now.
-      const latest = progress.at(-1)
-      if (latest) recordProgress(this.options.ledger, this.row.id, latest)
+      const stage = this.unrecordedStage
+      if (stage) recordProgress(this.options.ledger, this.row.id, stage)
+      this.unrecordedStage = undefined
       const delta = usageDelta(this.counted, this.recorded)
       recordUsage(this.options.ledger, this.row.id, delta)
       this.recorded = this.counted

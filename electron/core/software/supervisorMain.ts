@@ -1,5 +1,7 @@
-// Entry of a run's supervisor process: `supervisor.js --db PATH --run r_12 --artifacts DIR`.
-// Started detached by the dispatcher; SIGTERM (cancel) stops the run's whole process tree.
+// Entry of a run's supervisor process: `supervisor.js --db PATH --artifacts DIR --run r_12`, or
+// `--standby`: started ahead of time by a long-lived host, modules loaded, waiting on its IPC
+// channel for a run, so a dispatch starts the agent at once (and exiting if the host goes first).
+// SIGTERM (cancel) stops the run's whole process tree.
 import { parseArgs } from 'node:util'
 
 // A cancel can arrive while the modules below still load: remember it instead of dying silently.
@@ -11,26 +13,35 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => on
 // Detached, so no terminal hangs up on us; ignore it if one is sent anyway.
 process.on('SIGHUP', () => undefined)
 
-const { openLedger } = await import('../db/ledger')
-const { RunSupervisor } = await import('./supervisor')
-
 const { values } = parseArgs({
   options: {
     db: { type: 'string' },
     run: { type: 'string' },
     artifacts: { type: 'string' },
+    standby: { type: 'boolean' },
   },
   // The run id also appears as a bare word so `ps` and /proc/<pid>/cmdline show whose supervisor it is.
   allowPositionals: true,
 })
-if (!values.db || !values.run || !values.artifacts) {
-  process.stderr.write('usage: supervisor --db PATH --run RUN_ID --artifacts DIR\n')
+if (!values.db || !values.artifacts || (!values.run && !values.standby)) {
+  process.stderr.write('usage: supervisor --db PATH --artifacts DIR (--run RUN_ID | --standby)\n')
   process.exit(2)
 }
 
+const { openLedger } = await import('../db/ledger')
+const { RunSupervisor } = await import('./supervisor')
+const { standbyAssignment } = await import('./launch')
+
+// Opened before a standby waits, so a dispatch costs it nothing but the spawn.
 const binding = process.env.FACTORY_SQLITE_BINDING
 const ledger = openLedger({ path: values.db, ...(binding ? { nativeBinding: binding } : {}) })
-const supervisor = new RunSupervisor({ ledger, runId: values.run, artifactsDir: values.artifacts })
+const assignment = values.run ? { runId: values.run, env: {} } : await standbyAssignment()
+const supervisor = new RunSupervisor({
+  ledger,
+  runId: assignment.runId,
+  artifactsDir: values.artifacts,
+  childEnv: assignment.env,
+})
 onCancel = () => supervisor.stop({ class: 'cancelled', message: 'cancelled' })
 if (cancelled) onCancel()
 

@@ -2,21 +2,24 @@
 // supervisors (from source, through tsx) driving the fixture agent.
 import { fileURLToPath } from 'node:url'
 import { ACTIVE_RUN_STATES, type Run, type RunId } from '../../../shared/runs'
-import { createEngine, type Engine } from '../engine'
+import { createEngine, type Engine, type EngineOptions } from '../engine'
 import { tempDir } from '../testing'
 import { openLedger } from '../db/ledger'
 import { isAlive, killTreeNow } from './processTree'
 
 export const FIXTURE_AGENT = fileURLToPath(new URL('./fixtures/agent.mjs', import.meta.url))
 
-export function runEngine(env: NodeJS.ProcessEnv = {}): {
+export function runEngine(
+  env: NodeJS.ProcessEnv = {},
+  options: Partial<EngineOptions> = {},
+): {
   engine: Engine
   dir: string
   cleanup: () => void
 } {
   const { dir, cleanup } = tempDir('factory-runs-')
   const dbPath = `${dir}/ledger.db`
-  const engine = createEngine({ dbPath, env: { ...process.env, ...env } })
+  const engine = createEngine({ dbPath, env: { ...process.env, ...env }, ...options })
   return {
     engine,
     dir,

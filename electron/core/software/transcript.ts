@@ -140,13 +140,39 @@ export function readLog(runDir: string, runId: RunId, offset: number, limit: num
   return { runId, ...readLogWindow(runDir, offset, limit) }
 }
 
+const isContinuation = (byte: number): boolean => (byte & 0xc0) === 0x80
+
+/** Bytes at the end of `bytes` that start a UTF-8 character without finishing it (0–3). */
+function unfinishedTail(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!
+    if (isContinuation(byte)) continue
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return needs > back ? back : 0
+  }
+  return 0
+}
+
 function readLogWindow(runDir: string, offset: number, limit: number): Omit<LogChunk, 'runId'> {
   const path = join(runDir, RUN_FILES.log)
   const size = sizeOf(path)
   const start = offset < 0 ? Math.max(0, size + offset) : Math.min(offset, size)
   const length = Math.min(limit, size - start)
-  const text = length > 0 ? readAt(path, start, length).toString('utf8') : ''
-  return { offset: start, size, text }
+  if (length <= 0) return { offset: start, size, text: '' }
+  // Whole characters only: readers continue at offset + byteLength(text), which is where this
+  // window really ended only if no multi-byte character was cut in two at either edge (a cut one
+  // would come back as U+FFFD, whose 3 bytes are not the 1–3 read, and the next window would
+  // skip or repeat bytes). So a cut character at the start is skipped (a tail read lands
+  // anywhere), and one at the end is left for the next window (also while it is being written).
+  const bytes = readAt(path, start, length)
+  let from = 0
+  while (from < Math.min(3, bytes.length) && isContinuation(bytes[from]!)) from++
+  const whole = bytes.subarray(from, bytes.length - unfinishedTail(bytes.subarray(from)))
+  // Only a window too small for one whole character, before the end, keeps its cut bytes
+  // (rather than return nothing forever); at the end, nothing until the character is complete.
+  if (whole.length === 0 && start + bytes.length < size)
+    return { offset: start, size, text: bytes.toString('utf8') }
+  return { offset: start + from, size, text: whole.toString('utf8') }
 }
 
 /** The last `lines` lines of the raw log, for a failed run's card. */

@@ -1,9 +1,10 @@
-// The window: header, board, and the layers above it (drawer, dialogs, toasts).
+// The window: header, board, and the layers above it (drawer, run view, dialogs, toasts).
 import { useUi } from '../stores/ui'
 import { BoardView } from './BoardView'
 import { HeaderBar } from './HeaderBar'
 import { KeyboardHelp } from './KeyboardHelp'
 import { NewSpecDialog } from './NewSpecDialog'
+import { RunView } from './run/RunView'
 import { SpecDrawer } from './SpecDrawer'
 import { Toasts } from './Toasts'
 import { useGlobalShortcuts } from './useGlobalShortcuts'
@@ -12,6 +13,7 @@ export function App() {
   useGlobalShortcuts()
   const dialog = useUi((s) => s.dialog)
   const drawerSpecId = useUi((s) => s.drawerSpecId)
+  const runViewId = useUi((s) => s.runViewId)
   return (
     <div className="app">
       <HeaderBar />
@@ -19,6 +21,7 @@ export function App() {
         <BoardView />
       </main>
       {drawerSpecId && <SpecDrawer key={drawerSpecId} id={drawerSpecId} />}
+      {runViewId && <RunView key={runViewId} id={runViewId} />}
       {dialog?.kind === 'new-spec' && <NewSpecDialog place={dialog.place} />}
       {dialog?.kind === 'help' && <KeyboardHelp />}
       <Toasts />

@@ -2,6 +2,7 @@
 import { formatAge } from '../../../shared/format'
 import type { SpecCard } from '../../../shared/domain'
 import { useClock } from '../stores/clock'
+import { RunStateBadge } from './run/RunStateBadge'
 import { StatusBadge } from './StatusBadge'
 
 const MAX_TAGS = 3
@@ -32,11 +33,24 @@ export function CardFace({ card }: { card: SpecCard }) {
         ))}
         {extraTags > 0 && <span className="chip chip-faint">+{extraTags}</span>}
         <span className="card-spacer" />
-        {card.status !== 'new' && <StatusBadge status={card.status} />}
+        {card.run && ['running', 'starting', 'failed', 'lost'].includes(card.run.state) ? (
+          <RunStateBadge
+            state={card.run.state}
+            stage={card.run.stage}
+            failureClass={card.run.failureClass}
+          />
+        ) : (
+          card.status !== 'new' && <StatusBadge status={card.status} />
+        )}
         <time className="card-age" dateTime={new Date(card.createdAt).toISOString()}>
           {formatAge(card.createdAt, now)}
         </time>
       </div>
+      {card.run?.tail && (
+        <div className="card-tail" title={card.run.tail} data-testid="card-tail">
+          {card.run.tail}
+        </div>
+      )}
     </>
   )
 }

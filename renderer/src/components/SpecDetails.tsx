@@ -6,6 +6,7 @@ import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
 import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
+import { SpecRuns } from './run/SpecRuns'
 import { StatusBadge } from './StatusBadge'
 
 export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
@@ -70,6 +71,7 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
           </>
         )}
       </dl>
+      <SpecRuns spec={spec} />
       <h3 className="drawer-section">Description</h3>
       {spec.body.trim() ? (
         <Markdown>{spec.body}</Markdown>

@@ -1,4 +1,4 @@
-// Window-wide keys: N for a new spec, ? for help, Esc to close the drawer. Keys typed into a
+// Window-wide keys: N for a new spec, ? for help, Esc to close the run view or the drawer. Keys typed into a
 // field, or while a dialog is open, belong to that field or dialog.
 import { useEffect } from 'react'
 import { useUi } from '../stores/ui'
@@ -15,6 +15,11 @@ export function useGlobalShortcuts(): void {
       if (e.defaultPrevented || e.isComposing) return
       const ui = useUi.getState()
       if (ui.dialog) return
+      if (ui.runViewId) {
+        // The run view has its own keys; Esc from anywhere closes it.
+        if (e.key === 'Escape') ui.closeRun()
+        return
+      }
       if (e.key === 'Escape' && ui.drawerSpecId) {
         closeDrawerAndFocusCard()
         return

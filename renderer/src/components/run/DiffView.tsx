@@ -10,7 +10,7 @@ import { VirtualRows } from './VirtualRows'
 const LINE_HEIGHT = 20
 
 function lineTone(line: string): string {
-  if (line.startsWith('diff --git')) return 'file'
+  if (line.startsWith('diff --git')) return 'filehead'
   if (line.startsWith('+++') || line.startsWith('---')) return 'meta'
   if (line.startsWith('@@')) return 'hunk'
   if (line.startsWith('+')) return 'add'

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ARTIFACTS, expect, test } from './factory'
+
+const FIXTURE_AGENT = fileURLToPath(
+  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
+)
+
+/** A git repository for the agent to work in, with one commit on `main`. */
+function makeRepo(dir: string): string {
+  const repo = join(dir, 'product')
+  mkdirSync(repo)
+  const git = (...args: string[]) =>
+    execFileSync('git', [
+      '-C',
+      repo,
+      '-c',
+      'user.name=Me',
+      '-c',
+      'user.email=me@localhost',
+      ...args,
+    ])
+  git('init', '-q', '-b', 'main')
+  writeFileSync(join(repo, 'README.md'), '# Product\n')
+  git('add', 'README.md')
+  git('commit', '-q', '-m', 'init')
+  return repo
+}
+
+test('dispatch a spec: the transcript streams in with stages, it ships, the card lands in Marketing; request changes runs again in the same worktree', async ({
+  page,
+  factory,
+}) => {
+  const repo = makeRepo(factory.dir)
+  factory.cli(
+    'agent',
+    'add',
+    'bob',
+    '--runner',
+    'command',
+    '--workspace',
+    repo,
+    '--command',
+    `"${process.execPath}" "${FIXTURE_AGENT}" ship 900`,
+  )
+  factory.cli('spec', 'add', '--title', 'Hello page', '--body', 'Say hello to visitors.')
+  await page.goto(factory.url)
+
+  await page.getByTestId('card').filter({ hasText: 'Hello page' }).click()
+  await page.getByTestId('dispatch').click()
+  const view = page.getByTestId('run-view')
+  await expect(view).toBeVisible()
+
+  // Live: entries stream in while a stage is current.
+  await expect(view.getByTestId('stage-step').first()).toBeVisible()
+  await expect(view.locator('.stage-current')).toBeVisible()
+  await expect(
+    view.getByTestId('transcript-entry').filter({ hasText: 'step 1 of 3' }).first(),
+  ).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'run-view-live.png') })
+
+  await expect(view.getByTestId('run-state')).toHaveText(/shipped/, { timeout: 20_000 })
+  await expect(view.getByTestId('stage-step')).toHaveText([
+    '✓scout',
+    '✓scaffold',
+    '✓build',
+    '✓verify',
+    '✓review',
+  ])
+  await expect(view.getByTestId('run-artifact')).toContainText('hello 1.0.0')
+  await expect(
+    view.getByTestId('transcript-entry').filter({ hasText: 'shipped hello 1.0.0' }),
+  ).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'run-view.png') })
+
+  await page.keyboard.press('3')
+  await expect(view.getByTestId('diff-file')).toContainText('hello.txt')
+  await expect(view.getByTestId('diff-patch')).toContainText('+made by r_1')
+  await page.screenshot({ path: join(ARTIFACTS, 'diff-view.png') })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: join(ARTIFACTS, 'diff-view-dark.png'), animations: 'disabled' })
+  await page.keyboard.press('1')
+  await page.screenshot({ path: join(ARTIFACTS, 'run-view-dark.png'), animations: 'disabled' })
+  await page.emulateMedia({ colorScheme: 'light' })
+
+  await view.getByTestId('request-changes').click()
+  await page.getByLabel('Comments').fill('Also greet returning visitors by name.')
+  await page.getByRole('button', { name: 'Send to agent' }).click()
+  await expect(view.getByText('follow-up of r_1')).toBeVisible()
+  await expect(view.getByTestId('run-state')).toHaveText(/shipped/, { timeout: 20_000 })
+  await page.keyboard.press('3')
+  await expect(view.getByTestId('diff-patch')).toContainText('+made by r_2')
+  await expect(view.getByTestId('diff-patch')).toContainText('+made by r_1')
+
+  const [first, second] = ['r_1', 'r_2'].map(
+    (id) => factory.cli('run', 'show', id) as { cwd: string; branch: string },
+  )
+  expect(second!.cwd).toBe(first!.cwd)
+  expect(second!.branch).toBe('factory/hello-page')
+
+  await page.keyboard.press('Escape')
+  await expect(view).toBeHidden()
+  await page.screenshot({ path: join(ARTIFACTS, 'board-after-run.png') })
+  await expect(
+    page.getByTestId('cell-marketing-bob').getByTestId('card').filter({ hasText: 'Hello page' }),
+  ).toBeVisible()
+})

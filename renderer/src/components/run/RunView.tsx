@@ -1,0 +1,272 @@
+// One run, over the board: what it is doing (stages, transcript, raw log), what it changed (diff),
+// and what to do about it (cancel, retry, request changes, merge, discard). Esc closes it.
+import { useEffect, useRef, useState } from 'react'
+import { toFactoryError } from '../../../../shared/errors'
+import { formatCount, formatDuration, formatUsd } from '../../../../shared/format'
+import type { Run, RunId } from '../../../../shared/runs'
+import { client } from '../../client'
+import { useClock } from '../../stores/clock'
+import { useUi } from '../../stores/ui'
+import { useRun } from '../../runs/useRun'
+import { InlineError } from '../InlineError'
+import { DiffView } from './DiffView'
+import { RawLogView } from './RawLogView'
+import { DiscardDialog, RequestChangesDialog } from './ReviewDialogs'
+import { RunStateBadge } from './RunStateBadge'
+import { StageTimeline } from './StageTimeline'
+import { TranscriptView } from './TranscriptView'
+import './run.css'
+
+type Tab = 'transcript' | 'log' | 'diff'
+const TABS: { id: Tab; label: string; key: string }[] = [
+  { id: 'transcript', label: 'Transcript', key: '1' },
+  { id: 'log', label: 'Raw log', key: '2' },
+  { id: 'diff', label: 'Diff', key: '3' },
+]
+
+function isLive(run: Run): boolean {
+  return run.state === 'running' || run.state === 'starting'
+}
+
+function act(work: Promise<unknown>, done: string) {
+  work.then(
+    () => useUi.getState().showToast({ tone: 'info', message: done }),
+    (failure: unknown) =>
+      useUi.getState().showToast({ tone: 'error', message: toFactoryError(failure).message }),
+  )
+}
+
+function RunActions({ run, onDialog }: { run: Run; onDialog: (d: 'changes' | 'discard') => void }) {
+  const live = isLive(run)
+  const worktree = run.workspaceKind === 'worktree'
+  return (
+    <div className="run-actions">
+      {live && (
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          data-testid="run-cancel"
+          onClick={() => act(client().call('run/cancel', { id: run.id }), `Stopping ${run.id}…`)}
+        >
+          Cancel run
+        </button>
+      )}
+      {!live && (
+        <>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() =>
+              void client()
+                .call('run/retry', { id: run.id })
+                .then(
+                  (next) => useUi.getState().openRun(next.id),
+                  (failure: unknown) =>
+                    useUi
+                      .getState()
+                      .showToast({ tone: 'error', message: toFactoryError(failure).message }),
+                )
+            }
+          >
+            Retry
+          </button>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            data-testid="request-changes"
+            onClick={() => onDialog('changes')}
+          >
+            Request changes
+          </button>
+          {worktree && (
+            <>
+              <button
+                type="button"
+                className="button button-primary button-small"
+                data-testid="merge"
+                onClick={() =>
+                  act(
+                    client().call('run/merge', { id: run.id }),
+                    `Merged ${run.branch} into ${run.baseRef}`,
+                  )
+                }
+              >
+                Merge
+              </button>
+              <button
+                type="button"
+                className="button button-ghost button-small button-danger-text"
+                data-testid="discard"
+                onClick={() => onDialog('discard')}
+              >
+                Discard…
+              </button>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  )
+}
+
+/** Now, every second while the run is live (the board's clock ticks only twice a minute). */
+function useLiveNow(live: boolean): number {
+  const boardNow = useClock((s) => s.now)
+  const [now, setNow] = useState(Date.now)
+  useEffect(() => {
+    if (!live) return
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [live])
+  return Math.max(now, boardNow)
+}
+
+function RunFacts({ run }: { run: Run }) {
+  const now = useLiveNow(isLive(run))
+  const { usage } = run
+  return (
+    <p className="run-facts">
+      <span>
+        {run.agent} ({run.runner})
+      </span>
+      {run.startedAt && (
+        <span>{formatDuration(Math.max(0, (run.endedAt ?? now) - run.startedAt))}</span>
+      )}
+      <span
+        title={`${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.cacheReadTokens} cache read, ${usage.cacheWriteTokens} cache write`}
+      >
+        {formatCount(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens)} in ·{' '}
+        {formatCount(usage.outputTokens)} out
+      </span>
+      <span>{formatUsd(usage.costMicros)}</span>
+      {run.exitCode !== null && <span>exit {run.exitCode}</span>}
+      {run.signal && <span>{run.signal}</span>}
+      {run.branch && (
+        <span>
+          <code className="code">{run.branch}</code> → {run.baseRef}
+        </span>
+      )}
+      {run.followUpOf && <span>follow-up of {run.followUpOf}</span>}
+    </p>
+  )
+}
+
+export function RunView({ id }: { id: RunId }) {
+  const { run, error } = useRun(id)
+  const [tab, setTab] = useState<Tab>('transcript')
+  const [dialog, setDialog] = useState<'changes' | 'discard' | null>(null)
+  const panel = useRef<HTMLElement | null>(null)
+  const close = () => useUi.getState().closeRun()
+
+  useEffect(() => {
+    panel.current?.focus({ preventScroll: true })
+  }, [])
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (dialog || (event.target as HTMLElement).closest('textarea, input, select')) return
+    if (event.key === 'Escape') {
+      event.preventDefault()
+      close()
+    }
+    const chosen = TABS.find((t) => t.key === event.key)
+    if (chosen && !event.metaKey && !event.ctrlKey && !event.altKey) setTab(chosen.id)
+  }
+
+  return (
+    <section
+      ref={panel}
+      className="run-view"
+      role="dialog"
+      aria-modal="true"
+      aria-label={`Run ${id}`}
+      data-testid="run-view"
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
+      <header className="run-header">
+        <div className="run-title-row">
+          <span className="drawer-id">{id}</span>
+          {run && <h2 className="run-title">{run.specTitle}</h2>}
+          {run && (
+            <RunStateBadge state={run.state} stage={run.stage} failureClass={run.failure?.class} />
+          )}
+          <span className="run-spacer" />
+          {run && <RunActions run={run} onDialog={setDialog} />}
+          <button
+            type="button"
+            className="button button-ghost button-icon"
+            aria-label="Close (Esc)"
+            title="Close (Esc)"
+            onClick={close}
+          >
+            ×
+          </button>
+        </div>
+        {run && <RunFacts run={run} />}
+        {run?.failure && (
+          <p className="run-failure" data-testid="run-failure">
+            <strong>{run.failure.class.replaceAll('_', ' ')}</strong>: {run.failure.message}
+            {run.failure.resetAt && ` — frees up ${new Date(run.failure.resetAt).toLocaleString()}`}
+          </p>
+        )}
+        {run?.artifact && (
+          <p className="run-artifact" data-testid="run-artifact">
+            Shipped{' '}
+            <strong>
+              {run.artifact.name} {run.artifact.version}
+            </strong>
+            {run.artifact.url && (
+              <>
+                {' '}
+                ·{' '}
+                <a href={run.artifact.url} target="_blank" rel="noreferrer">
+                  {run.artifact.url}
+                </a>
+              </>
+            )}
+          </p>
+        )}
+        {run && <StageTimeline run={run} />}
+        <div className="run-tabs" role="tablist" aria-label="Run views">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              className={`run-tab${tab === t.id ? ' run-tab-active' : ''}`}
+              data-testid={`tab-${t.id}`}
+              onClick={() => setTab(t.id)}
+            >
+              {t.label} <kbd className="kbd">{t.key}</kbd>
+            </button>
+          ))}
+        </div>
+      </header>
+      <div className="run-body" role="tabpanel">
+        {!run && <InlineError message={error} />}
+        {!run && !error && (
+          <p className="run-empty" role="status">
+            <span className="spinner" aria-hidden="true" /> Loading run…
+          </p>
+        )}
+        {run && tab === 'transcript' && <TranscriptView runId={run.id} live={isLive(run)} />}
+        {run && tab === 'log' && <RawLogView runId={run.id} />}
+        {run &&
+          tab === 'diff' &&
+          (run.workspaceKind === 'worktree' ? (
+            <DiffView run={run} />
+          ) : (
+            <p className="run-empty muted">
+              This run worked in a plain folder ({run.cwd}), not a git worktree: there is no diff to
+              show.
+            </p>
+          ))}
+      </div>
+      {run && dialog === 'changes' && (
+        <RequestChangesDialog run={run} onClose={() => setDialog(null)} />
+      )}
+      {run && dialog === 'discard' && <DiscardDialog run={run} onClose={() => setDialog(null)} />}
+    </section>
+  )
+}

@@ -1,0 +1,102 @@
+// The drawer's Runs section: start a run on an agent, and the spec's runs, newest first.
+import { useState } from 'react'
+import type { Spec } from '../../../../shared/domain'
+import { toFactoryError } from '../../../../shared/errors'
+import { formatAge, formatDuration, formatUsd } from '../../../../shared/format'
+import { client } from '../../client'
+import { useBoard } from '../../stores/board'
+import { useClock } from '../../stores/clock'
+import { useUi } from '../../stores/ui'
+import { useSpecRuns } from '../../runs/useRun'
+import { InlineError } from '../InlineError'
+import { RunStateBadge } from './RunStateBadge'
+
+export function SpecRuns({ spec }: { spec: Spec }) {
+  const agents = useBoard((s) => s.agents)
+  const now = useClock((s) => s.now)
+  const { runs, error } = useSpecRuns(spec.id)
+  const [agent, setAgent] = useState<string>(spec.agent ?? agents[0]?.name ?? '')
+  const [starting, setStarting] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const active = runs?.find((r) => r.state === 'running' || r.state === 'starting')
+
+  const dispatch = () => {
+    if (!agent) return
+    setStarting(true)
+    setProblem(null)
+    client()
+      .call('run/dispatch', { spec: spec.id, agent })
+      .then(
+        (run) => useUi.getState().openRun(run.id),
+        (failure: unknown) => setProblem(toFactoryError(failure).message),
+      )
+      .finally(() => setStarting(false))
+  }
+
+  return (
+    <section className="spec-runs" aria-label="Runs">
+      <h3 className="drawer-section">Runs</h3>
+      {agents.length === 0 ? (
+        <p className="muted">
+          Add an agent to run this spec:{' '}
+          <code className="code">factory agent add bob --runner claude</code>
+        </p>
+      ) : (
+        <div className="dispatch-row">
+          <select
+            className="select select-small"
+            aria-label="Agent to run it"
+            value={agent}
+            onChange={(e) => setAgent(e.target.value)}
+          >
+            {agents.map((a) => (
+              <option key={a.name} value={a.name}>
+                {a.name} ({a.runner})
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="button button-primary button-small"
+            data-testid="dispatch"
+            disabled={starting || Boolean(active) || !agent}
+            title={active ? `${active.id} is running` : undefined}
+            onClick={dispatch}
+          >
+            {starting ? 'Starting…' : runs && runs.length > 0 ? 'Run again' : 'Run'}
+          </button>
+        </div>
+      )}
+      <InlineError message={problem ?? error} testId="dispatch-error" />
+      {runs && runs.length === 0 && <p className="muted">No runs yet.</p>}
+      {runs && runs.length > 0 && (
+        <ul className="run-list">
+          {runs.map((run) => (
+            <li key={run.id}>
+              <button
+                type="button"
+                className="run-list-item"
+                data-testid="run-item"
+                onClick={() => useUi.getState().openRun(run.id)}
+              >
+                <span className="run-list-id">{run.id}</span>
+                <RunStateBadge
+                  state={run.state}
+                  stage={run.stage}
+                  failureClass={run.failure?.class}
+                />
+                <span className="run-list-meta">
+                  {run.agent}
+                  {run.startedAt &&
+                    ` · ${formatDuration(Math.max(0, (run.endedAt ?? now) - run.startedAt))}`}
+                  {run.usage.costMicros > 0 && ` · ${formatUsd(run.usage.costMicros)}`}
+                  {` · ${formatAge(run.createdAt, now)}`}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
