@@ -5,6 +5,11 @@ export const RUN_STATES = ['starting', 'running', 'shipped', 'done', 'failed', '
 export type RunState = (typeof RUN_STATES)[number]
 export const ACTIVE_RUN_STATES: readonly RunState[] = ['starting', 'running']
 
+/** Starting or running: the run has a supervisor at work and no outcome yet. */
+export function isRunActive(state: string): boolean {
+  return (ACTIVE_RUN_STATES as readonly string[]).includes(state)
+}
+
 /** Why a run failed. The class, not a regex in the UI, decides what happens next. */
 export const FAILURE_CLASSES = [
   'rate_limited',

@@ -1,6 +1,6 @@
 // Human-readable runs for the CLI; `--json` bypasses all of this.
 import { formatAge, formatCount, formatDuration, formatUsd } from '../../shared/format'
-import type { Run, Usage } from '../../shared/runs'
+import { isRunActive, type Run, type Usage } from '../../shared/runs'
 import { table } from './print'
 
 export function printUsage(usage: Usage): string {
@@ -16,7 +16,7 @@ export function printUsage(usage: Usage): string {
 
 function stateOf(run: Run): string {
   if (run.failure) return `${run.state}: ${run.failure.class}`
-  if (run.stage && (run.state === 'running' || run.state === 'starting')) {
+  if (run.stage && isRunActive(run.state)) {
     return `${run.state} (${run.stage})`
   }
   return run.state

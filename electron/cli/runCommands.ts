@@ -2,7 +2,7 @@
 // and review (diff, merge, discard, changes). Each maps onto engine operations.
 import { isAbsolute, resolve } from 'node:path'
 import { parseDuration } from '../../shared/format'
-import { ACTIVE_RUN_STATES, type Run } from '../../shared/runs'
+import { isRunActive, type Run } from '../../shared/runs'
 import { splitArgv } from './argv'
 import type { Command, CommandContext, OptionSpec, Values } from './commands'
 import { printRun, printRuns } from './printRuns'
@@ -54,7 +54,7 @@ export const agentSettingOptions: OptionSpec = {
 }
 
 function isActive(run: Run): boolean {
-  return ACTIVE_RUN_STATES.includes(run.state)
+  return isRunActive(run.state)
 }
 
 /** Waits for the run to end, following the ledger (any process may record it). */

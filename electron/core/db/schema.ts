@@ -64,6 +64,16 @@ export const reactorCursors = sqliteTable('reactor_cursors', {
   updatedAt: integer('updated_at').notNull(),
 })
 
+/** Token and cost counts (cost in integer micro-dollars), as a run's total and as usage rows. */
+const usageColumns = () => ({
+  inputTokens: integer('input_tokens').notNull().default(0),
+  outputTokens: integer('output_tokens').notNull().default(0),
+  cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+  cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+  costMicros: integer('cost_micros').notNull().default(0),
+  turns: integer('turns').notNull().default(0),
+})
+
 /** One agent process working on one spec; kept in step by the dispatcher and the run's supervisor. */
 export const runs = sqliteTable(
   'runs',
@@ -99,12 +109,7 @@ export const runs = sqliteTable(
     stageStatus: text('stage_status'),
     supervisorPid: integer('supervisor_pid'),
     childPid: integer('child_pid'),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
-    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
-    costMicros: integer('cost_micros').notNull().default(0),
-    turns: integer('turns').notNull().default(0),
+    ...usageColumns(),
     logTail: text('log_tail'),
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),
@@ -122,12 +127,7 @@ export const usage = sqliteTable(
     runId: text('run_id'),
     agent: text('agent').notNull(),
     ts: integer('ts').notNull(),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
-    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
-    costMicros: integer('cost_micros').notNull().default(0),
-    turns: integer('turns').notNull().default(0),
+    ...usageColumns(),
     source: text('source').notNull().default('run'),
   },
   (t) => [index('usage_agent_ts_idx').on(t.agent, t.ts)],

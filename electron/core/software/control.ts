@@ -1,7 +1,7 @@
 // Controlling runs after dispatch: cancel, retry, request changes, and finding runs whose
 // supervisor died (the machine rebooted, someone killed it) so they never sit "running" forever.
 import { FactoryError } from '../../../shared/errors'
-import { ACTIVE_RUN_STATES, type Run, type RunState } from '../../../shared/runs'
+import { isRunActive, type Run } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
 import { dispatchRun, type RunHost } from './dispatch'
 import { isAlive, isSupervisorOf, killTreeNow } from './processTree'
@@ -12,7 +12,7 @@ import { logTail } from './transcript'
 const START_GRACE_MS = 30_000
 
 function isActive(row: RunRow): boolean {
-  return ACTIVE_RUN_STATES.includes(row.state as RunState)
+  return isRunActive(row.state)
 }
 
 /**

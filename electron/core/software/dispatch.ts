@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Agent, Spec } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
-import { ACTIVE_RUN_STATES, type Run, type RunState } from '../../../shared/runs'
+import { isRunActive, type Run } from '../../../shared/runs'
 import { requireAgent } from '../agents'
 import type { Ledger } from '../db/ledger'
 import { runs, specs } from '../db/schema'
@@ -61,7 +61,7 @@ function activeRunOf(ledger: Ledger, specId: string): RunRow | undefined {
     .from(runs)
     .where(eq(runs.specId, specId))
     .all()
-    .find((row) => ACTIVE_RUN_STATES.includes(row.state as RunState))
+    .find((row) => isRunActive(row.state))
 }
 
 function agentBin(agent: Agent): string {

@@ -2,13 +2,7 @@
 // never happens without the user confirming the exact uncommitted files and commits it would lose.
 import { join } from 'node:path'
 import { FactoryError } from '../../../shared/errors'
-import {
-  ACTIVE_RUN_STATES,
-  type PendingWork,
-  type RunDiff,
-  type RunId,
-  type RunState,
-} from '../../../shared/runs'
+import { isRunActive, type PendingWork, type RunDiff, type RunId } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
 import type { RunHost } from './dispatch'
 import { requireRunRow, type RunRow } from './runs'
@@ -56,7 +50,7 @@ function branchOf(row: RunRow): {
 }
 
 function requireEnded(row: RunRow, what: string): void {
-  if (ACTIVE_RUN_STATES.includes(row.state as RunState)) {
+  if (isRunActive(row.state)) {
     throw new FactoryError(
       'SpecBusy',
       `${row.id} is still running; wait for it or cancel it before you ${what}`,

@@ -5,6 +5,7 @@ import type { SpecStatus, Stage } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import {
   ACTIVE_RUN_STATES,
+  isRunActive,
   lastLine,
   type Artifact,
   type Failure,
@@ -228,7 +229,7 @@ export function recordOutcome(
 ): void {
   ledger.change(actor, (change) => {
     const row = requireRunRow(ledger, id)
-    if (!ACTIVE_RUN_STATES.includes(row.state as RunState)) return // already ended (e.g. lost)
+    if (!isRunActive(row.state)) return // already ended (e.g. lost)
     const failure = outcome.state === 'failed' || outcome.state === 'lost' ? outcome.failure : null
     setRun(ledger, change, id, {
       state: outcome.state,

@@ -1,14 +1,12 @@
 // A run's state as a coloured dot and words: "running · build", "failed · rate_limited".
-import type { FailureClass, RunState } from '../../../../shared/runs'
+import { isRunActive, type FailureClass, type RunState } from '../../../../shared/runs'
 
 export function RunStateBadge(props: {
   state: RunState
   stage?: string | null
   failureClass?: FailureClass | null
 }) {
-  const detail =
-    props.failureClass ??
-    (props.state === 'running' || props.state === 'starting' ? props.stage : null)
+  const detail = props.failureClass ?? (isRunActive(props.state) ? props.stage : null)
   return (
     <span className={`status status-${props.state}`} data-testid="run-state">
       <span className="status-dot" aria-hidden="true" />

@@ -1,10 +1,8 @@
 // One run, over the board: what it is doing (stages, transcript, raw log), what it changed (diff),
 // and what to do about it (cancel, retry, request changes, merge, discard). Esc closes it.
 import { useEffect, useRef, useState } from 'react'
-import { toFactoryError } from '../../../../shared/errors'
 import { formatCount, formatDuration, formatUsd } from '../../../../shared/format'
-import type { Run, RunId } from '../../../../shared/runs'
-import { client } from '../../client'
+import { isRunActive, type Run, type RunId } from '../../../../shared/runs'
 import { useClock } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useRun } from '../../runs/useRun'
@@ -12,6 +10,7 @@ import { InlineError } from '../InlineError'
 import { DiffView } from './DiffView'
 import { RawLogView } from './RawLogView'
 import { DiscardDialog, RequestChangesDialog } from './ReviewDialogs'
+import { RunActions } from './RunActions'
 import { RunStateBadge } from './RunStateBadge'
 import { StageTimeline } from './StageTimeline'
 import { TranscriptView } from './TranscriptView'
@@ -24,90 +23,7 @@ const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'diff', label: 'Diff', key: '3' },
 ]
 
-function isLive(run: Run): boolean {
-  return run.state === 'running' || run.state === 'starting'
-}
-
-function act(work: Promise<unknown>, done: string) {
-  work.then(
-    () => useUi.getState().showToast({ tone: 'info', message: done }),
-    (failure: unknown) =>
-      useUi.getState().showToast({ tone: 'error', message: toFactoryError(failure).message }),
-  )
-}
-
-function RunActions({ run, onDialog }: { run: Run; onDialog: (d: 'changes' | 'discard') => void }) {
-  const live = isLive(run)
-  const worktree = run.workspaceKind === 'worktree'
-  return (
-    <div className="run-actions">
-      {live && (
-        <button
-          type="button"
-          className="button button-secondary button-small"
-          data-testid="run-cancel"
-          onClick={() => act(client().call('run/cancel', { id: run.id }), `Stopping ${run.id}…`)}
-        >
-          Cancel run
-        </button>
-      )}
-      {!live && (
-        <>
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            onClick={() =>
-              void client()
-                .call('run/retry', { id: run.id })
-                .then(
-                  (next) => useUi.getState().openRun(next.id),
-                  (failure: unknown) =>
-                    useUi
-                      .getState()
-                      .showToast({ tone: 'error', message: toFactoryError(failure).message }),
-                )
-            }
-          >
-            Retry
-          </button>
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            data-testid="request-changes"
-            onClick={() => onDialog('changes')}
-          >
-            Request changes
-          </button>
-          {worktree && (
-            <>
-              <button
-                type="button"
-                className="button button-primary button-small"
-                data-testid="merge"
-                onClick={() =>
-                  act(
-                    client().call('run/merge', { id: run.id }),
-                    `Merged ${run.branch} into ${run.baseRef}`,
-                  )
-                }
-              >
-                Merge
-              </button>
-              <button
-                type="button"
-                className="button button-ghost button-small button-danger-text"
-                data-testid="discard"
-                onClick={() => onDialog('discard')}
-              >
-                Discard…
-              </button>
-            </>
-          )}
-        </>
-      )}
-    </div>
-  )
-}
+const isLive = (run: Run): boolean => isRunActive(run.state)
 
 /** Now, every second while the run is live (the board's clock ticks only twice a minute). */
 function useLiveNow(live: boolean): number {

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import type { Spec } from '../../../../shared/domain'
 import { toFactoryError } from '../../../../shared/errors'
 import { formatAge, formatDuration, formatUsd } from '../../../../shared/format'
+import { isRunActive } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useBoard } from '../../stores/board'
 import { useClock } from '../../stores/clock'
@@ -18,7 +19,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
   const [agent, setAgent] = useState<string>(spec.agent ?? agents[0]?.name ?? '')
   const [starting, setStarting] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
-  const active = runs?.find((r) => r.state === 'running' || r.state === 'starting')
+  const active = runs?.find((r) => isRunActive(r.state))
 
   const dispatch = () => {
     if (!agent) return

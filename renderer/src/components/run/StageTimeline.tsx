@@ -1,6 +1,6 @@
 // The stages the agent reported (scout → scaffold → build → verify → review, or its own), each with
 // its latest status; the current one is highlighted while the run is live.
-import type { Run, StageEvent } from '../../../../shared/runs'
+import { isRunActive, type Run, type StageEvent } from '../../../../shared/runs'
 
 interface StageStep {
   stage: string
@@ -29,13 +29,11 @@ export function StageTimeline({ run }: { run: Run }) {
   if (steps.length === 0) {
     return (
       <p className="stage-timeline-empty muted">
-        {run.state === 'running' || run.state === 'starting'
-          ? 'No stages reported yet.'
-          : 'The agent reported no stages.'}
+        {isRunActive(run.state) ? 'No stages reported yet.' : 'The agent reported no stages.'}
       </p>
     )
   }
-  const live = run.state === 'running' || run.state === 'starting'
+  const live = isRunActive(run.state)
   return (
     <ol className="stage-timeline" aria-label="Stages" data-testid="stage-timeline">
       {steps.map((step, i) => {

@@ -1,0 +1,97 @@
+// What can be done with a run: cancel it while it is live; afterwards retry it, request changes,
+// and for a worktree merge or discard its branch. Failures become error toasts.
+import { toFactoryError } from '../../../../shared/errors'
+import { isRunActive, type Run } from '../../../../shared/runs'
+import { client } from '../../client'
+import { useUi } from '../../stores/ui'
+
+/** Runs an operation; a failure becomes an error toast, success calls `then`. */
+function act<T>(work: Promise<T>, then: (result: T) => void) {
+  work.then(then, (failure: unknown) =>
+    useUi.getState().showToast({ tone: 'error', message: toFactoryError(failure).message }),
+  )
+}
+
+const note = (message: string) => () => useUi.getState().showToast({ tone: 'info', message })
+
+interface Action {
+  label: string
+  testId: string
+  tone: 'primary' | 'secondary' | 'danger'
+  run: () => void
+}
+
+function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Action[] {
+  if (isRunActive(run.state)) {
+    return [
+      {
+        label: 'Cancel run',
+        testId: 'run-cancel',
+        tone: 'secondary',
+        run: () => act(client().call('run/cancel', { id: run.id }), note(`Stopping ${run.id}…`)),
+      },
+    ]
+  }
+  const actions: Action[] = [
+    {
+      label: 'Retry',
+      testId: 'run-retry',
+      tone: 'secondary',
+      run: () =>
+        act(client().call('run/retry', { id: run.id }), (next) =>
+          useUi.getState().openRun(next.id),
+        ),
+    },
+    {
+      label: 'Request changes',
+      testId: 'request-changes',
+      tone: 'secondary',
+      run: () => onDialog('changes'),
+    },
+  ]
+  if (run.workspaceKind !== 'worktree') return actions
+  return [
+    ...actions,
+    {
+      label: 'Merge',
+      testId: 'merge',
+      tone: 'primary',
+      run: () =>
+        act(
+          client().call('run/merge', { id: run.id }),
+          note(`Merged ${run.branch} into ${run.baseRef}`),
+        ),
+    },
+    { label: 'Discard…', testId: 'discard', tone: 'danger', run: () => onDialog('discard') },
+  ]
+}
+
+const TONE_CLASS: Record<Action['tone'], string> = {
+  primary: 'button-primary',
+  secondary: 'button-secondary',
+  danger: 'button-ghost button-danger-text',
+}
+
+export function RunActions({
+  run,
+  onDialog,
+}: {
+  run: Run
+  onDialog: (d: 'changes' | 'discard') => void
+}) {
+  return (
+    <div className="run-actions">
+      {runActions(run, onDialog).map((action) => (
+        <button
+          key={action.testId}
+          type="button"
+          className={`button button-small ${TONE_CLASS[action.tone]}`}
+          data-testid={action.testId}
+          onClick={action.run}
+        >
+          {action.label}
+        </button>
+      ))}
+    </div>
+  )
+}
