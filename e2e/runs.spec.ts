@@ -107,3 +107,46 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
     page.getByTestId('cell-marketing-bob').getByTestId('card').filter({ hasText: 'Hello page' }),
   ).toBeVisible()
 })
+
+test('a failed run shows its class and log tail on the card; a live run can be cancelled from its view', async ({
+  page,
+  factory,
+}) => {
+  const agent = (name: string, scenario: string) =>
+    factory.cli(
+      'agent',
+      'add',
+      name,
+      '--runner',
+      'command',
+      '--command',
+      `"${process.execPath}" "${FIXTURE_AGENT}" ${scenario}`,
+    )
+  agent('bob', 'fail')
+  agent('alice', 'hang')
+  factory.cli('spec', 'add', '--title', 'Flaky build')
+  factory.cli('spec', 'add', '--title', 'Endless task')
+  factory.cli('dispatch', 's_1', '--agent', 'bob')
+  await page.goto(factory.url)
+
+  const failed = page.getByTestId('cell-software-bob').getByTestId('card')
+  await expect(failed.getByTestId('run-state')).toHaveText(/failed · crashed/)
+  await expect(failed.getByTestId('card-tail')).toHaveText(
+    'error: the build failed (tsc: 3 errors)',
+  )
+  await page.screenshot({ path: join(ARTIFACTS, 'board-failed-run.png') })
+
+  await page.getByTestId('card').filter({ hasText: 'Endless task' }).click()
+  await page.getByLabel('Agent to run it').selectOption('alice')
+  await page.getByTestId('dispatch').click()
+  const view = page.getByTestId('run-view')
+  await expect(view.getByTestId('run-state')).toHaveText(/running/)
+  await expect(view.getByTestId('transcript-entry').filter({ hasText: 'hanging' })).toBeVisible()
+  await view.getByTestId('run-cancel').click()
+  await expect(view.getByTestId('run-state')).toHaveText(/failed · cancelled/)
+  await expect(view.getByTestId('run-failure')).toContainText('cancelled')
+  await page.screenshot({ path: join(ARTIFACTS, 'run-view-cancelled.png') })
+  await page.keyboard.press('Escape')
+  // Focus goes back to the drawer the run was started from.
+  await expect(page.getByTestId('spec-drawer')).toBeFocused()
+})

@@ -42,7 +42,8 @@ const supervisor = new RunSupervisor({
   artifactsDir: values.artifacts,
   childEnv: assignment.env,
 })
-onCancel = () => supervisor.stop({ class: 'cancelled', message: 'cancelled' })
+onCancel = () =>
+  supervisor.stop({ class: 'cancelled', message: 'stopped on request, with everything it started' })
 if (cancelled) onCancel()
 
 try {

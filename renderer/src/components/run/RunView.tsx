@@ -75,7 +75,17 @@ export function RunView({ id }: { id: RunId }) {
   const close = () => useUi.getState().closeRun()
 
   useEffect(() => {
+    // Focus moves into the view, and back to where it came from (or the drawer) when it closes.
+    const previous = document.activeElement as HTMLElement | null
     panel.current?.focus({ preventScroll: true })
+    return () => {
+      const usable =
+        previous?.isConnected &&
+        previous !== document.body &&
+        !(previous as HTMLButtonElement).disabled
+      if (usable) previous.focus()
+      else document.querySelector<HTMLElement>('[data-testid=spec-drawer]')?.focus()
+    }
   }, [])
 
   const onKeyDown = (event: React.KeyboardEvent) => {
