@@ -4,28 +4,16 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { NO_USAGE } from '../../shared/runs'
-import { openLedger } from '../core/db/ledger'
 import { tempDir } from '../core/testing'
-import { isAlive, killTreeNow } from '../core/software/processTree'
-import { FIXTURE_AGENT, waitFor } from '../core/software/testing'
+import { isAlive } from '../core/software/processTree'
+import { FIXTURE_AGENT, stopLeftoverRuns, waitFor } from '../core/software/testing'
 import { runCli } from './cli'
 
 let dir: string
 let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir('factory-cli-runs-')))
 afterEach(() => {
-  // Stop whatever a failed test left running before its folder goes.
-  if (existsSync(join(dir, 'ledger.db'))) {
-    const ledger = openLedger({ path: join(dir, 'ledger.db') })
-    const rows = ledger.sqlite
-      .prepare('SELECT supervisor_pid AS supervisor, child_pid AS child FROM runs')
-      .all() as { supervisor: number | null; child: number | null }[]
-    ledger.close()
-    for (const { supervisor, child } of rows) {
-      if (supervisor && isAlive(supervisor)) process.kill(supervisor, 'SIGKILL')
-      if (child && isAlive(child)) killTreeNow(child)
-    }
-  }
+  stopLeftoverRuns(join(dir, 'ledger.db'))
   cleanup()
 })
 
@@ -51,11 +39,12 @@ async function factory(
 /** A --command value: the fixture agent with a scenario, quoted as a person would type it. */
 const fixture = (scenario: string): string => `"${process.execPath}" "${FIXTURE_AGENT}" ${scenario}`
 
+/** `factory agent add bob` as a command agent running the fixture, with any further options. */
+const addAgent = (scenario: string, ...options: string[]): ReturnType<typeof factory> =>
+  factory('agent', 'add', 'bob', '--runner', 'command', '--command', fixture(scenario), ...options)
+
 async function agentAndSpec(scenario: string): Promise<void> {
-  expect(
-    (await factory('agent', 'add', 'bob', '--runner', 'command', '--command', fixture(scenario)))
-      .code,
-  ).toBe(0)
+  expect((await addAgent(scenario)).code).toBe(0)
   expect((await factory('spec', 'add', '--title', 'Hello page')).code).toBe(0)
 }
 
@@ -63,14 +52,8 @@ describe('factory run commands', () => {
   it('agent add stores the command, workspace, timeout and setup; dispatch --wait ships; runs, run show, run log and run retry', async () => {
     const workspace = tempDir('factory-cli-workspace-')
     try {
-      const added = await factory(
-        'agent',
-        'add',
-        'bob',
-        '--runner',
-        'command',
-        '--command',
-        fixture('ship'),
+      const added = await addAgent(
+        'ship',
         '--workspace',
         workspace.dir,
         '--timeout',
@@ -195,17 +178,7 @@ describe('factory run commands', () => {
   })
 
   it('rejects a timeout that is not a duration as a usage error', async () => {
-    const bad = await factory(
-      'agent',
-      'add',
-      'bob',
-      '--runner',
-      'command',
-      '--command',
-      fixture('ship'),
-      '--timeout',
-      'banana',
-    )
+    const bad = await addAgent('ship', '--timeout', 'banana')
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain(
       '--timeout takes a duration like 90s, 30m, 2h or 1h30m, not "banana"',

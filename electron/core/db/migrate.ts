@@ -23,11 +23,17 @@ export function migrate(
   migrations: Migration[] = MIGRATIONS,
   now: () => number = Date.now,
 ): string[] {
-  sqlite.exec(
-    'CREATE TABLE IF NOT EXISTS ledger_migrations (tag TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)',
-  )
+  const hasTable = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_migrations'")
+    .get()
+  if (!hasTable) {
+    sqlite.exec(
+      'CREATE TABLE IF NOT EXISTS ledger_migrations (tag TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)',
+    )
+  }
   const known = new Set(migrations.map((m) => m.tag))
-  const unknown = appliedMigrations(sqlite).filter((tag) => !known.has(tag))
+  const already = appliedMigrations(sqlite)
+  const unknown = already.filter((tag) => !known.has(tag))
   if (unknown.length > 0) {
     throw new FactoryError(
       'LedgerTooNew',
@@ -37,7 +43,9 @@ export function migrate(
   const isApplied = sqlite.prepare('SELECT 1 FROM ledger_migrations WHERE tag = ?')
   const record = sqlite.prepare('INSERT INTO ledger_migrations (tag, applied_at) VALUES (?, ?)')
   const applied: string[] = []
-  for (const migration of migrations) {
+  // Only pending migrations take the write lock: opening an up-to-date ledger (every CLI command,
+  // every run supervisor) only reads, so it never waits behind a long write.
+  for (const migration of migrations.filter((m) => !already.includes(m.tag))) {
     sqlite
       .transaction(() => {
         if (isApplied.get(migration.tag)) return

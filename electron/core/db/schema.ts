@@ -109,6 +109,9 @@ export const runs = sqliteTable(
     stageStatus: text('stage_status'),
     supervisorPid: integer('supervisor_pid'),
     childPid: integer('child_pid'),
+    /** Who the pids were (boot + start time): a pid reused after a reboot is never signalled. */
+    supervisorIdentity: text('supervisor_identity'),
+    childIdentity: text('child_identity'),
     ...usageColumns(),
     logTail: text('log_tail'),
     createdAt: integer('created_at').notNull(),

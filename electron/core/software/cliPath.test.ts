@@ -1,35 +1,19 @@
 // Finding CLIs in a PATH-less desktop launch: search folders, executables, login shell PATH.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FactoryError } from '../../../shared/errors'
 import { childPath, loginShellPath, resolveCli, searchDirs } from './cliPath'
+import { caught, tempDirs } from './testing'
 
-const cleanups: (() => void)[] = []
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()))
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'factory-cli-'))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+const temps = tempDirs()
+afterEach(temps.removeAll)
+const temp = (): string => temps.make('factory-cli-')
 
 function script(dir: string, name: string, body: string, mode = 0o755): string {
   const file = join(dir, name)
   writeFileSync(file, `#!/bin/sh\n${body}\n`)
   chmodSync(file, mode)
   return file
-}
-
-function caught(fn: () => unknown): FactoryError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof FactoryError) return error
-    throw error
-  }
-  throw new Error('expected a FactoryError')
 }
 
 const unix = process.platform !== 'win32'

@@ -4,7 +4,8 @@ import { FactoryError } from '../../../shared/errors'
 import { isRunActive, type Run } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
 import { dispatchRun, type RunHost } from './dispatch'
-import { isAlive, isSupervisorOf, killTreeNow } from './processTree'
+import { readOutcomeFile } from './outcome'
+import { isSameProcess, killTreeNow, runMarker } from './processTree'
 import { activeRunRows, recordOutcome, requireRun, requireRunRow, type RunRow } from './runs'
 import { logTail } from './transcript'
 
@@ -13,6 +14,18 @@ const START_GRACE_MS = 30_000
 
 function isActive(row: RunRow): boolean {
   return isRunActive(row.state)
+}
+
+function supervised(row: RunRow): boolean {
+  return isSameProcess(row.supervisorPid, row.supervisorIdentity)
+}
+
+function signalSupervisor(row: RunRow): void {
+  try {
+    process.kill(row.supervisorPid!, 'SIGTERM')
+  } catch {
+    // it ended between the check and the signal: its own outcome stands
+  }
 }
 
 /**
@@ -28,34 +41,35 @@ export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
   ledger.change(actor, (change) => {
     change.append({ type: 'run.cancel_requested', subject: id, payload: { spec: row.specId } })
   })
-  if (row.state === 'starting') {
-    // Nothing of the agent runs yet: record it now; a supervisor still starting sees the run is no
-    // longer `starting` and stops before (or right after) spawning anything.
-    recordOutcome(
-      ledger,
-      actor,
-      id,
-      {
-        state: 'failed',
-        failure: { class: 'cancelled', message: `cancelled by ${actor} before it started` },
-      },
-      { code: null, signal: null, logTail: null },
-    )
-    if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id, ledger.path))
-      process.kill(row.supervisorPid, 'SIGTERM')
+  // Nothing of the agent runs yet: record it now (only if it is still starting, checked in the
+  // same transaction); a supervisor still starting sees that and stops before spawning anything.
+  const cancelledEarly = recordOutcome(
+    ledger,
+    actor,
+    id,
+    {
+      state: 'failed',
+      failure: { class: 'cancelled', message: `cancelled by ${actor} before it started` },
+    },
+    { code: null, signal: null, logTail: null },
+    'starting',
+  )
+  const current = requireRunRow(ledger, id)
+  if (supervised(current)) {
+    signalSupervisor(current)
     return requireRun(ledger, id)
   }
-  if (row.supervisorPid && isSupervisorOf(row.supervisorPid, id, ledger.path)) {
-    process.kill(row.supervisorPid, 'SIGTERM')
-    return requireRun(ledger, id)
-  }
-  if (row.childPid && isAlive(row.childPid)) killTreeNow(row.childPid)
+  if (cancelledEarly) return requireRun(ledger, id)
+  killTreeNow(
+    isSameProcess(current.childPid, current.childIdentity) ? current.childPid : null,
+    runMarker(current.runDir),
+  )
   recordOutcome(
     ledger,
     actor,
     id,
     { state: 'failed', failure: { class: 'cancelled', message: `cancelled by ${actor}` } },
-    { code: null, signal: null, logTail: logTail(row.runDir) },
+    { code: null, signal: null, logTail: logTail(current.runDir) },
   )
   return requireRun(ledger, id)
 }
@@ -93,11 +107,18 @@ export function requestChanges(
 export function recoverLostRuns(ledger: Ledger, now = Date.now()): string[] {
   const lost: string[] = []
   for (const row of activeRunRows(ledger)) {
-    const supervised = row.supervisorPid
-      ? isSupervisorOf(row.supervisorPid, row.id, ledger.path)
-      : now - row.createdAt < START_GRACE_MS
-    if (supervised) continue
-    if (row.childPid && isAlive(row.childPid)) killTreeNow(row.childPid)
+    const alive = row.supervisorPid ? supervised(row) : now - row.createdAt < START_GRACE_MS
+    if (alive) continue
+    killTreeNow(
+      isSameProcess(row.childPid, row.childIdentity) ? row.childPid : null,
+      runMarker(row.runDir),
+    )
+    // A supervisor that decided the outcome but could not commit it left it on disk.
+    const decided = readOutcomeFile(row.runDir)
+    if (decided) {
+      recordOutcome(ledger, 'recovery', row.id, decided.outcome, decided.exit)
+      continue
+    }
     recordOutcome(
       ledger,
       'recovery',

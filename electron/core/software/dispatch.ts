@@ -1,7 +1,7 @@
 // Dispatch: a spec and an agent become a run. Everything that can be refused (no such CLI, a spec
 // already running, a missing workspace) is refused before anything is written; the run row, its
 // folder and its worktree are made in one transaction; then a detached supervisor takes over.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Agent, Spec } from '../../../shared/domain'
@@ -14,9 +14,10 @@ import { requireSpec } from '../specs'
 import { childPath, resolveCli } from './cliPath'
 import { launchSupervisor, type SupervisorCommand, type SupervisorStandby } from './launch'
 import { presetFor } from './presets'
+import { processIdentity } from './processTree'
 import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
 import { RUN_FILES } from './transcript'
-import { prepareWorkspace } from './workspace'
+import { isRepository, prepareWorkspace } from './workspace'
 
 /** What the engine knows about where runs live and how to start their supervisors. */
 export interface RunHost {
@@ -78,6 +79,35 @@ function agentBin(agent: Agent): string {
   return presetFor(agent.runner).defaultBin
 }
 
+/** Refusals that need no write: a missing spec or agent, a spec already running, a missing CLI. */
+function checkDispatch(ledger: Ledger, request: DispatchRequest, dirs: string[]) {
+  const spec = requireSpec(ledger, request.specId)
+  const agent = requireAgent(ledger, request.agent)
+  const busy = activeRunOf(ledger, spec.id)
+  if (busy) {
+    throw new FactoryError(
+      'SpecBusy',
+      `${spec.id} is already running as ${busy.id}; cancel it first (factory run cancel ${busy.id})`,
+    )
+  }
+  const bin = resolveCli(agentBin(agent), {
+    dirs,
+    agent: agent.name,
+    ...(agent.bin ? { explicitPath: agent.bin } : {}),
+  })
+  return { spec, agent, bin }
+}
+
+/**
+ * A run folder left by an older ledger (the ledger was deleted, its files were not) is set aside.
+ * Called inside the transaction that takes the id, so the folder is never a live run's.
+ */
+function freshRunDir(dataDir: string, id: string): string {
+  const runDir = join(dataDir, 'runs', id)
+  if (existsSync(runDir)) renameSync(runDir, `${runDir}.stale-${Date.now()}`)
+  return runDir
+}
+
 export function dispatchRun(
   ledger: Ledger,
   host: RunHost,
@@ -85,33 +115,30 @@ export function dispatchRun(
   request: DispatchRequest,
 ): Run {
   const dirs = host.searchDirs()
-  const runId = ledger.change(actor, (change) => {
-    const spec = requireSpec(ledger, request.specId)
-    const agent = requireAgent(ledger, request.agent)
-    const busy = activeRunOf(ledger, spec.id)
-    if (busy) {
-      throw new FactoryError(
-        'SpecBusy',
-        `${spec.id} is already running as ${busy.id}; cancel it first (factory run cancel ${busy.id})`,
-      )
-    }
-    const bin = resolveCli(agentBin(agent), {
-      dirs,
-      agent: agent.name,
-      ...(agent.bin ? { explicitPath: agent.bin } : {}),
+  const first = checkDispatch(ledger, request, dirs)
+  const prepare = (runId: string) =>
+    prepareWorkspace({
+      workspace: first.agent.workspace ?? undefined,
+      dataDir: host.dataDir,
+      specId: first.spec.id,
+      specTitle: first.spec.title,
+      runId,
+      branch: first.spec.branch ?? undefined,
     })
+  // The slow part, a worktree checkout of a large repository, happens before the write lock that
+  // other processes may be waiting for (its folder is named after the spec, not the run).
+  const worktree =
+    first.agent.workspace && isRepository(first.agent.workspace)
+      ? prepare(nextRunId(ledger))
+      : undefined
+  const runId = ledger.change(actor, (change) => {
+    // Checked again inside the transaction: another process may have dispatched meanwhile.
+    const { spec, agent, bin } = checkDispatch(ledger, request, dirs)
     const id = nextRunId(ledger)
-    const runDir = join(host.dataDir, 'runs', id)
+    const runDir = freshRunDir(host.dataDir, id)
+    const workspace = worktree ?? prepare(id)
     const outputDir = join(runDir, RUN_FILES.output)
     mkdirSync(outputDir, { recursive: true })
-    const workspace = prepareWorkspace({
-      workspace: agent.workspace ?? undefined,
-      dataDir: host.dataDir,
-      specId: spec.id,
-      specTitle: spec.title,
-      runId: id,
-      branch: spec.branch ?? undefined,
-    })
     const specFile = join(runDir, RUN_FILES.spec)
     writeFileSync(specFile, specFileText(spec, request.comments))
     const preset = presetFor(agent.runner)
@@ -190,9 +217,14 @@ function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: str
         artifactsDir: join(host.dataDir, 'artifacts'),
         env,
       })
-    // Cancel needs the pid before the supervisor has recorded anything itself.
+    // Cancel and recovery need to know the supervisor before it has recorded anything itself.
+    const supervisorIdentity = processIdentity(pid)
     ledger.change('dispatcher', () => {
-      ledger.db.update(runs).set({ supervisorPid: pid }).where(eq(runs.id, runId)).run()
+      ledger.db
+        .update(runs)
+        .set({ supervisorPid: pid, supervisorIdentity })
+        .where(eq(runs.id, runId))
+        .run()
     })
   } catch (error) {
     recordOutcome(

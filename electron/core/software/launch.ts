@@ -62,6 +62,7 @@ export function launchSupervisor(
       {
         cwd: options.runDir,
         detached: true,
+        windowsHide: true,
         stdio: ['ignore', log, log],
         env: { ...options.env, ...command.env },
       },
@@ -156,6 +157,7 @@ export class SupervisorStandby {
         ],
         {
           detached: true,
+          windowsHide: true,
           stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
           env: { ...this.options.env, ...env },
         },

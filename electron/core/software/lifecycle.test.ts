@@ -191,7 +191,7 @@ describe('a run', () => {
     const { createEngine } = await import('../engine')
     engine = createEngine({ dbPath })
     const run = await waitForEnd(engine, started.id)
-    expect(run.state).toBe('shipped')
+    expect(run).toMatchObject({ state: 'shipped', failure: null })
     expect(engine.call('run/log', { id: run.id }, 'test').text).toContain('tick 0')
     engine.close()
   })

@@ -1,8 +1,10 @@
 // Stopping a run means stopping everything it started. A run's child leads its own process group;
-// we signal the group and, on Linux, also every descendant found through /proc, because a
-// grandchild that called setsid() has left the group and would otherwise survive as an orphan.
+// we signal the group and, on Linux, also every descendant found through /proc and every process
+// whose environment names the run, because a grandchild that called setsid() has left the group
+// (and, once its parent exits, the family tree too) and would otherwise survive as an orphan.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 export function isAlive(pid: number): boolean {
   try {
@@ -14,20 +16,71 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+let bootId: string | undefined
+
 /**
- * Is `pid` alive and (where the OS lets us check) really a run supervisor of this ledger, not a
- * reused pid? A cold-started supervisor names its run in its argv; a standby names the ledger only.
+ * Who a pid is: the boot it belongs to and when it started (Linux: /proc; elsewhere: `ps`). A pid
+ * is only ever signalled when this still matches what was recorded, so a pid reused after a reboot
+ * or a long uptime is never mistaken for a run's process. Null where the OS will not say.
  */
-export function isSupervisorOf(pid: number, runId: string, dbPath?: string): boolean {
-  if (!isAlive(pid)) return false
+export function processIdentity(pid: number): string | null {
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
-    return (
-      args.includes(runId) || (args.includes('--standby') && (!dbPath || args.includes(dbPath)))
-    )
+    bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Field 22 (start time in clock ticks); the command (field 2) may contain spaces and ')'.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return start ? `${bootId}:${start}` : null
   } catch {
-    return true // no /proc (macOS): trust the pid
+    // not Linux, or gone
   }
+  try {
+    const started = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+    return started ? `ps:${started}` : null
+  } catch {
+    return null
+  }
+}
+
+/** Alive and the same process that was recorded (when an identity was recorded at all). */
+export function isSameProcess(pid: number | null, identity: string | null): pid is number {
+  if (!pid || !isAlive(pid)) return false
+  return identity === null || processIdentity(pid) === identity
+}
+
+/**
+ * The environment entry only this run's processes carry: its output folder is unique across runs
+ * and ledgers (a run id like r_1 is not: every ledger has one).
+ */
+export function runMarker(runDir: string): string {
+  return `FACTORY_OUTPUT_DIR=${join(runDir, 'output')}`
+}
+
+/**
+ * Every process whose environment carries the run's marker (Linux): the agent and all it started,
+ * even a grandchild that left the process group and was re-parented to init. Empty elsewhere.
+ */
+export function runProcesses(runMarkerEntry: string): number[] {
+  const marker = `${runMarkerEntry}\0`
+  const found: number[] = []
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return found
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
+    try {
+      const environ = readFileSync(`/proc/${name}/environ`, 'utf8')
+      if (environ.startsWith(marker) || environ.includes(`\0${marker}`)) found.push(Number(name))
+    } catch {
+      // another user's process, or gone
+    }
+  }
+  return found
 }
 
 function parentsByPid(): Map<number, number> {
@@ -86,8 +139,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * Stops `leader`'s process group and all its descendants: SIGTERM, then SIGKILL for whatever is
  * still alive after `graceMs`. Resolves when nothing of the tree is left (or after the SIGKILL).
  */
-export async function killTree(leader: number, graceMs = 3000): Promise<void> {
-  const members = [leader, ...descendantsOf(leader)]
+export async function killTree(leader: number, graceMs = 3000, marker?: string): Promise<void> {
+  const members = treeOf(leader, marker)
   signal(-leader, 'SIGTERM')
   for (const pid of members) signal(pid, 'SIGTERM')
   const deadline = Date.now() + graceMs
@@ -96,14 +149,19 @@ export async function killTree(leader: number, graceMs = 3000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   // Descendants may have forked again meanwhile.
-  const survivors = [...members, ...members.flatMap(descendantsOf)]
+  const survivors = [...members, ...members.flatMap(descendantsOf), ...treeOf(leader, marker)]
   signal(-leader, 'SIGKILL')
   for (const pid of survivors) signal(pid, 'SIGKILL')
 }
 
 /** At once, no grace: for trees whose supervisor is already gone (recovery, a cancel with no supervisor). */
-export function killTreeNow(leader: number): void {
-  const members = [leader, ...descendantsOf(leader)]
-  signal(-leader, 'SIGKILL')
-  for (const pid of members) signal(pid, 'SIGKILL')
+export function killTreeNow(leader: number | null, marker?: string): void {
+  if (leader) signal(-leader, 'SIGKILL')
+  for (const pid of leader ? treeOf(leader, marker) : marker ? runProcesses(marker) : []) {
+    signal(pid, 'SIGKILL')
+  }
+}
+
+function treeOf(leader: number, marker?: string): number[] {
+  return [...new Set([leader, ...descendantsOf(leader), ...(marker ? runProcesses(marker) : [])])]
 }

@@ -2,10 +2,10 @@
 // never happens without the user confirming the exact uncommitted files and commits it would lose.
 import { join } from 'node:path'
 import { FactoryError } from '../../../shared/errors'
-import { isRunActive, type PendingWork, type RunDiff, type RunId } from '../../../shared/runs'
+import type { PendingWork, RunDiff, RunId } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
 import type { RunHost } from './dispatch'
-import { requireRunRow, type RunRow } from './runs'
+import { activeRunRows, requireRunRow, type RunRow } from './runs'
 import {
   diffWorkspace,
   discardFolder,
@@ -49,11 +49,16 @@ function branchOf(row: RunRow): {
   }
 }
 
-function requireEnded(row: RunRow, what: string): void {
-  if (isRunActive(row.state)) {
+/** Retries and follow-ups share the spec's branch and worktree: none of them may be running. */
+function requireEnded(ledger: Ledger, row: RunRow, what: string): void {
+  const live = activeRunRows(ledger).find(
+    (other) => other.specId === row.specId || (row.branch && other.branch === row.branch),
+  )
+  if (live) {
+    const who = live.id === row.id ? `${row.id} is` : `${live.id} (same branch) is`
     throw new FactoryError(
       'SpecBusy',
-      `${row.id} is still running; wait for it or cancel it before you ${what}`,
+      `${who} still running; wait for it or cancel it before you ${what}`,
     )
   }
 }
@@ -83,7 +88,7 @@ export function mergeRun(
   id: string,
 ): { merged: true; commit: string } {
   const row = requireRunRow(ledger, id)
-  requireEnded(row, 'merge')
+  requireEnded(ledger, row, 'merge')
   const result = asRefusal('MergeRefused', () =>
     mergeWorkspace({ ...branchOf(row), specId: row.specId }),
   )
@@ -105,7 +110,7 @@ export function discardRun(
   confirmLoss: boolean,
 ): { removed: true; lost: PendingWork } {
   const row = requireRunRow(ledger, id)
-  requireEnded(row, 'discard its work')
+  requireEnded(ledger, row, 'discard its work')
   const result =
     row.workspaceKind === 'worktree'
       ? asRefusal('DiscardRefused', () => discardWorkspace({ ...branchOf(row), confirmLoss }))

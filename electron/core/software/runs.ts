@@ -166,19 +166,35 @@ function setSpec(
     .run()
 }
 
+export interface ProcessIds {
+  supervisorPid: number
+  supervisorIdentity: string | null
+  childPid: number
+  childIdentity: string | null
+}
+
 /** False when the run is no longer starting (it was cancelled meanwhile): the caller stops. */
-export function recordStarted(
-  ledger: Ledger,
-  id: string,
-  pids: { supervisorPid: number; childPid: number },
-): boolean {
+export function recordStarted(ledger: Ledger, id: string, ids: ProcessIds): boolean {
   return ledger.change('supervisor', (change) => {
     const row = requireRunRow(ledger, id)
     if (row.state !== 'starting') return false
-    setRun(ledger, change, id, { state: 'running', startedAt: change.now, ...pids })
-    change.append({ type: 'run.started', subject: id, payload: { spec: row.specId, ...pids } })
+    setRun(ledger, change, id, { state: 'running', startedAt: change.now, ...ids })
+    change.append({
+      type: 'run.started',
+      subject: id,
+      payload: { spec: row.specId, supervisorPid: ids.supervisorPid, childPid: ids.childPid },
+    })
     return true
   })
+}
+
+/** The agent after a setup command: cancel and recovery must find it, not the finished setup. */
+export function recordChild(
+  ledger: Ledger,
+  id: string,
+  child: { childPid: number; childIdentity: string | null },
+): void {
+  ledger.change('supervisor', (change) => setRun(ledger, change, id, child))
 }
 
 export function recordProgress(
@@ -219,17 +235,29 @@ export type RunOutcome =
   | { state: 'failed'; failure: Failure }
   | { state: 'lost'; failure: Failure }
 
-/** The end of a run: its row, its spec's card and (when shipped) the artifact, in one commit. */
+export interface OutcomeExit {
+  code: number | null
+  signal: string | null
+  logTail: string | null
+}
+
+/**
+ * The end of a run: its row, its spec's card and (when shipped) the artifact, in one commit.
+ * Returns false (and writes nothing) when the run has already ended, or is no longer in
+ * `onlyFrom` when that is given.
+ */
 export function recordOutcome(
   ledger: Ledger,
   actor: string,
   id: string,
   outcome: RunOutcome,
-  exit: { code: number | null; signal: string | null; logTail: string | null },
-): void {
-  ledger.change(actor, (change) => {
+  exit: OutcomeExit,
+  onlyFrom?: RunState,
+): boolean {
+  return ledger.change(actor, (change) => {
     const row = requireRunRow(ledger, id)
-    if (!isRunActive(row.state)) return // already ended (e.g. lost)
+    if (!isRunActive(row.state)) return false // already ended (e.g. lost)
+    if (onlyFrom && row.state !== onlyFrom) return false
     const failure = outcome.state === 'failed' || outcome.state === 'lost' ? outcome.failure : null
     setRun(ledger, change, id, {
       state: outcome.state,
@@ -260,7 +288,7 @@ export function recordOutcome(
         subject: id,
         payload: { spec: row.specId, agent: row.agent, artifact: outcome.artifact },
       })
-      return
+      return true
     }
     if (ownsCard) {
       setSpec(ledger, change, row.specId, {
@@ -278,6 +306,7 @@ export function recordOutcome(
         ...(failure ? { failure } : {}),
       },
     })
+    return true
   })
 }
 

@@ -1,21 +1,25 @@
 // A run's supervisor: a small detached process that owns one agent child, its log and its ledger
-// events, so the run outlives the window or CLI that dispatched it. It spawns the child (argv, no
-// shell) in its own process group, streams every byte to disk, turns output into transcript,
-// usage and a failure class through the runner preset, and records the outcome.
-import { spawn, type ChildProcess } from 'node:child_process'
+// events, so the run outlives the window or CLI that dispatched it. It runs the setup command and
+// the agent (argv, no shell, own process group), streams every byte to disk, turns output into
+// transcript, usage and a failure class through the runner preset, and records the outcome — which
+// it decides once, writes to disk, and commits with retries.
+import type { ChildProcess } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { StringDecoder } from 'node:string_decoder'
 import type { RunnerPreset } from '../../../shared/domain'
 import { formatDuration } from '../../../shared/format'
 import { addUsage, NO_USAGE, type Failure, type StageEvent, type Usage } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
+import { childEnv, describeExit, runAgentProcess, type Exit } from './agentProcess'
 import { readArtifact } from './artifact'
+import { LineSplitter } from './lineSplitter'
+import { commitOutcome, writeOutcomeFile, type DecidedOutcome } from './outcome'
 import { presetFor } from './presets'
 import type { OutputParser, ParsedOutput } from './presets/types'
-import { killTree } from './processTree'
+import { killTree, killTreeNow, processIdentity, runMarker } from './processTree'
 import { ProgressReader, type ProgressLine } from './progress'
 import {
+  recordChild,
   recordOutcome,
   recordProgress,
   recordStarted,
@@ -36,24 +40,7 @@ export interface SuperviseOptions {
   usageFlushMs?: number
 }
 
-type Exit = { code: number | null; signal: string | null }
-
-/** Splits a byte stream into lines without breaking multi-byte characters across chunks. */
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8')
-  private partial = ''
-  constructor(private readonly onLine: (line: string) => void) {}
-  push(chunk: Buffer): void {
-    const lines = (this.partial + this.decoder.write(chunk)).split('\n')
-    this.partial = lines.pop() ?? ''
-    for (const line of lines) this.onLine(line.endsWith('\r') ? line.slice(0, -1) : line)
-  }
-  end(): void {
-    const rest = this.partial + this.decoder.end()
-    this.partial = ''
-    if (rest) this.onLine(rest)
-  }
-}
+const MAX_TIMELINE = 500
 
 function usageDelta(total: Usage, counted: Usage): Usage {
   return {
@@ -72,13 +59,16 @@ export class RunSupervisor {
   private readonly parser: OutputParser
   private readonly progress: ProgressReader
   private child: ChildProcess | undefined
+  private recordedStart = false
   /** Everything parsed so far, and what of it is already in the ledger. */
   private counted: Usage = NO_USAGE
   private recorded: Usage = NO_USAGE
   private stopReason: Failure | undefined
   private readonly timeline: StageEvent[] = []
   private unrecordedStage: ProgressLine | undefined
-  private timers: NodeJS.Timeout[] = []
+  private readonly timers: NodeJS.Timeout[] = []
+  /** Tree kills under way; the outcome waits for them (their SIGKILL stage included). */
+  private readonly kills: Promise<void>[] = []
 
   constructor(private readonly options: SuperviseOptions) {
     this.row = requireRunRow(options.ledger, options.runId)
@@ -91,163 +81,156 @@ export class RunSupervisor {
     return join(this.row.runDir, RUN_FILES.output)
   }
 
-  /** Cancel (SIGTERM to the supervisor) or timeout: stop the whole tree, remember why. */
+  /** Cancel (SIGTERM to the supervisor), timeout or a failure of our own: stop the whole tree. */
   stop(reason: Failure): void {
     if (this.stopReason) return
     this.stopReason = reason
     this.note(`supervisor: ${reason.message}`)
-    if (this.child?.pid) void killTree(this.child.pid)
+    if (this.child?.pid) this.kills.push(killTree(this.child.pid, 3000, runMarker(this.row.runDir)))
   }
 
   async run(): Promise<void> {
     if (this.row.state !== 'starting') return // another supervisor has it, or it was cancelled
-    this.timers.push(setInterval(() => this.flushFiles(), 200))
-    this.timers.push(setInterval(() => this.flush(), this.options.usageFlushMs ?? 1000))
+    this.timers.push(setInterval(() => this.guard(() => this.flushFiles()), 200))
+    this.timers.push(
+      setInterval(() => this.guard(() => this.flush()), this.options.usageFlushMs ?? 1000),
+    )
+    // The timeout covers the setup command too: a hanging `npm ci` must not hold a run forever.
+    if (this.row.timeoutMs) {
+      const after = formatDuration(this.row.timeoutMs)
+      this.timers.push(
+        setTimeout(
+          () => this.stop({ class: 'timeout', message: `no result after ${after}; stopped` }),
+          this.row.timeoutMs,
+        ),
+      )
+    }
+    let decided: DecidedOutcome
     try {
-      let exit: Exit = { code: null, signal: null }
-      let started = false
-      const setup = this.row.setup ? (JSON.parse(this.row.setup) as string[]) : null
-      if (setup && !this.stopReason) {
-        this.files.append({
-          kind: 'stage',
-          stage: 'setup',
-          status: 'started',
-          message: setup.join(' '),
-        })
-        this.files.writeLog(`$ ${setup.join(' ')}\n`)
-        exit = await this.spawnChild(setup, false, () => this.started())
-        started = true
-        if (exit.code !== 0 && !this.stopReason) {
-          return this.finish(exit, {
-            class: 'crashed',
-            message: `setup \`${setup.join(' ')}\` failed (${describeExit(exit)})`,
-          })
-        }
-        this.files.append({ kind: 'stage', stage: 'setup', status: 'done' })
-      }
-      if (!this.stopReason) {
-        const argv = JSON.parse(this.row.argv) as string[]
-        if (this.row.timeoutMs) {
-          const after = formatDuration(this.row.timeoutMs)
-          this.timers.push(
-            setTimeout(
-              () => this.stop({ class: 'timeout', message: `no result after ${after}; stopped` }),
-              this.row.timeoutMs,
-            ),
-          )
-        }
-        exit = await this.spawnChild(argv, true, () => {
-          if (!started) this.started()
-        })
-      }
-      this.finish(exit)
+      decided = await this.work()
     } catch (error) {
       this.note(`supervisor error: ${(error as Error).stack ?? String(error)}`)
-      this.finish(
+      decided = this.decide(
         { code: null, signal: null },
-        {
-          class: 'crashed',
-          message: `the supervisor failed: ${(error as Error).message}`,
-        },
+        { class: 'crashed', message: `the supervisor failed: ${(error as Error).message}` },
       )
-    } finally {
-      for (const timer of this.timers) clearTimeout(timer)
-      this.files.close()
+    }
+    await Promise.all(this.kills)
+    for (const timer of this.timers) clearTimeout(timer)
+    await this.commit(decided)
+  }
+
+  /** Last resort for an error nothing else caught: stop everything, leave the outcome on disk. */
+  crash(error: unknown): void {
+    const failure: Failure = {
+      class: 'crashed',
+      message: `the supervisor failed: ${(error as Error)?.message ?? String(error)}`,
+    }
+    try {
+      this.note(`supervisor crashed: ${(error as Error)?.stack ?? String(error)}`)
+    } catch {
+      // the disk may be what failed
+    }
+    killTreeNow(this.child?.pid ?? null, runMarker(this.row.runDir))
+    const decided: DecidedOutcome = {
+      outcome: { state: 'failed', failure },
+      exit: { code: null, signal: null, logTail: logTail(this.row.runDir) },
+    }
+    try {
+      writeOutcomeFile(this.row.runDir, decided)
+      recordOutcome(this.options.ledger, 'supervisor', this.row.id, decided.outcome, decided.exit)
+    } catch {
+      // recovery reads the file, or marks the run lost
     }
   }
 
-  /** Records the run as running, unless it was cancelled while starting: then stop at once. */
-  private started(): void {
-    const pids = { supervisorPid: process.pid, childPid: this.child?.pid ?? 0 }
-    if (!recordStarted(this.options.ledger, this.row.id, pids)) {
-      this.stop({ class: 'cancelled', message: 'cancelled before it started' })
+  private async work(): Promise<DecidedOutcome> {
+    const setup = this.row.setup ? (JSON.parse(this.row.setup) as string[]) : null
+    if (setup && !this.stopReason) {
+      this.files.append({
+        kind: 'stage',
+        stage: 'setup',
+        status: 'started',
+        message: setup.join(' '),
+      })
+      this.files.writeLog(`$ ${setup.join(' ')}\n`)
+      const exit = await this.spawn(setup, false)
+      if (this.stopReason) return this.decide(exit)
+      if (exit.code !== 0) {
+        return this.decide(exit, {
+          class: 'crashed',
+          message: `setup \`${setup.join(' ')}\` failed (${describeExit(exit)})`,
+        })
+      }
+      this.files.append({ kind: 'stage', stage: 'setup', status: 'done' })
     }
+    if (this.stopReason) return this.decide({ code: null, signal: null })
+    return this.decide(await this.spawn(JSON.parse(this.row.argv) as string[], true))
   }
 
   /** Runs one child to its end; `parse`: through the preset (the agent) or as raw lines (setup). */
-  private spawnChild(argv: string[], parse: boolean, onSpawn: () => void): Promise<Exit> {
-    const [file, ...args] = argv
+  private async spawn(argv: string[], parse: boolean): Promise<Exit> {
+    const take = (stream: 'stdout' | 'stderr') => (line: string) =>
+      this.take(parse ? this.parser[stream](line) : raw(stream, line))
+    const splitters = {
+      stdout: new LineSplitter(take('stdout')),
+      stderr: new LineSplitter(take('stderr')),
+    }
     const stdinFile = join(this.row.runDir, 'stdin.txt')
-    return new Promise((resolve) => {
-      const child = spawn(file!, args, {
-        cwd: this.row.cwd,
-        env: {
-          ...process.env,
-          ...this.options.childEnv,
-          FACTORY_RUN_ID: this.row.id,
-          FACTORY_SPEC_FILE: join(this.row.runDir, RUN_FILES.spec),
-          FACTORY_OUTPUT_DIR: this.outputDir,
-        },
-        // Its own process group: cancel and timeout signal the whole tree.
-        detached: true,
-        stdio: [parse && existsSync(stdinFile) ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      })
-      this.child = child
-      let settled = false
-      const done = (exit: Exit): void => {
-        if (settled) return
-        settled = true
-        resolve(exit)
-      }
-      child.on('error', (error) => {
-        this.note(`could not start ${file}: ${error.message}`)
-        done({ code: null, signal: null })
-      })
-      child.on('spawn', () => {
-        onSpawn()
-        if (this.stopReason) void killTree(child.pid!)
-      })
-      if (child.stdin) {
-        child.stdin.on('error', () => undefined)
-        child.stdin.end(readStdin(stdinFile))
-      }
-      const stdout = new LineSplitter((line) =>
-        this.take(parse ? this.parser.stdout(line) : raw('stdout', line)),
-      )
-      const stderr = new LineSplitter((line) =>
-        this.take(parse ? this.parser.stderr(line) : raw('stderr', line)),
-      )
-      child.stdout!.on('data', (chunk: Buffer) => {
-        // Stage lines go into the transcript where they happened, between the output around
-        // them: look for new ones before each chunk (a stat; chunks come tens of times a second).
-        if (parse) this.readProgress()
-        this.files.writeLog(chunk)
-        stdout.push(chunk)
-      })
-      child.stderr!.on('data', (chunk: Buffer) => {
-        this.files.writeLog(chunk)
-        stderr.push(chunk)
-      })
-      // Done when the child has exited and both pipes are drained (or, when a descendant keeps
-      // them open, shortly after the exit).
-      let exit: Exit | undefined
-      let openPipes = 2
-      const settle = (): void => {
-        if (settled || !exit) return
-        stdout.end()
-        stderr.end()
-        done(exit)
-      }
-      for (const pipe of [child.stdout!, child.stderr!]) {
-        pipe.once('close', () => {
-          openPipes--
-          if (openPipes === 0) settle()
-        })
-      }
-      child.on('exit', (code, signal) => {
-        exit = { code, signal }
-        // Leftovers (a dev server the agent started) die with the run.
-        void killTree(child.pid!, 1000)
-        if (openPipes === 0) return settle()
-        this.timers.push(
-          setTimeout(() => {
-            child.stdout!.destroy()
-            child.stderr!.destroy()
-            settle()
-          }, 2000),
-        )
-      })
+    const exit = await runAgentProcess({
+      argv,
+      cwd: this.row.cwd,
+      env: childEnv(process.env, this.options.childEnv ?? {}, {
+        FACTORY_RUN_ID: this.row.id,
+        FACTORY_SPEC_FILE: join(this.row.runDir, RUN_FILES.spec),
+        FACTORY_OUTPUT_DIR: this.outputDir,
+      }),
+      ...(parse && existsSync(stdinFile) ? { stdin: readFileSync(stdinFile, 'utf8') } : {}),
+      onSpawn: (child) => {
+        this.child = child
+        this.guard(() => this.spawned(child))
+        if (this.stopReason) this.kills.push(killTree(child.pid!, 3000, runMarker(this.row.runDir)))
+      },
+      onSpawnError: (error) => this.note(`could not start ${argv[0]}: ${error.message}`),
+      onOutput: (stream, chunk) =>
+        this.guard(() => {
+          // Stage lines go into the transcript where they happened, between the output around
+          // them: look for new ones before each chunk (chunks come tens of times a second).
+          if (parse && stream === 'stdout') this.readProgress()
+          this.files.writeLog(chunk)
+          splitters[stream].push(chunk)
+        }),
     })
+    splitters.stdout.end()
+    splitters.stderr.end()
+    // Leftovers (a dev server the agent started) die with the run, SIGKILL stage included.
+    if (this.child?.pid) this.kills.push(killTree(this.child.pid, 1000, runMarker(this.row.runDir)))
+    return exit
+  }
+
+  /** The first child makes the run `running`; the agent after a setup command is recorded too. */
+  private spawned(child: ChildProcess): void {
+    const ids = { childPid: child.pid!, childIdentity: processIdentity(child.pid!) }
+    if (this.recordedStart) return recordChild(this.options.ledger, this.row.id, ids)
+    this.recordedStart = true
+    const started = recordStarted(this.options.ledger, this.row.id, {
+      supervisorPid: process.pid,
+      supervisorIdentity: processIdentity(process.pid),
+      ...ids,
+    })
+    if (!started) this.stop({ class: 'cancelled', message: 'cancelled before it started' })
+  }
+
+  /** A failure in a callback (the disk is full, the ledger refused) stops the run, never the process. */
+  private guard(work: () => void): void {
+    try {
+      work()
+    } catch (error) {
+      this.stop({
+        class: 'crashed',
+        message: `the supervisor could not go on: ${(error as Error).message}`,
+      })
+    }
   }
 
   private take(parsed: ParsedOutput): void {
@@ -263,6 +246,8 @@ export class RunSupervisor {
       this.files.append({ kind: 'stage', ...line })
       this.timeline.push({ ...line, at: Date.now() })
     }
+    if (this.timeline.length > MAX_TIMELINE)
+      this.timeline.splice(0, this.timeline.length - MAX_TIMELINE)
     if (progress.length) {
       writeTimeline(this.row.runDir, this.timeline)
       this.unrecordedStage = progress.at(-1)
@@ -283,32 +268,45 @@ export class RunSupervisor {
       const stage = this.unrecordedStage
       if (stage) recordProgress(this.options.ledger, this.row.id, stage)
       this.unrecordedStage = undefined
-      const delta = usageDelta(this.counted, this.recorded)
-      recordUsage(this.options.ledger, this.row.id, delta)
+      recordUsage(this.options.ledger, this.row.id, usageDelta(this.counted, this.recorded))
       this.recorded = this.counted
     } catch (error) {
-      // The ledger was busy or the disk full: the numbers stay counted and go in the next flush.
+      // The ledger was busy: the numbers stay counted and go in the next flush.
       this.note(`supervisor: could not record progress yet: ${(error as Error).message}`)
     }
     this.files.flush()
   }
 
-  private finish(exit: Exit, failure?: Failure): void {
-    this.flush()
+  private decide(exit: Exit, failure?: Failure): DecidedOutcome {
     const outcome = this.outcome(exit, failure)
-    const tail = outcome.state === 'failed' ? logTail(this.row.runDir) : null
-    if (outcome.state === 'failed') {
-      this.files.append({
-        kind: 'result',
-        text: `${outcome.failure.class}: ${outcome.failure.message}`,
-        isError: true,
-      })
+    return {
+      outcome,
+      exit: { ...exit, logTail: outcome.state === 'failed' ? logTail(this.row.runDir) : null },
     }
-    this.files.flush()
-    recordOutcome(this.options.ledger, 'supervisor', this.row.id, outcome, {
-      ...exit,
-      logTail: tail,
-    })
+  }
+
+  /** Decided once, written to disk, then committed; recovery applies the file if the commit never lands. */
+  private async commit(decided: DecidedOutcome): Promise<void> {
+    const { outcome } = decided
+    try {
+      if (outcome.state === 'failed') {
+        const text = `${outcome.failure.class}: ${outcome.failure.message}`
+        this.files.append({ kind: 'result', text, isError: true })
+      }
+      this.flush()
+      this.files.close()
+    } catch {
+      // the outcome matters more than the last transcript lines
+    }
+    try {
+      writeOutcomeFile(this.row.runDir, decided)
+    } catch {
+      // a full disk: the ledger commit below is what counts
+    }
+    await commitOutcome(this.options.ledger, 'supervisor', this.row.id, decided).catch(
+      (error: Error) =>
+        appendSupervisorLog(this.row.runDir, `outcome not recorded: ${error.message}`),
+    )
   }
 
   private outcome(exit: Exit, failure?: Failure): RunOutcome {
@@ -334,33 +332,24 @@ export class RunSupervisor {
 
   /** A line of the supervisor's own, in the log and the transcript (not the agent's output). */
   private note(text: string): void {
-    this.files.writeLog(`[factory] ${text}\n`)
-    this.files.append({ kind: 'system', text })
     try {
-      appendFileSync(
-        join(this.row.runDir, RUN_FILES.supervisorLog),
-        `${new Date().toISOString()} ${text}\n`,
-      )
+      this.files.writeLog(`[factory] ${text}\n`)
+      this.files.append({ kind: 'system', text })
     } catch {
-      // the log above already has it
+      // the run's files failed (a full disk); the supervisor log below may still take it
     }
+    appendSupervisorLog(this.row.runDir, text)
+  }
+}
+
+function appendSupervisorLog(runDir: string, text: string): void {
+  try {
+    appendFileSync(join(runDir, RUN_FILES.supervisorLog), `${new Date().toISOString()} ${text}\n`)
+  } catch {
+    // nowhere left to write
   }
 }
 
 function raw(stream: 'stdout' | 'stderr', text: string): ParsedOutput {
   return { entries: [{ kind: 'raw', stream, text: text.slice(0, 64 * 1024) }] }
-}
-
-function readStdin(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-export function describeExit(exit: Exit): string {
-  if (exit.signal) return `killed by ${exit.signal}`
-  if (exit.code === null) return 'could not be started'
-  return `exited with code ${exit.code}`
 }

@@ -45,6 +45,11 @@ const supervisor = new RunSupervisor({
 onCancel = () =>
   supervisor.stop({ class: 'cancelled', message: 'stopped on request, with everything it started' })
 if (cancelled) onCancel()
+// Nothing may leave the agent running unsupervised: an error no one caught stops it and records why.
+process.on('uncaughtException', (error) => {
+  supervisor.crash(error)
+  process.exit(1)
+})
 
 try {
   await supervisor.run()

@@ -4,6 +4,7 @@
 import {
   closeSync,
   fstatSync,
+  ftruncateSync,
   openSync,
   readFileSync,
   readSync,
@@ -34,26 +35,56 @@ export const RUN_FILES = {
 
 /** 8 bytes per entry: the byte offset just past its line in transcript.jsonl. */
 const INDEX_WIDTH = 8
+const MAX_TIMELINE = 500
+
+/** fs.writeSync's shape; injectable so tests can simulate short writes and a full disk. */
+export type WriteFn = (fd: number, buffer: Buffer, offset: number, length: number) => number
+
+/** All of `buffer`: a write may take only part of it (a full disk, a signal). */
+function writeAll(fn: WriteFn, fd: number, buffer: Buffer): { written: number; error?: unknown } {
+  let written = 0
+  try {
+    while (written < buffer.length) {
+      const n = fn(fd, buffer, written, buffer.length - written)
+      // Zero bytes taken would loop forever; treat it as the failure it is.
+      if (n <= 0) throw new Error(`write took 0 of ${buffer.length - written} bytes`)
+      written += n
+    }
+    return { written }
+  } catch (error) {
+    return { written, error }
+  }
+}
 
 export class RunFiles {
   private readonly log: number
   private readonly transcript: number
   private readonly index: number
+  /** transcript.jsonl's size with the pending entries (on disk: minus pendingBytes). */
   private transcriptSize: number
+  private indexSize: number
   private pending: Buffer[] = []
   private pendingEnds: number[] = []
   private pendingBytes = 0
+  /** A failed flush whose files could not be cut back: appending after them would misplace. */
+  private broken: unknown
 
-  constructor(readonly runDir: string) {
+  constructor(
+    readonly runDir: string,
+    private readonly write: WriteFn = (fd, buffer, offset, length) =>
+      writeSync(fd, buffer, offset, length),
+  ) {
     this.log = openSync(join(runDir, RUN_FILES.log), 'a')
     this.transcript = openSync(join(runDir, RUN_FILES.transcript), 'a')
     this.index = openSync(join(runDir, RUN_FILES.index), 'a')
     this.transcriptSize = fstatSync(this.transcript).size
+    this.indexSize = fstatSync(this.index).size
   }
 
-  /** Raw bytes, written as they came. */
+  /** Raw bytes, written as they came; throws (e.g. ENOSPC) so the run can fail. */
   writeLog(chunk: Buffer | string): void {
-    writeSync(this.log, typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    const { error } = writeAll(this.write, this.log, Buffer.from(chunk))
+    if (error !== undefined) throw error
   }
 
   /** Buffered; `flush` makes it visible. Entries are written before their index, never after. */
@@ -66,20 +97,47 @@ export class RunFiles {
     if (this.pendingBytes > 256 * 1024) this.flush()
   }
 
+  /**
+   * Transcript bytes first, then index entries only for lines wholly on disk, so the index never
+   * points past what was written. On failure the pending entries are dropped (not retried, which
+   * could duplicate those already written) and the error is rethrown for the caller to fail the run.
+   */
   flush(): void {
     if (this.pending.length === 0) return
-    writeSync(this.transcript, Buffer.concat(this.pending))
-    const ends = Buffer.alloc(this.pendingEnds.length * INDEX_WIDTH)
-    this.pendingEnds.forEach((end, i) => ends.writeBigUInt64LE(BigInt(end), i * INDEX_WIDTH))
-    writeSync(this.index, ends)
+    const data = Buffer.concat(this.pending)
+    const ends = this.pendingEnds
+    const base = this.transcriptSize - this.pendingBytes
     this.pending = []
     this.pendingEnds = []
     this.pendingBytes = 0
+    if (this.broken !== undefined) throw this.broken
+    const body = writeAll(this.write, this.transcript, data)
+    const whole = ends.filter((end) => end <= base + body.written)
+    const index = Buffer.alloc(whole.length * INDEX_WIDTH)
+    whole.forEach((end, i) => index.writeBigUInt64LE(BigInt(end), i * INDEX_WIDTH))
+    const indexed = writeAll(this.write, this.index, index)
+    const entries = Math.floor(indexed.written / INDEX_WIDTH)
+    this.indexSize += entries * INDEX_WIDTH
+    const error = body.error ?? indexed.error
+    if (error === undefined) return
+    // Both files cut back to the last indexed entry: no torn index entry, no bytes that no entry
+    // points to (a torn line). Shrinking a file needs no space, so this works on a full disk.
+    this.transcriptSize = entries > 0 ? whole[entries - 1]! : base
+    try {
+      ftruncateSync(this.index, this.indexSize)
+      ftruncateSync(this.transcript, this.transcriptSize)
+    } catch {
+      this.broken = error
+    }
+    throw error
   }
 
   close(): void {
-    this.flush()
-    for (const fd of [this.log, this.transcript, this.index]) closeSync(fd)
+    try {
+      this.flush()
+    } finally {
+      for (const fd of [this.log, this.transcript, this.index]) closeSync(fd)
+    }
   }
 }
 
@@ -98,11 +156,28 @@ export function transcriptLength(runDir: string): number {
 function readAt(path: string, offset: number, length: number): Buffer {
   const fd = openSync(path, 'r')
   try {
-    const buffer = Buffer.alloc(length)
-    const read = readSync(fd, buffer, 0, length, offset)
+    const buffer = Buffer.alloc(Math.max(0, length))
+    const read = readSync(fd, buffer, 0, buffer.length, offset)
     return buffer.subarray(0, read)
   } finally {
     closeSync(fd)
+  }
+}
+
+const UNREADABLE: TranscriptEntry = {
+  kind: 'raw',
+  stream: 'stderr',
+  text: '[unreadable transcript line]',
+}
+
+/** A torn line (a crash mid-write) reads as a placeholder, so the window around it still reads. */
+function parseEntry(line: Buffer): TranscriptEntry {
+  try {
+    const entry: unknown = JSON.parse(line.toString('utf8'))
+    const ok = typeof entry === 'object' && entry !== null && 'kind' in entry
+    return ok ? (entry as TranscriptEntry) : UNREADABLE
+  } catch {
+    return UNREADABLE
   }
 }
 
@@ -115,23 +190,24 @@ export function readTranscript(
 ): TranscriptPage {
   const total = transcriptLength(runDir)
   const start = Math.min(Math.max(0, from), total)
-  const count = Math.min(limit, total - start)
-  if (count <= 0) return { runId, from: start, total, entries: [], state }
   // Ends of entries start-1 … start+count-1: the first gives where entry `start` begins.
   const first = start === 0 ? 0 : start - 1
-  const ends = readAt(
-    join(runDir, RUN_FILES.index),
-    first * INDEX_WIDTH,
-    (start + count - first) * INDEX_WIDTH,
-  )
-  const endAt = (i: number): number => Number(ends.readBigUInt64LE(i * INDEX_WIDTH))
-  const begin = start === 0 ? 0 : endAt(0)
-  const end = endAt(start + count - 1 - first)
-  const text = readAt(join(runDir, RUN_FILES.transcript), begin, end - begin).toString('utf8')
-  const entries = text
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as TranscriptEntry)
+  const wanted = Math.max(0, Math.min(limit, total - start))
+  const index = join(runDir, RUN_FILES.index)
+  const ends = readAt(index, first * INDEX_WIDTH, (start + wanted - first) * INDEX_WIDTH)
+  // Fewer ends than asked if the index was cut back meanwhile.
+  const count = Math.min(wanted, Math.floor(ends.length / INDEX_WIDTH) - (start - first))
+  if (count <= 0) return { runId, from: start, total, entries: [], state }
+  const endAt = (i: number): number => Number(ends.readBigUInt64LE((i - first) * INDEX_WIDTH))
+  const path = join(runDir, RUN_FILES.transcript)
+  const begin = start === 0 ? 0 : endAt(start - 1)
+  // Bounded by the file, whatever a corrupt index says.
+  const bytes = readAt(path, begin, Math.min(endAt(start + count - 1), sizeOf(path)) - begin)
+  const entries: TranscriptEntry[] = []
+  for (let i = start; i < start + count; i++) {
+    const from = (i === 0 ? 0 : endAt(i - 1)) - begin
+    entries.push(parseEntry(bytes.subarray(Math.max(0, from), Math.max(0, endAt(i) - begin))))
+  }
   return { runId, from: start, total, entries, state }
 }
 
@@ -185,7 +261,8 @@ export function logTail(runDir: string, lines = 20): string | null {
 /** The stage timeline the supervisor keeps (small: one entry per reported stage change). */
 export function readTimeline(runDir: string): StageEvent[] {
   try {
-    return JSON.parse(readFileSync(join(runDir, RUN_FILES.timeline), 'utf8')) as StageEvent[]
+    const timeline: unknown = JSON.parse(readFileSync(join(runDir, RUN_FILES.timeline), 'utf8'))
+    return Array.isArray(timeline) ? (timeline.slice(-MAX_TIMELINE) as StageEvent[]) : []
   } catch {
     return []
   }
@@ -194,6 +271,6 @@ export function readTimeline(runDir: string): StageEvent[] {
 export function writeTimeline(runDir: string, timeline: StageEvent[]): void {
   // Written whole and renamed into place, so a reader never sees half a file.
   const path = join(runDir, RUN_FILES.timeline)
-  writeFileSync(`${path}.tmp`, JSON.stringify(timeline.slice(-500)))
+  writeFileSync(`${path}.tmp`, JSON.stringify(timeline.slice(-MAX_TIMELINE)))
   renameSync(`${path}.tmp`, path)
 }

@@ -1,10 +1,9 @@
 // Workspaces against real git repositories in temporary folders: create, retry, diff, merge, discard.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FactoryError } from '../../../shared/errors'
+import { caught, tempDirs } from './testing'
 import {
   diffWorkspace,
   discardFolder,
@@ -16,14 +15,9 @@ import {
   type Workspace,
 } from './workspace'
 
-const cleanups: (() => void)[] = []
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()))
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+const temps = tempDirs()
+afterEach(temps.removeAll)
+const temp = temps.make
 
 const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' }
 for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[key]
@@ -55,16 +49,6 @@ function prepare(repo: string, dataDir: string, more: { branch?: string; title?:
     runId: 'r_1',
     branch: more.branch,
   })
-}
-
-function caught(fn: () => unknown): FactoryError {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof FactoryError) return error
-    throw error
-  }
-  throw new Error('expected a FactoryError')
 }
 
 describe('prepareWorkspace', () => {

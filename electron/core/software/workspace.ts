@@ -118,6 +118,12 @@ function repoTop(dir: string): string | undefined {
   throw refuse(`git cannot use ${dir}: ${result.stderr.trim()}`)
 }
 
+/** A folder inside a git repository with at least one commit: runs there get a worktree. */
+export function isRepository(dir: string): boolean {
+  const top = isDirectory(dir) ? repoTop(dir) : undefined
+  return top !== undefined && refExists(top, 'HEAD')
+}
+
 function repoTopOrThrow(dir: string): string {
   const top = isDirectory(dir) ? repoTop(dir) : undefined
   if (!top) throw refuse(`${dir} is not a git repository`)

@@ -1,35 +1,18 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { claudePreset } from './claude'
-import { runPreset, SPEC_TITLE, type Fed } from './fixtures/harness'
+import { invocationContext, localTime, SPEC_TITLE, usePresetRuns } from './fixtures/harness'
 import { MAX_ENTRY_CHARS } from './parsing'
 
-const runs: Fed[] = []
-async function run(...args: Parameters<typeof runPreset>): Promise<Fed> {
-  const fed = await runPreset(...args)
-  runs.push(fed)
-  return fed
-}
-afterEach(() => {
-  for (const fed of runs.splice(0)) rmSync(fed.dir, { recursive: true, force: true })
-})
-
-const local = (y: number, mo: number, d: number, h: number, mi = 0): number =>
-  new Date(y, mo - 1, d, h, mi).getTime()
+const run = usePresetRuns()
 
 describe('claude invocation', () => {
   it('passes the prompt as one argv element after --, nothing through a shell', () => {
-    const specFile = '/runs/r1/spec.md'
-    const outputDir = '/runs/r1/output'
     const prompt = '--help; $(touch /tmp/x) "quoted"\nsecond line'
-    const invocation = claudePreset.invocation({
-      bin: '/usr/bin/claude',
-      specFile,
-      prompt,
-      runId: 'run_1',
-      outputDir,
-    })
+    const invocation = claudePreset.invocation(
+      invocationContext({ bin: '/usr/bin/claude', prompt }),
+    )
     expect(invocation).toEqual({
       file: '/usr/bin/claude',
       args: [
@@ -115,12 +98,12 @@ describe('claude parser on the fake CLI', () => {
   })
 
   it('quota: "limit reached · resets 6am" resets at the next 6am after the pinned clock', async () => {
-    const now = local(2026, 3, 10, 7)
+    const now = localTime(2026, 3, 10, 7)
     const fed = await run(claudePreset, { scenario: 'quota', now: () => now })
     expect(fed.finish).toEqual({
       class: 'quota_exhausted',
       message: 'Claude AI usage limit reached · resets 6am',
-      resetAt: local(2026, 3, 11, 6),
+      resetAt: localTime(2026, 3, 11, 6),
     })
   })
 

@@ -1,34 +1,17 @@
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { codexPreset } from './codex'
-import { runPreset, SPEC_TITLE, type Fed } from './fixtures/harness'
+import { invocationContext, localTime, SPEC_TITLE, usePresetRuns } from './fixtures/harness'
 
-const runs: Fed[] = []
-async function run(...args: Parameters<typeof runPreset>): Promise<Fed> {
-  const fed = await runPreset(...args)
-  runs.push(fed)
-  return fed
-}
-afterEach(() => {
-  for (const fed of runs.splice(0)) rmSync(fed.dir, { recursive: true, force: true })
-})
-
-const local = (y: number, mo: number, d: number, h: number, mi = 0): number =>
-  new Date(y, mo - 1, d, h, mi).getTime()
+const run = usePresetRuns()
 
 describe('codex invocation', () => {
   it('exec --json with the flags non-interactive use needs, the prompt after --', () => {
-    const specFile = '/runs/r1/spec.md'
-    const outputDir = '/runs/r1/output'
     const prompt = '-x "; rm -rf ~ #'
-    const invocation = codexPreset.invocation({
-      bin: 'codex',
-      specFile,
-      prompt,
-      runId: 'r',
-      outputDir,
-    })
+    const invocation = codexPreset.invocation(
+      invocationContext({ bin: 'codex', prompt, runId: 'r' }),
+    )
     expect(invocation).toEqual({
       file: 'codex',
       args: [
@@ -108,10 +91,10 @@ describe('codex parser on the fake CLI', () => {
   })
 
   it('quota: "try again at 3:28 PM" is the next 3:28 PM after the pinned clock', async () => {
-    const now = local(2026, 5, 4, 16)
+    const now = localTime(2026, 5, 4, 16)
     const fed = await run(codexPreset, { scenario: 'quota', now: () => now })
     expect(fed.finish?.class).toBe('quota_exhausted')
-    expect(fed.finish?.resetAt).toBe(local(2026, 5, 5, 15, 28))
+    expect(fed.finish?.resetAt).toBe(localTime(2026, 5, 5, 15, 28))
   })
 
   it('auth, overloaded', async () => {

@@ -1,34 +1,22 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { commandPreset } from './command'
-import { FIXTURES, git, runPreset, type Fed } from './fixtures/harness'
+import { FIXTURES, git, invocationContext, usePresetRuns } from './fixtures/harness'
 
-const runs: Fed[] = []
-async function run(...args: Parameters<typeof runPreset>): Promise<Fed> {
-  const fed = await runPreset(...args)
-  runs.push(fed)
-  return fed
-}
-afterEach(() => {
-  for (const fed of runs.splice(0)) rmSync(fed.dir, { recursive: true, force: true })
-})
+const run = usePresetRuns()
 
 const node = process.execPath
 const printArgv = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))'
 
 describe('command invocation', () => {
   it('substitutes placeholders inside each element, once, literally', () => {
-    const dir = '/runs/r1'
-    const outputDir = '/runs/r1/output'
-    const specFile = join(dir, '$(touch pwned)', 'a b', 'spec.md')
+    const specFile = join('/runs/r1', '$(touch pwned)', 'a b', 'spec.md')
     const runId = `"; rm -rf ~ # $(touch /tmp/x) {specFile}`
+    const context = invocationContext({ bin: '/opt/agent', specFile, prompt: 'unused', runId })
+    const { outputDir } = context
     const invocation = commandPreset.invocation({
-      bin: '/opt/agent',
-      specFile,
-      prompt: 'unused',
-      runId,
-      outputDir,
+      ...context,
       command: [
         'agent',
         '--spec={specFile}',
@@ -49,9 +37,7 @@ describe('command invocation', () => {
       '',
     ])
     expect(invocation.stdin).toBeUndefined()
-    expect(
-      commandPreset.invocation({ bin: '/opt/agent', specFile, prompt: '', runId, outputDir }),
-    ).toEqual({
+    expect(commandPreset.invocation({ ...context, prompt: '' })).toEqual({
       file: '/opt/agent',
       args: [],
     })

@@ -6,12 +6,10 @@ import {
   parseResetAt,
   usdToMicros,
 } from './failures'
-
-const local = (y: number, mo: number, d: number, h: number, mi = 0): number =>
-  new Date(y, mo - 1, d, h, mi).getTime()
+import { localTime } from './fixtures/harness'
 
 describe('classifyFailure', () => {
-  const now = local(2026, 1, 15, 7)
+  const now = localTime(2026, 1, 15, 7)
 
   it.each([
     [
@@ -74,23 +72,25 @@ describe('classifyFailure', () => {
 
 describe('parseResetAt', () => {
   it('"resets 6am" when it is 7am is tomorrow 6am (local)', () => {
-    expect(parseResetAt('limit reached · resets 6am', local(2026, 1, 15, 7))).toBe(
-      local(2026, 1, 16, 6),
+    expect(parseResetAt('limit reached · resets 6am', localTime(2026, 1, 15, 7))).toBe(
+      localTime(2026, 1, 16, 6),
     )
   })
 
   it('"resets 6am" when it is 5am is today', () => {
-    expect(parseResetAt('resets 6am', local(2026, 1, 15, 5))).toBe(local(2026, 1, 15, 6))
+    expect(parseResetAt('resets 6am', localTime(2026, 1, 15, 5))).toBe(localTime(2026, 1, 15, 6))
   })
 
   it('reads 12pm as noon and 12am as midnight, and the end of a month', () => {
-    expect(parseResetAt('resets 12pm', local(2026, 1, 15, 7))).toBe(local(2026, 1, 15, 12))
-    expect(parseResetAt('resets 12am', local(2026, 1, 31, 7))).toBe(local(2026, 2, 1, 0))
-    expect(parseResetAt('resets 6:30 PM', local(2026, 1, 15, 7))).toBe(local(2026, 1, 15, 18, 30))
+    expect(parseResetAt('resets 12pm', localTime(2026, 1, 15, 7))).toBe(localTime(2026, 1, 15, 12))
+    expect(parseResetAt('resets 12am', localTime(2026, 1, 31, 7))).toBe(localTime(2026, 2, 1, 0))
+    expect(parseResetAt('resets 6:30 PM', localTime(2026, 1, 15, 7))).toBe(
+      localTime(2026, 1, 15, 18, 30),
+    )
   })
 
   it('an exact match of now is the next day, never now', () => {
-    expect(nextOccurrence(local(2026, 1, 15, 6), 6, 0)).toBe(local(2026, 1, 16, 6))
+    expect(nextOccurrence(localTime(2026, 1, 15, 6), 6, 0)).toBe(localTime(2026, 1, 16, 6))
   })
 
   it('honours a named time zone, winter and summer, across a DST switch', () => {
@@ -131,9 +131,9 @@ describe('parseResetAt', () => {
   })
 
   it('falls back to local time for an unknown zone, and refuses non-times', () => {
-    const now = local(2026, 1, 15, 7)
-    expect(parseResetAt('resets 6am (Mars/Olympus)', now)).toBe(local(2026, 1, 16, 6))
-    expect(parseResetAt('resets 6am (local time)', now)).toBe(local(2026, 1, 16, 6))
+    const now = localTime(2026, 1, 15, 7)
+    expect(parseResetAt('resets 6am (Mars/Olympus)', now)).toBe(localTime(2026, 1, 16, 6))
+    expect(parseResetAt('resets 6am (local time)', now)).toBe(localTime(2026, 1, 16, 6))
     expect(parseResetAt('resets 13pm', now)).toBeUndefined()
     expect(parseResetAt('resets 6', now)).toBeUndefined()
     expect(parseResetAt('resets 25:00', now)).toBeUndefined()

@@ -1,23 +1,12 @@
-import { rmSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
-import { runPreset, SPEC_TITLE, type Fed } from './fixtures/harness'
+import { describe, expect, it } from 'vitest'
+import { invocationContext, SPEC_TITLE, usePresetRuns } from './fixtures/harness'
 import { gptmePreset } from './gptme'
 
-const runs: Fed[] = []
-async function run(...args: Parameters<typeof runPreset>): Promise<Fed> {
-  const fed = await runPreset(...args)
-  runs.push(fed)
-  return fed
-}
-afterEach(() => {
-  for (const fed of runs.splice(0)) rmSync(fed.dir, { recursive: true, force: true })
-})
+const run = usePresetRuns()
 
 describe('gptme invocation', () => {
   it('non-interactive, a findable conversation name, the prompt after --', () => {
-    const specFile = '/runs/r1/spec.md'
-    const outputDir = '/runs/r1/output'
-    const base = { bin: 'gptme', specFile, prompt: '-p x', outputDir }
+    const base = invocationContext({ bin: 'gptme', prompt: '-p x' })
     expect(gptmePreset.invocation({ ...base, runId: 'run_01' }).args).toEqual([
       '--non-interactive',
       '--name',
