@@ -1,4 +1,4 @@
-// The "?" sheet: every key the board answers to.
+// The "?" sheet: every key the board and the run view answer to.
 import { useUi } from '../stores/ui'
 import { Modal } from './Modal'
 
@@ -9,7 +9,9 @@ const SHORTCUTS: [keys: string[], what: string][] = [
   [['Shift', '← / →'], 'Move the card to the previous / next column'],
   [['Shift', '↑ / ↓'], 'Move the card to the previous / next lane'],
   [['Ctrl', 'Enter'], 'Save while editing a spec'],
-  [['Esc'], 'Close the drawer or dialog, cancel an edit'],
+  [['1', '2', '3'], 'In a run: transcript, raw log, diff'],
+  [['↑ / ↓', 'Enter'], 'In a transcript: move between entries, expand one'],
+  [['Esc'], 'Close the run view, the drawer or a dialog; cancel an edit'],
   [['?'], 'Show this help'],
 ]
 
