@@ -150,3 +150,20 @@ test('a failed run shows its class and log tail on the card; a live run can be c
   // Focus goes back to the drawer the run was started from.
   await expect(page.getByTestId('spec-drawer')).toBeFocused()
 })
+
+test('a run whose agent CLI cannot be found is refused, saying where it looked and how to fix it', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('agent', 'add', 'gordon', '--runner', 'codex', '--bin', '/nowhere/codex')
+  factory.cli('spec', 'add', '--title', 'Needs codex')
+  await page.goto(factory.url)
+  await page.getByTestId('card').filter({ hasText: 'Needs codex' }).click()
+  await page.getByTestId('dispatch').click()
+  await expect(page.getByTestId('dispatch-error')).toContainText(
+    'the --bin path /nowhere/codex does not exist',
+  )
+  await expect(page.getByTestId('run-view')).toBeHidden()
+  await expect(page.getByTestId('run-item')).toHaveCount(0)
+  await page.screenshot({ path: join(ARTIFACTS, 'drawer-cli-missing.png') })
+})

@@ -1,70 +1,92 @@
-// The board's data in one indexed read: every card (no bodies) and every lane.
+// The board's data in one read transaction: every card (no bodies), its latest run's badge, and
+// every lane. Rows come back as arrays (better-sqlite3's raw mode): on a 10,000-card board that
+// halves the cost of building them.
 import type Database from 'better-sqlite3'
 import type { Board, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
+import type { RunBadge } from '../../shared/runs'
 import { listAgents } from './agents'
 import type { Ledger } from './db/ledger'
 import { toBadge } from './software/runs'
 
-interface CardRow {
-  id: string
-  title: string
-  stage: string
-  status: string
-  agent: string | null
-  source: string
-  tags: string
-  priority: number
-  created_at: number
-  updated_at: number
-  run_id: string | null
-  run_state: string | null
-  run_stage: string | null
-  run_failure: string | null
-  run_tail: string | null
+type CardRow = [
+  id: string,
+  title: string,
+  stage: string,
+  status: string,
+  agent: string | null,
+  source: string,
+  tags: string,
+  priority: number,
+  createdAt: number,
+  updatedAt: number,
+  runId: string | null,
+]
+
+type BadgeRow = [
+  id: string,
+  state: string,
+  stage: string | null,
+  failureClass: string | null,
+  logTail: string | null,
+]
+
+interface Statements {
+  cards: Database.Statement
+  badges: Database.Statement
 }
 
-const statements = new WeakMap<Ledger, Database.Statement>()
+const statements = new WeakMap<Ledger, Statements>()
 
-function cardsStatement(ledger: Ledger): Database.Statement {
-  let statement = statements.get(ledger)
-  if (!statement) {
-    statement = ledger.sqlite.prepare(
-      `SELECT s.id, s.title, s.stage, s.status, s.agent, s.source, s.tags, s.priority,
-              s.created_at, s.updated_at, s.run_id, r.state AS run_state, r.stage AS run_stage,
-              r.failure_class AS run_failure, r.log_tail AS run_tail
-       FROM specs s LEFT JOIN runs r ON r.id = s.run_id
-       ORDER BY s.priority DESC, s.created_at DESC`,
-    )
-    statements.set(ledger, statement)
+function prepared(ledger: Ledger): Statements {
+  let found = statements.get(ledger)
+  if (!found) {
+    found = {
+      cards: ledger.sqlite
+        .prepare(
+          `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id
+           FROM specs ORDER BY priority DESC, created_at DESC`,
+        )
+        .raw(),
+      // Only the runs cards point at; the log tail only where a card shows it (failed, lost).
+      badges: ledger.sqlite
+        .prepare(
+          `SELECT r.id, r.state, r.stage, r.failure_class,
+                  CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END
+           FROM runs r JOIN specs s ON s.run_id = r.id`,
+        )
+        .raw(),
+    }
+    statements.set(ledger, found)
   }
-  return statement
+  return found
 }
 
 export function readBoard(ledger: Ledger): Board {
-  // One read transaction, so the cards, the lanes and the seq describe the same moment.
+  const { cards, badges } = prepared(ledger)
   return ledger.sqlite.transaction(() => {
-    const rows = cardsStatement(ledger).all() as CardRow[]
-    const specs: SpecCard[] = rows.map((row) => ({
-      id: row.id as SpecId,
-      title: row.title,
-      stage: row.stage as Stage,
-      status: row.status as SpecStatus,
-      agent: row.agent,
-      source: row.source,
-      tags: row.tags === '[]' ? [] : (JSON.parse(row.tags) as string[]),
-      priority: row.priority,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      run:
-        row.run_id && row.run_state
-          ? toBadge({
-              id: row.run_id,
-              state: row.run_state,
-              stage: row.run_stage,
-              failureClass: row.run_failure,
-              logTail: row.run_tail,
-            })
-          : null,
+    const runs = new Map<string, RunBadge>()
+    for (const [id, state, stage, failureClass, logTail] of badges.all() as BadgeRow[]) {
+      runs.set(id, toBadge({ id, state, stage, failureClass, logTail }))
+    }
+    // Many cards share a tag set: parse each distinct one once per read.
+    const tagSets = new Map<string, string[]>()
+    const tagsOf = (text: string): string[] => {
+      let tags = tagSets.get(text)
+      if (!tags) tagSets.set(text, (tags = JSON.parse(text) as string[]))
+      return tags
+    }
+    const specs: SpecCard[] = (cards.all() as CardRow[]).map((row) => ({
+      id: row[0] as SpecId,
+      title: row[1],
+      stage: row[2] as Stage,
+      status: row[3] as SpecStatus,
+      agent: row[4],
+      source: row[5],
+      tags: row[6] === '[]' ? [] : tagsOf(row[6]),
+      priority: row[7],
+      createdAt: row[8],
+      updatedAt: row[9],
+      run: (row[10] && runs.get(row[10])) || null,
     }))
     return { agents: listAgents(ledger), specs, seq: ledger.latestSeq() }
   })()

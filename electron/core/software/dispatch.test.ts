@@ -128,7 +128,13 @@ describe('runner presets through the whole lifecycle (fake CLIs)', () => {
     // all run at once.
     const results = await Promise.all(
       cases.map(async ({ runner, scenario }) => {
-        const { engine } = newEngine({ FAKE_AGENT_SCENARIO: scenario })
+        // gptme keeps its conversation log (usage and cost) under GPTME_LOGS_HOME.
+        const logs = runner === 'gptme' ? tempDir('factory-gptme-logs-') : undefined
+        if (logs) cleanups.push(logs.cleanup)
+        const { engine } = newEngine({
+          FAKE_AGENT_SCENARIO: scenario,
+          ...(logs ? { GPTME_LOGS_HOME: logs.dir } : {}),
+        })
         engine.call('agent/add', { name: 'bob', runner, bin: FAKE_CLI[runner] }, 'test')
         const run = dispatch(engine, addSpec(engine, `Hello ${scenario}`), 'bob')
         return { engine, run: await waitForEnd(engine, run.id) }
@@ -155,15 +161,15 @@ describe('runner presets through the whole lifecycle (fake CLIs)', () => {
       stage: 'review',
     })
     // The usage rows (what quota windows add up) sum to exactly the run's total.
-    const { engine } = results[0]!
-    const sums = engine.ledger.sqlite
-      .prepare(
-        `SELECT sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
+    const usageRows = (engine: Engine, run: Run): unknown =>
+      engine.ledger.sqlite
+        .prepare(
+          `SELECT sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens,
           sum(cache_read_tokens) AS cacheReadTokens, sum(cache_write_tokens) AS cacheWriteTokens,
           sum(cost_micros) AS costMicros, sum(turns) AS turns FROM usage WHERE run_id = ?`,
-      )
-      .get(claudeShip!.id)
-    expect(sums).toEqual(claudeUsage)
+        )
+        .get(run.id)
+    expect(usageRows(results[0]!.engine, claudeShip!)).toEqual(claudeUsage)
     expect(Number.isInteger(claudeShip!.usage.costMicros)).toBe(true)
 
     expect(quota).toMatchObject({
@@ -192,13 +198,24 @@ describe('runner presets through the whole lifecycle (fake CLIs)', () => {
       },
       artifact: { name: 'hello-ship' },
     })
+    // gptme prints turns only; tokens and cost come from its conversation log after exit.
+    const gptmeUsage: Usage = {
+      inputTokens: 28,
+      outputTokens: 245,
+      cacheReadTokens: 8300,
+      cacheWriteTokens: 4300,
+      costMicros: 17_376, // $0.0123456 + $0.0041 + $0.0009299999999999999, per message
+      turns: 3,
+    }
     expect(gptmeDone).toMatchObject({ state: 'done', failure: null, artifact: null })
-    expect(gptmeDone!.usage.turns).toBe(3)
+    expect(gptmeDone!.usage).toEqual(gptmeUsage)
     expect(gptmeShip).toMatchObject({
       state: 'shipped',
       failure: null,
+      usage: gptmeUsage,
       artifact: { name: 'hello-ship' },
     })
+    expect(usageRows(results[6]!.engine, gptmeShip!)).toEqual(gptmeUsage)
   })
 })
 

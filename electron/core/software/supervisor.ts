@@ -14,7 +14,7 @@ import { childEnv, describeExit, runAgentProcess, type Exit } from './agentProce
 import { readArtifact } from './artifact'
 import { LineSplitter } from './lineSplitter'
 import { commitOutcome, writeOutcomeFile, type DecidedOutcome } from './outcome'
-import { presetFor } from './presets'
+import { presetFor, withUsageAfterExit } from './presets'
 import type { OutputParser, ParsedOutput } from './presets/types'
 import { killTree, killTreeNow, processIdentity, runMarker } from './processTree'
 import { ProgressReader, type ProgressLine } from './progress'
@@ -177,6 +177,7 @@ export class RunSupervisor {
       stderr: new LineSplitter(take('stderr')),
     }
     const stdinFile = join(this.row.runDir, 'stdin.txt')
+    const startedAt = Date.now()
     const exit = await runAgentProcess({
       argv,
       cwd: this.row.cwd,
@@ -205,6 +206,16 @@ export class RunSupervisor {
     splitters.stderr.end()
     // Leftovers (a dev server the agent started) die with the run, SIGKILL stage included.
     if (this.child?.pid) this.kills.push(killTree(this.child.pid, 1000, runMarker(this.row.runDir)))
+    // A CLI that prints no usage but records it (gptme's log) fills in what its output left at 0.
+    if (parse) {
+      const preset = presetFor(this.row.runner as RunnerPreset)
+      const env = childEnv(process.env, this.options.childEnv ?? {})
+      this.counted = withUsageAfterExit(preset, this.counted, {
+        runId: this.row.id,
+        env,
+        startedAt,
+      })
+    }
     return exit
   }
 

@@ -48,6 +48,15 @@ export interface OutputParser {
   finish(exit: { code: number | null; signal: string | null }): Failure | undefined
 }
 
+/** What a preset is told once the agent has exited, to find what the CLI recorded on its own. */
+export interface AfterExitContext {
+  runId: string
+  /** The environment the agent ran with (where the CLI keeps its logs: HOME, XDG_*, …). */
+  env: NodeJS.ProcessEnv
+  /** When the agent was started (ms since the epoch): a log older than that is not this run's. */
+  startedAt: number
+}
+
 export interface Preset {
   name: RunnerPreset
   /** The executable name searched on PATH when the agent has no --bin. */
@@ -55,4 +64,10 @@ export interface Preset {
   invocation(context: InvocationContext): Invocation
   /** `now` lets tests pin the clock that relative reset times ("resets 6am") are read against. */
   parser(now?: () => number): OutputParser
+  /**
+   * Optional, for CLIs that print no usage but record it elsewhere (gptme's conversation log):
+   * the run's totals as that record has them, or undefined when there is none. Called once after
+   * the agent exits; the supervisor takes only the fields its output left at 0. Must not throw.
+   */
+  usageAfterExit?(context: AfterExitContext): Usage | undefined
 }
