@@ -43,6 +43,40 @@ async function waitEnded(engine: Engine, id: RunId): Promise<void> {
     await sleep(50)
 }
 
+/** An app-like engine in a temp folder with one `command` agent, bob, running the fixture. */
+function fixtureFactory(prefix: string, scenario: string[]) {
+  const { dir, cleanup } = tempDir(prefix)
+  const engine = appEngine(dir)
+  engine.call(
+    'agent/add',
+    { name: 'bob', runner: 'command', command: [process.execPath, FIXTURE_AGENT, ...scenario] },
+    'bench',
+  )
+  return { dir, engine, cleanup }
+}
+
+/** The browser mode on that engine, in Chromium, with a spec's newest run open in the run view. */
+async function openRunView(engine: Engine, specTitle: string) {
+  const server = await startServer({
+    engine,
+    rendererDir: fileURLToPath(new URL('../out/renderer/', import.meta.url)),
+    port: 0,
+  })
+  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS)
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  await page.goto(server.url)
+  await page.getByTestId('card').filter({ hasText: specTitle }).click()
+  await page.getByTestId('run-item').first().click()
+  await page.getByTestId('transcript-entry').first().waitFor()
+  return {
+    page,
+    close: async () => {
+      await browser.close()
+      await server.close()
+    },
+  }
+}
+
 async function benchSpawn(): Promise<void> {
   const { dir, cleanup } = tempDir('factory-bench-runs-')
   const engine = appEngine(dir)
@@ -86,26 +120,11 @@ async function benchLogs(): Promise<void> {
   const RUNS = 8
   const SECONDS = 30
   const PER_SECOND = 1_000_000
-  const { dir, cleanup } = tempDir('factory-bench-logs-')
-  const engine = appEngine(dir)
-  engine.call(
-    'agent/add',
-    {
-      name: 'bob',
-      runner: 'command',
-      command: [process.execPath, FIXTURE_AGENT, 'rate', String(PER_SECOND), String(SECONDS)],
-    },
-    'bench',
-  )
-  const server = await startServer({
-    engine,
-    rendererDir: fileURLToPath(new URL('../out/renderer/', import.meta.url)),
-    port: 0,
-  })
-  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS)
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  await page.goto(server.url)
-
+  const { dir, engine, cleanup } = fixtureFactory('factory-bench-logs-', [
+    'rate',
+    String(PER_SECOND),
+    String(SECONDS),
+  ])
   const rssBefore = rssMb()
   const runs: RunId[] = []
   for (let i = 0; i < RUNS; i++) {
@@ -116,9 +135,7 @@ async function benchLogs(): Promise<void> {
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb())), 250)
 
   // Open the first run's view and watch its frames while all eight stream.
-  await page.getByTestId('card').filter({ hasText: 'flood 0' }).click()
-  await page.getByTestId('run-item').first().click()
-  await page.getByTestId('transcript-entry').first().waitFor()
+  const { page, close } = await openRunView(engine, 'flood 0')
   // A string, not a function: the TypeScript loader would wrap a function in helpers the page lacks.
   const frames = (await page.evaluate(`new Promise((resolve) => {
     const deltas = []
@@ -164,8 +181,7 @@ async function benchLogs(): Promise<void> {
     '< 50 ms',
     p95 < 50,
   )
-  await browser.close()
-  await server.close()
+  await close()
   engine.close()
   cleanup()
 }
@@ -173,31 +189,11 @@ async function benchLogs(): Promise<void> {
 /** A finished 100,000-line transcript: scrolled end to end, its frames and the page's heap. */
 async function benchScroll(): Promise<void> {
   const LINES = 100_000
-  const { dir, cleanup } = tempDir('factory-bench-scroll-')
-  const engine = appEngine(dir)
-  engine.call(
-    'agent/add',
-    {
-      name: 'bob',
-      runner: 'command',
-      command: [process.execPath, FIXTURE_AGENT, 'flood', String(LINES)],
-    },
-    'bench',
-  )
+  const { engine, cleanup } = fixtureFactory('factory-bench-scroll-', ['flood', String(LINES)])
   const spec = engine.call('spec/add', { title: 'long transcript' }, 'bench').id
   const run = engine.call('run/dispatch', { spec, agent: 'bob' }, 'bench')
   await waitEnded(engine, run.id)
-  const server = await startServer({
-    engine,
-    rendererDir: fileURLToPath(new URL('../out/renderer/', import.meta.url)),
-    port: 0,
-  })
-  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS)
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-  await page.goto(server.url)
-  await page.getByTestId('card').filter({ hasText: 'long transcript' }).click()
-  await page.getByTestId('run-item').first().click()
-  await page.getByTestId('transcript-entry').first().waitFor()
+  const { page, close } = await openRunView(engine, 'long transcript')
   const total = engine.call('run/transcript', { id: run.id, limit: 1 }, 'bench').total
   // Scroll the whole list top to bottom over 8 s (about 12,500 entries a second), as a fling would.
   const result = (await page.evaluate(`new Promise((resolve) => {
@@ -232,8 +228,7 @@ async function benchScroll(): Promise<void> {
   console.log(
     `  page heap growth while scrolling: ${(result.heapGrowth / 1024 / 1024).toFixed(1)} MB (entries held at most: 2,400)`,
   )
-  await browser.close()
-  await server.close()
+  await close()
   engine.close()
   cleanup()
 }

@@ -161,7 +161,7 @@ test('a run whose agent CLI cannot be found is refused, saying where it looked a
   await page.getByTestId('card').filter({ hasText: 'Needs codex' }).click()
   await page.getByTestId('dispatch').click()
   await expect(page.getByTestId('dispatch-error')).toContainText(
-    'the --bin path /nowhere/codex does not exist',
+    'the --bin path /nowhere/codex does not exist; fix it: factory agent set gordon --bin /path/to/codex',
   )
   await expect(page.getByTestId('run-view')).toBeHidden()
   await expect(page.getByTestId('run-item')).toHaveCount(0)

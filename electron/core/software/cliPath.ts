@@ -176,7 +176,10 @@ export function resolveCli(name: string, opts: ResolveOptions): string {
     try {
       return checkPath(opts.explicitPath, 'the --bin path')
     } catch (error) {
-      throw new FactoryError('AgentCliMissing', (error as Error).message)
+      const fix = opts.agent
+        ? `; fix it: factory agent set ${opts.agent} --bin /path/to/${name}`
+        : ''
+      throw new FactoryError('AgentCliMissing', `${(error as Error).message}${fix}`)
     }
   }
   if (!name.trim()) throw new FactoryError('InvalidInput', 'no CLI name was given')
