@@ -158,6 +158,12 @@ describe('a run', () => {
       'running',
     )
     expect(running.state).toBe('running')
+    // What the agent printed is on disk before its supervisor dies.
+    await waitFor(
+      () => engine.call('run/log', { id: started.id }, 'test').text,
+      (text) => text.includes('hanging'),
+      'the log',
+    )
     const { supervisor_pid: supervisorPid } = engine.ledger.sqlite
       .prepare('SELECT supervisor_pid FROM runs WHERE id = ?')
       .get(started.id) as { supervisor_pid: number }
