@@ -12,6 +12,7 @@ import {
   type Spec,
   type SpecCard,
 } from './domain'
+import { parseQuota, type AgentUsage } from './quotas'
 import {
   RUN_ID_PATTERN,
   type LogChunk,
@@ -63,6 +64,15 @@ const timeoutSchema = z
   .int()
   .min(1000, 'a timeout is at least 1s')
   .max(7 * DAY_MS, 'a timeout is at most 7 days')
+/** "5h:tokens:2000000" → a QuotaWindow; what cannot be read is a readable error. */
+const quotaSchema = z.string().transform((text, context) => {
+  const parsed = parseQuota(text)
+  if (typeof parsed === 'string') {
+    context.addIssue({ code: 'custom', message: parsed })
+    return z.NEVER
+  }
+  return parsed
+})
 /** The agent settings that `agent/add` takes and `agent/edit` changes. */
 const agentSettings = {
   command: argvSchema.nullable(),
@@ -70,6 +80,10 @@ const agentSettings = {
   bin: pathSchema.nullable(),
   timeoutMs: timeoutSchema.nullable(),
   setup: argvSchema.nullable(),
+  maxConcurrent: z.number().int().min(1, 'at least 1 run at once').max(100),
+  enabled: z.boolean(),
+  plan: z.string().trim().min(1).max(80).nullable(),
+  quotas: z.array(quotaSchema).max(10, 'at most 10 quota windows'),
 }
 export const runIdSchema = z
   .string()
@@ -90,6 +104,10 @@ export const operations = {
         bin: agentSettings.bin.default(null),
         timeoutMs: agentSettings.timeoutMs.default(null),
         setup: agentSettings.setup.default(null),
+        maxConcurrent: agentSettings.maxConcurrent.default(1),
+        enabled: agentSettings.enabled.default(true),
+        plan: agentSettings.plan.default(null),
+        quotas: agentSettings.quotas.default([]),
       })
       .refine((a) => a.runner !== 'command' || a.command !== null, {
         message: 'a command agent needs its command (argv with {specFile}, {runId}, {outputDir})',
@@ -106,6 +124,10 @@ export const operations = {
         bin: agentSettings.bin.optional(),
         timeoutMs: agentSettings.timeoutMs.optional(),
         setup: agentSettings.setup.optional(),
+        maxConcurrent: agentSettings.maxConcurrent.optional(),
+        enabled: agentSettings.enabled.optional(),
+        plan: agentSettings.plan.optional(),
+        quotas: agentSettings.quotas.optional(),
       })
       .refine(
         (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,
@@ -114,6 +136,20 @@ export const operations = {
     output: returns<Agent>(),
   },
   'agent/list': { input: z.strictObject({}), output: returns<Agent[]>() },
+  'agent/pause': {
+    input: z.strictObject({
+      name: agentNameSchema,
+      /** Epoch ms it resumes by itself; omitted: until resumed. */
+      until: z.number().int().min(0).optional(),
+      reason: z.string().trim().min(1).max(200).default('paused by hand'),
+    }),
+    output: returns<Agent>(),
+  },
+  'agent/resume': { input: z.strictObject({ name: agentNameSchema }), output: returns<Agent>() },
+  'usage/get': {
+    input: z.strictObject({ agent: agentNameSchema.optional() }),
+    output: returns<AgentUsage[]>(),
+  },
   'agent/remove': {
     input: z.strictObject({ name: agentNameSchema }),
     output: returns<{ name: string; unassigned: Spec['id'][] }>(),

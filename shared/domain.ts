@@ -1,6 +1,7 @@
 // The product's nouns as plain types and constants, shared by the engine, every host and the UI.
 // Runs anywhere: no Node, no DOM, no Electron.
 
+import type { QuotaWindow } from './quotas'
 import type { RunBadge } from './runs'
 
 export const STAGES = ['idea', 'software', 'marketing'] as const
@@ -73,6 +74,14 @@ export interface Agent {
   timeoutMs: number | null
   /** Run in each new worktree before the agent starts (argv), e.g. ["npm", "ci"]. */
   setup: string[] | null
+  maxConcurrent: number
+  enabled: boolean
+  /** The subscription's plan label ("Claude Max 20x") and its rolling quota windows. */
+  plan: string | null
+  quotas: QuotaWindow[]
+  /** Held until then (epoch ms), or until resumed when `pauseReason` is set and this is null. */
+  pausedUntil: number | null
+  pauseReason: string | null
   createdAt: number
 }
 

@@ -49,7 +49,10 @@ export function formatUsd(micros: number): string {
   if (micros === 0) return '$0'
   const dollars = micros / 1_000_000
   const digits = Math.abs(dollars) >= 1 ? 2 : Math.abs(dollars) >= 0.01 ? 3 : 6
-  return `$${dollars.toFixed(digits).replace(/(\.\d*?[1-9])0+$/, '$1')}`
+  return `$${dollars
+    .toFixed(digits)
+    .replace(/(\.\d*?[1-9])0+$/, '$1')
+    .replace(/\.0+$/, '')}`
 }
 
 /** 1234567 → "1.2M", 5300 → "5.3k". */
@@ -57,4 +60,9 @@ export function formatCount(n: number): string {
   if (Math.abs(n) >= 1_000_000) return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`
   if (Math.abs(n) >= 1000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`
   return String(n)
+}
+
+/** 14:05 — a time of day on a 24-hour clock, as "paused until 14:05" reads everywhere. */
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })
 }

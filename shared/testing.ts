@@ -35,6 +35,12 @@ export function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
     bin: null,
     timeoutMs: null,
     setup: null,
+    maxConcurrent: 1,
+    enabled: true,
+    plan: null,
+    quotas: [],
+    pausedUntil: null,
+    pauseReason: null,
     createdAt: 1,
     ...fields,
   }

@@ -5,6 +5,7 @@ import { toErrorPayload } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
 import { commands, type Command, type CommandContext, type OptionSpec } from './commands'
+import { capacityCommands } from './capacityCommands'
 import { runCommands } from './runCommands'
 import { serveCommand } from './serve'
 
@@ -22,7 +23,12 @@ const GLOBAL_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 }
 
-const ALL: Record<string, Command> = { ...commands, ...runCommands, serve: serveCommand }
+const ALL: Record<string, Command> = {
+  ...commands,
+  ...runCommands,
+  ...capacityCommands,
+  serve: serveCommand,
+}
 
 class UsageError extends Error {}
 

@@ -81,19 +81,23 @@ const specFields: OptionSpec = {
 export const commands: Record<string, Command> = {
   'agent add': {
     usage:
-      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"]',
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT]',
     summary: 'add an agent lane',
     options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
-      const { command, workspace, bin, timeoutMs, setup } = agentSettingFlags(c)
+      const settings = agentSettingFlags(c)
       const agent = c.call('agent/add', {
         name: one(c, 'NAME'),
         runner: str(c.values.runner) as never,
-        command: command ?? null,
-        workspace: workspace ?? null,
-        bin: bin ?? null,
-        timeoutMs: timeoutMs ?? null,
-        setup: setup ?? null,
+        command: settings.command ?? null,
+        workspace: settings.workspace ?? null,
+        bin: settings.bin ?? null,
+        timeoutMs: settings.timeoutMs ?? null,
+        setup: settings.setup ?? null,
+        maxConcurrent: settings.maxConcurrent,
+        enabled: settings.enabled,
+        plan: settings.plan ?? null,
+        quotas: settings.quotas,
       })
       return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
     },

@@ -36,12 +36,28 @@ export function agentSettingFlags(c: CommandContext) {
   if (timeout !== undefined && timeoutMs === undefined) {
     c.usage(`--timeout takes a duration like 90s, 30m, 2h or 1h30m, not "${timeout}"`)
   }
+  const max = str(c.values['max-concurrent'])
+  if (max !== undefined && !/^\d+$/.test(max)) {
+    c.usage(`--max-concurrent takes a whole number, not "${max}"`)
+  }
+  const enabled = str(c.values.enabled)
+  if (enabled !== undefined && !['yes', 'no'].includes(enabled)) {
+    c.usage(`--enabled takes yes or no, not "${enabled}"`)
+  }
+  const quotas = c.values.quota
   return {
     command: argv('command'),
     workspace: path('workspace'),
     bin: path('bin'),
     timeoutMs,
     setup: argv('setup'),
+    maxConcurrent: max === undefined ? undefined : Number(max),
+    enabled: enabled === undefined ? undefined : enabled === 'yes',
+    plan: str(c.values.plan),
+    // Checked by the operation's schema, which says what is wrong with a window it cannot read.
+    quotas: Array.isArray(quotas)
+      ? quotas.filter((q): q is string => typeof q === 'string')
+      : undefined,
   }
 }
 
@@ -51,6 +67,10 @@ export const agentSettingOptions: OptionSpec = {
   bin: { type: 'string' },
   timeout: { type: 'string' },
   setup: { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  enabled: { type: 'string' },
+  plan: { type: 'string' },
+  quota: { type: 'string', multiple: true },
 }
 
 function isActive(run: Run): boolean {
@@ -89,7 +109,7 @@ function runResult(run: Run): { json: unknown; text: string; exitCode: number } 
 export const runCommands: Record<string, Command> = {
   'agent set': {
     usage:
-      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"]',
+      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no]',
     summary: 'change an agent’s command, workspace, CLI path, timeout or setup',
     options: agentSettingOptions,
     run(c) {

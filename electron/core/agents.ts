@@ -4,6 +4,7 @@ import { isAbsolute } from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import type { ParsedInput } from '../../shared/api'
 import type { Agent, RunnerPreset, SpecId } from '../../shared/domain'
+import type { QuotaWindow } from '../../shared/quotas'
 import { FactoryError } from '../../shared/errors'
 import type { Ledger } from './db/ledger'
 import { agents, specs } from './db/schema'
@@ -22,11 +23,28 @@ function toAgent(row: AgentRow): Agent {
     bin: row.bin,
     timeoutMs: row.timeoutMs,
     setup: argv(row.setup),
+    maxConcurrent: row.maxConcurrent,
+    enabled: row.enabled,
+    plan: row.plan,
+    quotas: JSON.parse(row.quotas) as QuotaWindow[],
+    pausedUntil: row.pausedUntil,
+    pauseReason: row.pauseReason,
     createdAt: row.createdAt,
   }
 }
 
-type AgentSettings = Partial<Pick<Agent, 'command' | 'workspace' | 'bin' | 'timeoutMs' | 'setup'>>
+const SETTINGS = [
+  'command',
+  'workspace',
+  'bin',
+  'timeoutMs',
+  'setup',
+  'maxConcurrent',
+  'enabled',
+  'plan',
+  'quotas',
+] as const
+type AgentSettings = Partial<Pick<Agent, (typeof SETTINGS)[number]>>
 
 /** Settings as columns; paths must be absolute and the workspace must be a folder that exists. */
 function settingsColumns(settings: AgentSettings): Partial<AgentRow> {
@@ -42,12 +60,12 @@ function settingsColumns(settings: AgentSettings): Partial<AgentRow> {
     throw new FactoryError('InvalidInput', `workspace: ${settings.workspace} is not a folder`)
   }
   const columns: Partial<AgentRow> = {}
-  if (settings.command !== undefined)
-    columns.command = settings.command && JSON.stringify(settings.command)
-  if (settings.setup !== undefined) columns.setup = settings.setup && JSON.stringify(settings.setup)
-  if (settings.workspace !== undefined) columns.workspace = settings.workspace
-  if (settings.bin !== undefined) columns.bin = settings.bin
-  if (settings.timeoutMs !== undefined) columns.timeoutMs = settings.timeoutMs
+  for (const key of SETTINGS) {
+    const value = settings[key]
+    if (value === undefined) continue
+    // Lists are stored as JSON text; everything else as it is.
+    Object.assign(columns, { [key]: Array.isArray(value) ? JSON.stringify(value) : value })
+  }
   return columns
 }
 
@@ -94,6 +112,12 @@ export function addAgent(ledger: Ledger, actor: string, input: ParsedInput<'agen
       bin: null,
       timeoutMs: null,
       setup: null,
+      maxConcurrent: 1,
+      enabled: true,
+      plan: null,
+      quotas: '[]',
+      pausedUntil: null,
+      pauseReason: null,
       ...settingsColumns(settings),
       createdAt: change.now,
       updatedAt: change.now,
@@ -155,5 +179,41 @@ export function removeAgent(
       payload: { unassigned: assigned },
     })
     return { name: input.name, unassigned: assigned }
+  })
+}
+
+/** Holds a lane: nothing is dispatched to it until `until` (or until resumed). */
+export function pauseAgent(
+  ledger: Ledger,
+  actor: string,
+  input: ParsedInput<'agent/pause'>,
+): Agent {
+  return ledger.change(actor, (change) => {
+    requireAgent(ledger, input.name)
+    ledger.db
+      .update(agents)
+      .set({ pausedUntil: input.until ?? null, pauseReason: input.reason, updatedAt: change.now })
+      .where(eq(agents.name, input.name))
+      .run()
+    change.append({
+      type: 'agent.paused',
+      subject: `agent:${input.name}`,
+      payload: { until: input.until ?? null, reason: input.reason },
+    })
+    return requireAgent(ledger, input.name)
+  })
+}
+
+export function resumeAgent(ledger: Ledger, actor: string, name: string): Agent {
+  return ledger.change(actor, (change) => {
+    const agent = requireAgent(ledger, name)
+    if (agent.pauseReason === null) return agent
+    ledger.db
+      .update(agents)
+      .set({ pausedUntil: null, pauseReason: null, updatedAt: change.now })
+      .where(eq(agents.name, name))
+      .run()
+    change.append({ type: 'agent.resumed', subject: `agent:${name}`, payload: {} })
+    return requireAgent(ledger, name)
   })
 }

@@ -43,7 +43,19 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{ name: 'alice', runner: 'claude', timeoutMs: 10 }, /at least 1s/],
     [{ name: 'alice', runner: 'claude', setup: 'npm ci' }, /setup: /],
   ],
+  'agent/pause': [
+    [{ name: 'nobody' }, /no agent named "nobody"/],
+    [{ name: 'bob', until: 'tomorrow' }, /until: /],
+  ],
+  'agent/resume': [[{ name: 'nobody' }, /no agent named "nobody"/]],
+  'usage/get': [
+    [{ agent: 'nobody' }, /no agent named "nobody"/],
+    [{ agent: 'Bob' }, /lowercase/],
+  ],
   'agent/edit': [
+    [{ name: 'bob', quotas: ['5h:tokens'] }, /positive/],
+    [{ name: 'bob', quotas: ['5x:tokens:10'] }, /duration like 5h/],
+    [{ name: 'bob', maxConcurrent: 0 }, /at least 1 run at once/],
     [{ name: 'bob' }, /nothing to change/],
     [{ name: 'nobody', bin: '/usr/bin/true' }, /no agent named "nobody"/],
     [{ name: 'bob', bin: 'claude' }, /absolute path/],

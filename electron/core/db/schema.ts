@@ -28,6 +28,15 @@ export const agents = sqliteTable('agents', {
   timeoutMs: integer('timeout_ms'),
   /** Run once in each new worktree before the agent starts, e.g. `npm ci` (argv, JSON array). */
   setup: text('setup'),
+  /** Runs it may have at once. */
+  maxConcurrent: integer('max_concurrent').notNull().default(1),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** The subscription: a plan label and its rolling quota windows (JSON array of QuotaWindow). */
+  plan: text('plan'),
+  quotas: text('quotas').notNull().default('[]'),
+  /** Held until then (a quota ran out, or the user paused it); null: not paused. */
+  pausedUntil: integer('paused_until'),
+  pauseReason: text('pause_reason'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })

@@ -16,4 +16,8 @@ export const MIGRATIONS: { tag: string; sql: string }[] = [
     tag: '0003_process_identity',
     sql: 'ALTER TABLE `runs` ADD `supervisor_identity` text;--> statement-breakpoint\nALTER TABLE `runs` ADD `child_identity` text;',
   },
+  {
+    tag: '0004_agent_quotas',
+    sql: "ALTER TABLE `agents` ADD `max_concurrent` integer DEFAULT 1 NOT NULL;--> statement-breakpoint\nALTER TABLE `agents` ADD `enabled` integer DEFAULT true NOT NULL;--> statement-breakpoint\nALTER TABLE `agents` ADD `plan` text;--> statement-breakpoint\nALTER TABLE `agents` ADD `quotas` text DEFAULT '[]' NOT NULL;--> statement-breakpoint\nALTER TABLE `agents` ADD `paused_until` integer;--> statement-breakpoint\nALTER TABLE `agents` ADD `pause_reason` text;",
+  },
 ]

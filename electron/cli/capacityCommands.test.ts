@@ -1,0 +1,72 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../core/testing'
+import { runCli } from './cli'
+
+let dir: string
+let cleanup: () => void
+beforeEach(() => ({ dir, cleanup } = tempDir()))
+afterEach(() => cleanup())
+
+async function factory(...argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t + '\n'),
+    stderr: (t) => (stderr += t + '\n'),
+    env: { FACTORY_DB: join(dir, 'ledger.db') },
+  })
+  return { code, stdout, stderr }
+}
+
+describe('factory agent add --quota, agent pause|resume, usage', () => {
+  it('stores the subscription and reports each window, the cap and a pause', async () => {
+    const added = await factory(
+      'agent',
+      'add',
+      'bob',
+      '--runner',
+      'claude',
+      '--max-concurrent',
+      '2',
+      '--plan',
+      'Max 20x',
+      '--quota',
+      '5h:tokens:2000000',
+      '--quota',
+      '7d:usd:200',
+      '--quota',
+      '5h:runs:10',
+      '--json',
+    )
+    expect(added.code).toBe(0)
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      maxConcurrent: 2,
+      plan: 'Max 20x',
+      quotas: [
+        { window: '5h', unit: 'tokens', limit: 2_000_000 },
+        { window: '7d', unit: 'usd', limit: 200_000_000 },
+        { window: '5h', unit: 'runs', limit: 10 },
+      ],
+    })
+    expect(
+      (await factory('agent', 'pause', 'bob', '--until', '2h', '--reason', 'limit reached')).code,
+    ).toBe(0)
+    const text = (await factory('usage')).stdout
+    expect(text).toContain('bob (Max 20x): 0/2 running')
+    expect(text).toContain('5h tokens: 0 tokens of 2M tokens (0%)')
+    expect(text).toContain('7d usd: $0 of $200 (0%)')
+    expect(text).toMatch(/paused until \d\d:\d\d \(in 2h\): limit reached/)
+    await factory('agent', 'resume', 'bob')
+    const [bob] = JSON.parse((await factory('usage', '--agent', 'bob', '--json')).stdout)
+    expect(bob).toMatchObject({ pausedUntil: null, pausedIndefinitely: false, running: 0 })
+  })
+
+  it('refuses a window it cannot read, saying why, and stores nothing', async () => {
+    const bad = await factory('agent', 'add', 'bob', '--quota', '5h:bananas:3')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('"5h:bananas:3": the unit is one of tokens, usd, messages, runs')
+    expect((await factory('agent', 'list', '--json')).stdout.trim()).toBe('[]')
+    expect((await factory('agent', 'pause', 'bob', '--until', 'soonish')).code).toBe(2)
+  })
+})

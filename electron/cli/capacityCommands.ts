@@ -1,0 +1,93 @@
+// The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
+import { formatClock, formatDuration, parseDuration } from '../../shared/format'
+import { describeWindow, type AgentUsage } from '../../shared/quotas'
+import type { Command, CommandContext, Values } from './commands'
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function one(c: CommandContext, what: string): string {
+  const [value, ...rest] = c.positionals
+  if (!value) c.usage(`missing ${what}`)
+  if (rest.length) c.usage(`unexpected argument "${rest[0]}"`)
+  return value
+}
+
+/** "2h" (from now) or an ISO date/time → epoch ms. */
+function untilOption(c: CommandContext, now: number): number | undefined {
+  const text = str(c.values.until)
+  if (text === undefined) return undefined
+  const duration = parseDuration(text)
+  if (duration !== undefined) return now + duration
+  const at = Date.parse(text)
+  if (Number.isNaN(at))
+    c.usage(`--until takes a duration like 2h or a time like 2026-11-25T14:05, not "${text}"`)
+  return at
+}
+
+function pauseLine(usage: AgentUsage, now: number): string | null {
+  if (usage.pausedIndefinitely) return `paused until resumed: ${usage.pauseReason}`
+  if (usage.pausedUntil !== null) {
+    return `paused until ${formatClock(usage.pausedUntil)} (in ${formatDuration(usage.pausedUntil - now)}): ${usage.pauseReason}`
+  }
+  return null
+}
+
+export function printCapacity(usages: AgentUsage[], now = Date.now()): string {
+  if (usages.length === 0) return 'No agents yet. Add a lane: factory agent add bob --runner claude'
+  return usages
+    .map((usage) => {
+      const head = `${usage.agent}${usage.plan ? ` (${usage.plan})` : ''}${usage.enabled ? '' : ' — disabled'}: ${usage.running}/${usage.maxConcurrent} running`
+      const lines = usage.windows.map((window) => {
+        const frees =
+          window.freesAt && window.used > 0
+            ? `, frees up in ${formatDuration(Math.max(0, window.freesAt - now))}`
+            : ''
+        return `  ${describeWindow(window)}${frees}`
+      })
+      if (usage.windows.length === 0)
+        lines.push('  no quota windows (factory agent set NAME --quota 5h:tokens:2000000)')
+      const pause = pauseLine(usage, now)
+      if (pause) lines.push(`  ${pause}`)
+      return [head, ...lines].join('\n')
+    })
+    .join('\n\n')
+}
+
+export const capacityCommands: Record<string, Command> = {
+  'agent pause': {
+    usage: 'factory agent pause NAME [--until 2h|TIME] [--reason TEXT]',
+    summary: 'hold a lane: nothing is dispatched to it until it resumes',
+    options: { until: { type: 'string' }, reason: { type: 'string' } },
+    run(c) {
+      const until = untilOption(c, Date.now())
+      const agent = c.call('agent/pause', {
+        name: one(c, 'NAME'),
+        ...(until !== undefined ? { until } : {}),
+        reason: str(c.values.reason),
+      })
+      const when = agent.pausedUntil
+        ? ` until ${new Date(agent.pausedUntil).toLocaleString()}`
+        : ' until resumed'
+      return { json: agent, text: `Paused ${agent.name}${when}` }
+    },
+  },
+  'agent resume': {
+    usage: 'factory agent resume NAME',
+    summary: 'let a paused lane take work again',
+    options: {},
+    run(c) {
+      const agent = c.call('agent/resume', { name: one(c, 'NAME') })
+      return { json: agent, text: `Resumed ${agent.name}` }
+    },
+  },
+  usage: {
+    usage: 'factory usage [--agent NAME]',
+    summary: 'quota use per window, running runs and pauses, per agent',
+    options: { agent: { type: 'string' } },
+    run(c) {
+      if (c.positionals.length) c.usage(`unexpected argument "${c.positionals[0]}"`)
+      const usages = c.call('usage/get', { agent: str(c.values.agent) })
+      return { json: usages, text: printCapacity(usages) }
+    },
+  },
+}

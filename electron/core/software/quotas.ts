@@ -1,0 +1,70 @@
+// How much of each quota window an agent has used: sums of the `usage` table (deltas, each with its
+// time) over the window, so a run that straddles the window's start counts only what it used
+// inside it. Tokens count input, output and cache writes; cache reads are left out because they
+// cost a tenth of input and would drown the rest.
+import type { AgentUsage, QuotaWindow, WindowUsage } from '../../../shared/quotas'
+import { listAgents } from '../agents'
+import type { Ledger } from '../db/ledger'
+
+const USED_SQL: Record<QuotaWindow['unit'], string> = {
+  tokens: `SELECT coalesce(sum(input_tokens + output_tokens + cache_write_tokens), 0) AS used,
+                  min(ts) AS oldest
+           FROM usage WHERE agent = ? AND ts > ?`,
+  usd: `SELECT coalesce(sum(cost_micros), 0) AS used, min(ts) AS oldest
+        FROM usage WHERE agent = ? AND ts > ?`,
+  messages: `SELECT coalesce(sum(turns), 0) AS used, min(ts) AS oldest
+             FROM usage WHERE agent = ? AND ts > ?`,
+  runs: `SELECT count(*) AS used, min(created_at) AS oldest
+         FROM runs WHERE agent = ? AND created_at > ?`,
+}
+
+export function windowUsage(
+  ledger: Ledger,
+  agent: string,
+  window: QuotaWindow,
+  now: number,
+): WindowUsage {
+  const row = ledger.sqlite.prepare(USED_SQL[window.unit]).get(agent, now - window.durationMs) as {
+    used: number
+    oldest: number | null
+  }
+  return {
+    ...window,
+    used: row.used,
+    utilization: row.used / window.limit,
+    freesAt: row.oldest === null ? null : row.oldest + window.durationMs,
+  }
+}
+
+export function agentWindows(
+  ledger: Ledger,
+  agent: string,
+  quotas: QuotaWindow[],
+  now: number,
+): WindowUsage[] {
+  return quotas.map((window) => windowUsage(ledger, agent, window, now))
+}
+
+/** Every agent's (or one agent's) capacity now: windows, running count, pause. */
+export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsage[] {
+  const running = ledger.sqlite.prepare(
+    `SELECT count(*) AS n FROM runs WHERE agent = ? AND state IN ('starting', 'running')`,
+  )
+  return listAgents(ledger)
+    .filter((agent) => !only || agent.name === only)
+    .map((agent) => {
+      const held =
+        agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+      return {
+        agent: agent.name,
+        plan: agent.plan,
+        enabled: agent.enabled,
+        running: (running.get(agent.name) as { n: number }).n,
+        maxConcurrent: agent.maxConcurrent,
+        windows: agentWindows(ledger, agent.name, agent.quotas, now),
+        pausedUntil: held ? agent.pausedUntil : null,
+        pausedIndefinitely: held && agent.pausedUntil === null,
+        pauseReason: held ? agent.pauseReason : null,
+      }
+    })
+}

@@ -1,0 +1,72 @@
+// Quota windows: what a subscription allows in a rolling window ("5h of tokens", "7d of dollars"),
+// and how much of it an agent has used. Shared by the engine (which counts), the CLI and the lanes.
+import { formatCount, formatUsd, parseDuration } from './format'
+
+export const QUOTA_UNITS = ['tokens', 'usd', 'messages', 'runs'] as const
+export type QuotaUnit = (typeof QUOTA_UNITS)[number]
+
+export interface QuotaWindow {
+  /** As the user wrote it: "5h", "7d". */
+  window: string
+  durationMs: number
+  unit: QuotaUnit
+  /** In the unit's own integers: tokens, micro-dollars, messages, runs. */
+  limit: number
+}
+
+export interface WindowUsage extends QuotaWindow {
+  used: number
+  /** used / limit (may pass 1). */
+  utilization: number
+  /** When the oldest usage counted in the window leaves it (epoch ms); null when nothing is counted. */
+  freesAt: number | null
+}
+
+/** "5h:tokens:2000000", "7d:usd:200", "5h:runs:10" → a window; usd limits may have cents. */
+export function parseQuota(text: string): QuotaWindow | string {
+  const [window = '', unit = '', limitText = '', ...rest] = text.trim().split(':')
+  if (rest.length) return `"${text}": use WINDOW:UNIT:LIMIT, e.g. 5h:tokens:2000000`
+  const durationMs = parseDuration(window)
+  if (durationMs === undefined) return `"${text}": the window is a duration like 5h or 7d`
+  if (!(QUOTA_UNITS as readonly string[]).includes(unit)) {
+    return `"${text}": the unit is one of ${QUOTA_UNITS.join(', ')}`
+  }
+  const pattern = unit === 'usd' ? /^\d+(\.\d{1,6})?$/ : /^\d+$/
+  if (!pattern.test(limitText) || Number(limitText) <= 0) {
+    return `"${text}": the limit is a positive ${unit === 'usd' ? 'amount' : 'whole number'}`
+  }
+  const limit = unit === 'usd' ? dollarsToMicros(limitText) : Number(limitText)
+  return { window, durationMs, unit: unit as QuotaUnit, limit }
+}
+
+/** "200" → 200_000_000, "12.5" → 12_500_000: digits shifted, no float arithmetic. */
+function dollarsToMicros(text: string): number {
+  const [whole = '0', fraction = ''] = text.split('.')
+  return Number(whole) * 1_000_000 + Number(fraction.padEnd(6, '0'))
+}
+
+export function formatQuotaAmount(unit: QuotaUnit, amount: number): string {
+  if (unit === 'usd') return formatUsd(amount)
+  if (unit === 'tokens') return `${formatCount(amount)} tokens`
+  return `${amount} ${amount === 1 ? unit.replace(/s$/, '') : unit}`
+}
+
+/** "5h tokens: 1.2M tokens of 2M tokens (60%)". */
+export function describeWindow(usage: WindowUsage): string {
+  const percent = Math.round(usage.utilization * 100)
+  return `${usage.window} ${usage.unit}: ${formatQuotaAmount(usage.unit, usage.used)} of ${formatQuotaAmount(usage.unit, usage.limit)} (${percent}%)`
+}
+
+/** An agent's capacity now: each window's use, its runs against its cap, and whether it is held. */
+export interface AgentUsage {
+  agent: string
+  plan: string | null
+  enabled: boolean
+  running: number
+  maxConcurrent: number
+  windows: WindowUsage[]
+  /** Held until then (epoch ms); Infinity is not JSON, so "until resumed" is `pausedIndefinitely`. */
+  pausedUntil: number | null
+  pausedIndefinitely: boolean
+  pauseReason: string | null
+}
