@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'AgentNotFound',
   'AgentExists',
   'AgentCliMissing',
+  'AgentUnavailable',
   'RunNotFound',
   'SpecBusy',
   'RunNotActive',

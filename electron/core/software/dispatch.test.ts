@@ -70,10 +70,19 @@ describe('spec text never reaches a shell', () => {
     const { engine } = newEngine({ HOME: home.dir, FAKE_AGENT_SCENARIO: 'ship' })
     engine.call(
       'agent/add',
-      { name: 'bob', runner: 'command', command: fixtureCommand('echo', '{specFile}') },
+      {
+        name: 'bob',
+        runner: 'command',
+        command: fixtureCommand('echo', '{specFile}'),
+        maxConcurrent: 2,
+      },
       'test',
     )
-    engine.call('agent/add', { name: 'claude', runner: 'claude', bin: FAKE_CLI.claude }, 'test')
+    engine.call(
+      'agent/add',
+      { name: 'claude', runner: 'claude', bin: FAKE_CLI.claude, maxConcurrent: 2 },
+      'test',
+    )
     const started = titles.flatMap((title) =>
       ['bob', 'claude'].map((agent) => dispatch(engine, addSpec(engine, title, body), agent)),
     )

@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Agent, Spec } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
+import { formatClock } from '../../../shared/format'
+import { describeWindow } from '../../../shared/quotas'
 import { isRunActive, type Run } from '../../../shared/runs'
 import { requireAgent } from '../agents'
 import type { Ledger } from '../db/ledger'
@@ -15,6 +17,7 @@ import { childPath, resolveCli } from './cliPath'
 import { launchSupervisor, type SupervisorCommand, type SupervisorStandby } from './launch'
 import { presetFor } from './presets'
 import { processIdentity } from './processTree'
+import { readUsage } from './quotas'
 import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
 import { RUN_FILES } from './transcript'
 import { isRepository, prepareWorkspace } from './workspace'
@@ -90,12 +93,38 @@ function checkDispatch(ledger: Ledger, request: DispatchRequest, dirs: string[])
       `${spec.id} is already running as ${busy.id}; cancel it first (factory run cancel ${busy.id})`,
     )
   }
+  refuseIfUnavailable(ledger, agent)
   const bin = resolveCli(agentBin(agent), {
     dirs,
     agent: agent.name,
     ...(agent.bin ? { explicitPath: agent.bin } : {}),
   })
   return { spec, agent, bin }
+}
+
+/**
+ * An agent that cannot take work now says why, in words the board shows on a refused drop: it is
+ * disabled, paused, at its concurrency cap, or a quota window is used up.
+ */
+function refuseIfUnavailable(ledger: Ledger, agent: Agent): void {
+  const refuse = (why: string) => new FactoryError('AgentUnavailable', `${agent.name} ${why}`)
+  const [usage] = readUsage(ledger, ledger.now(), agent.name)
+  if (!usage) return
+  if (!usage.enabled) throw refuse(`is disabled (factory agent set ${agent.name} --enabled yes)`)
+  if (usage.pausedIndefinitely) throw refuse(`is paused (${usage.pauseReason}); resume it first`)
+  if (usage.pausedUntil !== null) {
+    throw refuse(`is paused until ${formatClock(usage.pausedUntil)} (${usage.pauseReason})`)
+  }
+  if (usage.running >= usage.maxConcurrent) {
+    throw refuse(
+      `is at its limit of ${usage.maxConcurrent} run${usage.maxConcurrent === 1 ? '' : 's'} at once`,
+    )
+  }
+  const full = usage.windows.find((window) => window.utilization >= 1)
+  if (full) {
+    const frees = full.freesAt ? `; it frees up at ${formatClock(full.freesAt)}` : ''
+    throw refuse(`has used ${describeWindow(full)}${frees}`)
+  }
 }
 
 /**
