@@ -94,6 +94,11 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await expect(view.getByTestId('diff-patch')).toContainText('+made by r_2')
   await expect(view.getByTestId('diff-patch')).toContainText('+made by r_1')
 
+  // Merge from the run view: the view says so and offers no second merge.
+  await view.getByTestId('merge').click()
+  await expect(view.getByTestId('run-review')).toContainText('Merged factory/hello-page into main')
+  await expect(view.getByTestId('merge')).toHaveCount(0)
+
   const [first, second] = ['r_1', 'r_2'].map(
     (id) => factory.cli('run', 'show', id) as { cwd: string; branch: string },
   )

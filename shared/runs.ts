@@ -120,6 +120,16 @@ export interface Run {
   artifact: Artifact | null
   /** Every stage the agent reported, in order (progress.jsonl). */
   timeline: StageEvent[]
+  /** Its branch was merged or discarded (by this run's review or a sibling's on the same branch). */
+  review: RunReview | null
+}
+
+export interface RunReview {
+  action: 'merged' | 'discarded'
+  runId: RunId
+  at: number
+  /** The merge commit. */
+  commit?: string
 }
 
 export interface StageEvent {

@@ -62,6 +62,12 @@ describe('factory agent add --quota, agent pause|resume, usage', () => {
     expect(bob).toMatchObject({ pausedUntil: null, pausedIndefinitely: false, running: 0 })
   })
 
+  it('takes --db before the command too, as the README promises', async () => {
+    const db = join(dir, 'other.db')
+    expect((await factory('--db', db, 'agent', 'add', 'bob')).code).toBe(0)
+    expect((await factory('agent', 'list', '--db', db, '--json')).stdout).toContain('"bob"')
+  })
+
   it('refuses a window it cannot read, saying why, and stores nothing', async () => {
     const bad = await factory('agent', 'add', 'bob', '--quota', '5h:bananas:3')
     expect(bad.code).toBe(1)

@@ -50,7 +50,8 @@ export function helpText(): string {
 function findCommand(
   argv: string[],
 ): { name: string; command: Command; rest: string[] } | undefined {
-  const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2)
+  // The command's words, skipping options and the value after `--db` (which may come first).
+  const words = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--db').slice(0, 2)
   for (const name of [words.join(' '), words[0] ?? '']) {
     const command = ALL[name]
     if (command) {

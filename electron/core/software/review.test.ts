@@ -138,6 +138,12 @@ describe('a run in a git workspace', () => {
       subject: run.id,
       payload: { spec: 's_1', branch: 'factory/say-hello', into: 'main', commit: merged.commit },
     })
+    // The run says so, for the run view to show it and stop offering a second merge.
+    expect(engine.call('run/get', { id: run.id }, 'test').review).toMatchObject({
+      action: 'merged',
+      runId: run.id,
+      commit: merged.commit,
+    })
     // Nothing is left to lose once merged.
     expect(engine.call('run/pending', { id: run.id }, 'test')).toEqual({
       uncommitted: [],

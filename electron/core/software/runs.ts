@@ -13,6 +13,7 @@ import {
   type Run,
   type RunBadge,
   type RunId,
+  type RunReview,
   type RunState,
   type StageEvent,
   type Usage,
@@ -28,6 +29,7 @@ export function toRun(
   specTitle: string,
   artifact: Artifact | null = null,
   timeline: StageEvent[] = [],
+  review: RunReview | null = null,
 ): Run {
   return {
     id: row.id as RunId,
@@ -68,6 +70,7 @@ export function toRun(
     endedAt: row.endedAt,
     artifact,
     timeline,
+    review,
   }
 }
 
@@ -106,7 +109,33 @@ export function requireRun(ledger: Ledger, id: string): Run {
     specTitle(ledger, row.specId),
     findArtifact(ledger, id),
     readTimeline(row.runDir),
+    findReview(ledger, row),
   )
+}
+
+/**
+ * The newest merge or discard of this run's branch (through any run on it) since this run began,
+ * from the log: a follow-up started after a merge has new work to merge.
+ */
+function findReview(ledger: Ledger, row: RunRow): RunReview | null {
+  const found = ledger.sqlite
+    .prepare(
+      `SELECT type, ts, subject, payload FROM events
+       WHERE type IN ('run.merged', 'run.discarded')
+         AND subject IN (SELECT id FROM runs WHERE id = ? OR (branch IS NOT NULL AND branch = ?))
+         AND ts >= ?
+       ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(row.id, row.branch, row.createdAt) as
+    { type: string; ts: number; subject: string; payload: string } | undefined
+  if (!found) return null
+  const payload = JSON.parse(found.payload) as { commit?: string }
+  return {
+    action: found.type === 'run.merged' ? 'merged' : 'discarded',
+    runId: found.subject as RunId,
+    at: found.ts,
+    ...(payload.commit ? { commit: payload.commit } : {}),
+  }
 }
 
 function specTitle(ledger: Ledger, specId: string): string {

@@ -1,7 +1,7 @@
 // Window-wide keys: N for a new spec, ? for help, Esc to close the run view or the drawer. Keys typed into a
 // field, or while a dialog is open, belong to that field or dialog.
 import { useEffect } from 'react'
-import { useUi } from '../stores/ui'
+import { RUN_TABS, useUi } from '../stores/ui'
 import { closeDrawerAndFocusCard } from './focus'
 
 function isTyping(target: EventTarget | null): boolean {
@@ -16,8 +16,17 @@ export function useGlobalShortcuts(): void {
       const ui = useUi.getState()
       if (ui.dialog) return
       if (ui.runViewId) {
-        // The run view has its own keys; Esc from anywhere closes it.
-        if (e.key === 'Escape') ui.closeRun()
+        // A dialog over the run view (request changes, discard) owns its keys, Esc included.
+        if (document.querySelector('dialog[open]')) return
+        if (e.key === 'Escape') {
+          e.preventDefault()
+          ui.closeRun()
+          return
+        }
+        if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+        const tab = RUN_TABS.find((t) => t.key === e.key)
+        if (tab) ui.setRunTab(tab.id)
+        else if (e.key === '?') ui.openDialog({ kind: 'help' })
         return
       }
       if (e.key === 'Escape' && ui.drawerSpecId) {

@@ -3,6 +3,13 @@ import { create } from 'zustand'
 import type { Placement, SpecId } from '../../../shared/domain'
 import type { RunId } from '../../../shared/runs'
 
+export const RUN_TABS = [
+  { id: 'transcript', label: 'Transcript', key: '1' },
+  { id: 'log', label: 'Raw log', key: '2' },
+  { id: 'diff', label: 'Diff', key: '3' },
+] as const
+export type RunTab = (typeof RUN_TABS)[number]['id']
+
 export type Dialog = { kind: 'new-spec'; place: Placement } | { kind: 'help' }
 
 export interface Toast {
@@ -14,8 +21,9 @@ export interface Toast {
 
 interface UiStore {
   drawerSpecId: SpecId | null
-  /** The run view, open over the board. */
+  /** The run view, open over the board, and its tab. */
   runViewId: RunId | null
+  runTab: RunTab
   focusedId: SpecId | null
   dialog: Dialog | null
   dragging: boolean
@@ -26,6 +34,7 @@ interface UiStore {
   closeDrawer(): void
   openRun(id: RunId): void
   closeRun(): void
+  setRunTab(tab: RunTab): void
   focusCard(id: SpecId | null): void
   openDialog(dialog: Dialog): void
   /** The new-spec dialog, placed in Idea · Unassigned unless told otherwise. */
@@ -44,6 +53,7 @@ let nextToastId = 1
 export const useUi = create<UiStore>()((set, get) => ({
   drawerSpecId: null,
   runViewId: null,
+  runTab: 'transcript',
   focusedId: null,
   dialog: null,
   dragging: false,
@@ -51,8 +61,9 @@ export const useUi = create<UiStore>()((set, get) => ({
   toasts: [],
   openDrawer: (id) => set({ drawerSpecId: id, focusedId: id }),
   closeDrawer: () => set({ drawerSpecId: null }),
-  openRun: (id) => set({ runViewId: id }),
+  openRun: (id) => set({ runViewId: id, runTab: 'transcript' }),
   closeRun: () => set({ runViewId: null }),
+  setRunTab: (runTab) => set({ runTab }),
   focusCard: (id) => set({ focusedId: id }),
   openDialog: (dialog) => set({ dialog }),
   openNewSpec: (place = { stage: 'idea', agent: null }) =>

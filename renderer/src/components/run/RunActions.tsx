@@ -49,13 +49,14 @@ function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Act
       run: () => onDialog('changes'),
     },
   ]
-  if (run.workspaceKind !== 'worktree') return actions
+  if (run.workspaceKind !== 'worktree' || run.review) return actions
   return [
     ...actions,
     {
       label: 'Merge',
       testId: 'merge',
-      tone: 'primary',
+      // The obvious next step only for work that finished well.
+      tone: run.state === 'shipped' || run.state === 'done' ? 'primary' : 'secondary',
       run: () =>
         act(
           client().call('run/merge', { id: run.id }),
@@ -69,7 +70,7 @@ function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Act
 const TONE_CLASS: Record<Action['tone'], string> = {
   primary: 'button-primary',
   secondary: 'button-secondary',
-  danger: 'button-ghost button-danger-text',
+  danger: 'button-secondary button-danger-text',
 }
 
 export function RunActions({

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react'
 import { formatCount, formatDuration, formatUsd } from '../../../../shared/format'
 import { isRunActive, type Run, type RunId } from '../../../../shared/runs'
 import { useClock } from '../../stores/clock'
-import { useUi } from '../../stores/ui'
+import { RUN_TABS, useUi } from '../../stores/ui'
 import { useRun } from '../../runs/useRun'
 import { InlineError } from '../InlineError'
 import { DiffView } from './DiffView'
@@ -15,13 +15,6 @@ import { RunStateBadge } from './RunStateBadge'
 import { StageTimeline } from './StageTimeline'
 import { TranscriptView } from './TranscriptView'
 import './run.css'
-
-type Tab = 'transcript' | 'log' | 'diff'
-const TABS: { id: Tab; label: string; key: string }[] = [
-  { id: 'transcript', label: 'Transcript', key: '1' },
-  { id: 'log', label: 'Raw log', key: '2' },
-  { id: 'diff', label: 'Diff', key: '3' },
-]
 
 const isLive = (run: Run): boolean => isRunActive(run.state)
 
@@ -69,7 +62,8 @@ function RunFacts({ run }: { run: Run }) {
 
 export function RunView({ id }: { id: RunId }) {
   const { run, error } = useRun(id)
-  const [tab, setTab] = useState<Tab>('transcript')
+  const tab = useUi((s) => s.runTab)
+  const setTab = useUi((s) => s.setRunTab)
   const [dialog, setDialog] = useState<'changes' | 'discard' | null>(null)
   const panel = useRef<HTMLElement | null>(null)
   const close = () => useUi.getState().closeRun()
@@ -78,7 +72,14 @@ export function RunView({ id }: { id: RunId }) {
     // Focus moves into the view, and back to where it came from (or the drawer) when it closes.
     const previous = document.activeElement as HTMLElement | null
     panel.current?.focus({ preventScroll: true })
+    // Modal: the board, header and drawer behind cannot be tabbed into or clicked while it is open.
+    const behind = [...(panel.current?.parentElement?.children ?? [])].filter(
+      (element): element is HTMLElement =>
+        element !== panel.current && element instanceof HTMLElement && !element.matches('.toasts'),
+    )
+    for (const element of behind) element.inert = true
     return () => {
+      for (const element of behind) element.inert = false
       const usable =
         previous?.isConnected &&
         previous !== document.body &&
@@ -87,16 +88,6 @@ export function RunView({ id }: { id: RunId }) {
       else document.querySelector<HTMLElement>('[data-testid=spec-drawer]')?.focus()
     }
   }, [])
-
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (dialog || (event.target as HTMLElement).closest('textarea, input, select')) return
-    if (event.key === 'Escape') {
-      event.preventDefault()
-      close()
-    }
-    const chosen = TABS.find((t) => t.key === event.key)
-    if (chosen && !event.metaKey && !event.ctrlKey && !event.altKey) setTab(chosen.id)
-  }
 
   return (
     <section
@@ -107,7 +98,6 @@ export function RunView({ id }: { id: RunId }) {
       aria-label={`Run ${id}`}
       data-testid="run-view"
       tabIndex={-1}
-      onKeyDown={onKeyDown}
     >
       <header className="run-header">
         <div className="run-title-row">
@@ -135,6 +125,14 @@ export function RunView({ id }: { id: RunId }) {
             {run.failure.resetAt && ` — frees up ${new Date(run.failure.resetAt).toLocaleString()}`}
           </p>
         )}
+        {run?.review && (
+          <p className="run-review" data-testid="run-review">
+            {run.review.action === 'merged'
+              ? `Merged ${run.branch} into ${run.baseRef}${run.review.commit ? ` (${run.review.commit.slice(0, 8)})` : ''}`
+              : `Discarded ${run.branch ?? 'its folder'}: the worktree and branch are gone`}
+            {run.review.runId !== run.id && ` — through ${run.review.runId}`}
+          </p>
+        )}
         {run?.artifact && (
           <p className="run-artifact" data-testid="run-artifact">
             Shipped{' '}
@@ -154,7 +152,7 @@ export function RunView({ id }: { id: RunId }) {
         )}
         {run && <StageTimeline run={run} />}
         <div className="run-tabs" role="tablist" aria-label="Run views">
-          {TABS.map((t) => (
+          {RUN_TABS.map((t) => (
             <button
               key={t.id}
               type="button"
@@ -180,12 +178,13 @@ export function RunView({ id }: { id: RunId }) {
         {run && tab === 'log' && <RawLogView runId={run.id} />}
         {run &&
           tab === 'diff' &&
-          (run.workspaceKind === 'worktree' ? (
+          (run.workspaceKind === 'worktree' && run.review?.action !== 'discarded' ? (
             <DiffView run={run} />
           ) : (
             <p className="run-empty muted">
-              This run worked in a plain folder ({run.cwd}), not a git worktree: there is no diff to
-              show.
+              {run.review?.action === 'discarded'
+                ? 'Its branch was discarded: there is nothing left to compare.'
+                : `This run worked in a plain folder (${run.cwd}), not a git worktree: there is no diff to show.`}
             </p>
           ))}
       </div>

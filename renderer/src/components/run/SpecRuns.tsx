@@ -48,7 +48,10 @@ export function SpecRuns({ spec }: { spec: Spec }) {
             className="select select-small"
             aria-label="Agent to run it"
             value={agent}
-            onChange={(e) => setAgent(e.target.value)}
+            onChange={(e) => {
+              setAgent(e.target.value)
+              setProblem(null) // the refusal was about the other agent
+            }}
           >
             {agents.map((a) => (
               <option key={a.name} value={a.name}>

@@ -48,7 +48,7 @@ function Row(props: {
   entry: TranscriptEntry | undefined
   expanded: boolean
   active: boolean
-  onToggle: (index: number) => void
+  onSelect: (index: number, expandable: boolean) => void
   onMeasure: (index: number, height: number) => void
 }) {
   const { index, entry, expanded, onMeasure } = props
@@ -72,7 +72,8 @@ function Row(props: {
     )
   }
   const { label, text, tone } = summary(entry)
-  const expandable = text.includes('\n') || text.length > 160
+  // Anything that may not fit on one line can open: the row's width is the window's.
+  const expandable = text.includes('\n') || text.length > 60
   return (
     <div
       ref={node}
@@ -81,7 +82,9 @@ function Row(props: {
       style={{ top: props.top, minHeight: ROW_HEIGHT }}
       data-testid="transcript-entry"
       data-kind={entry.kind}
-      onClick={() => expandable && props.onToggle(index)}
+      aria-expanded={expandable ? expanded : undefined}
+      title={expandable && !expanded ? 'Click or press Enter to show all' : undefined}
+      onClick={() => props.onSelect(index, expandable)}
     >
       <span className="tx-caret" aria-hidden="true">
         {expandable ? (expanded ? '▾' : '▸') : ''}
@@ -164,7 +167,10 @@ export function TranscriptView({ runId, live }: { runId: RunId; live: boolean })
           entry={transcript.window.entry(index)}
           expanded={expanded.has(index)}
           active={active === index}
-          onToggle={toggle}
+          onSelect={(i, expandable) => {
+            setActive(i)
+            if (expandable) toggle(i)
+          }}
           onMeasure={measure}
         />
       )}
