@@ -98,6 +98,7 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await view.getByTestId('merge').click()
   await expect(view.getByTestId('run-review')).toContainText('Merged factory/hello-page into main')
   await expect(view.getByTestId('merge')).toHaveCount(0)
+  await page.screenshot({ path: join(ARTIFACTS, 'run-view-merged.png') })
 
   const [first, second] = ['r_1', 'r_2'].map(
     (id) => factory.cli('run', 'show', id) as { cwd: string; branch: string },

@@ -40,6 +40,8 @@ export function DiffView({ run }: { run: Run }) {
   }, [run.id, run.state])
 
   const lines = useMemo(() => (diff ? diff.patch.split('\n') : []), [diff])
+  // Long lines scroll sideways instead of being cut: the rows are as wide as the longest one.
+  const widest = useMemo(() => lines.reduce((max, line) => Math.max(max, line.length), 0), [lines])
   const fileStarts = useMemo(() => {
     const starts = new Map<string, number>()
     lines.forEach((line, i) => {
@@ -84,6 +86,7 @@ export function DiffView({ run }: { run: Run }) {
               <button
                 type="button"
                 className="diff-file"
+                title={file.path}
                 data-testid="diff-file"
                 onClick={() => setTarget(fileStarts.get(file.path) ?? null)}
               >
@@ -106,6 +109,7 @@ export function DiffView({ run }: { run: Run }) {
         count={lines.length}
         rowHeight={LINE_HEIGHT}
         scrollToIndex={target}
+        contentWidth={`calc(${widest}ch + 2 * var(--space-4))`}
         renderRow={(index, top) => {
           const line = lines[index] ?? ''
           return (

@@ -18,6 +18,14 @@ interface Held {
 
 const byteLength = (text: string) => new TextEncoder().encode(text).length
 
+/** A window that starts mid-file starts at its first whole line (not "69 of the flood"). */
+function fromLineStart(chunk: { offset: number; text: string }): { start: number; text: string } {
+  const newline = chunk.text.indexOf('\n')
+  if (chunk.offset === 0 || newline < 0) return { start: chunk.offset, text: chunk.text }
+  const dropped = chunk.text.slice(0, newline + 1)
+  return { start: chunk.offset + byteLength(dropped), text: chunk.text.slice(newline + 1) }
+}
+
 export function RawLogView({ runId }: { runId: RunId }) {
   const [held, setHeld] = useState<Held | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -60,12 +68,7 @@ export function RawLogView({ runId }: { runId: RunId }) {
     client()
       .call('run/log', { id: runId, offset: -CHUNK, limit: CHUNK })
       .then(
-        (chunk) =>
-          setHeld({
-            start: chunk.offset,
-            end: chunk.offset + byteLength(chunk.text),
-            text: chunk.text,
-          }),
+        (chunk) => setHeld({ ...fromLineStart(chunk), end: chunk.offset + byteLength(chunk.text) }),
         (failure: unknown) => setError(toFactoryError(failure).message),
       )
   }, [runId])
@@ -94,11 +97,11 @@ export function RawLogView({ runId }: { runId: RunId }) {
     void client()
       .call('run/log', { id: runId, offset: from, limit: held.start - from })
       .then((chunk) =>
-        setHeld((current) =>
-          current && current.start === chunk.offset + byteLength(chunk.text)
-            ? { ...current, start: chunk.offset, text: chunk.text + current.text }
-            : current,
-        ),
+        setHeld((current) => {
+          if (!current || current.start !== chunk.offset + byteLength(chunk.text)) return current
+          const whole = fromLineStart(chunk)
+          return { ...current, start: whole.start, text: whole.text + current.text }
+        }),
       )
   }
 

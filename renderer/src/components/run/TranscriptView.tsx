@@ -119,14 +119,24 @@ export function TranscriptView({ runId, live }: { runId: RunId; live: boolean })
     })
   }, [])
 
-  const { total } = transcript
+  const { total, load } = transcript
+  const visible = useRef({ from: 0, to: 0 })
+  const onRange = useCallback(
+    (from: number, to: number) => {
+      // The list renders a dozen rows above the screen (none above the first).
+      visible.current = { from: from === 0 ? 0 : Math.min(from + 12, to), to }
+      load(from, to)
+    },
+    [load],
+  )
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     if (total === 0) return
     const move = (to: number) => {
       event.preventDefault()
       setActive(Math.max(0, Math.min(total - 1, to)))
     }
-    const at = active ?? -1
+    // No cursor yet: start from what is on screen (the end, while following a live run).
+    const at = active ?? (live ? total : visible.current.from - 1)
     if (event.key === 'ArrowDown' || event.key === 'j') move(at + 1)
     else if (event.key === 'ArrowUp' || event.key === 'k') move(at - 1)
     else if (event.key === 'PageDown') move(at + 20)
@@ -157,7 +167,7 @@ export function TranscriptView({ runId, live }: { runId: RunId; live: boolean })
       heights={expanded}
       follow={live}
       scrollToIndex={active}
-      onRange={transcript.load}
+      onRange={onRange}
       onKeyDown={onKeyDown}
       renderRow={(index, top) => (
         <Row

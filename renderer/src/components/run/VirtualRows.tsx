@@ -24,6 +24,8 @@ interface VirtualRowsProps {
   follow?: boolean
   /** Scroll so this row is visible (keyboard navigation). */
   scrollToIndex?: number | null
+  /** Content wider than the list (long diff lines) scrolls sideways: its width in CSS units. */
+  contentWidth?: string
   className?: string
   children?: ReactNode
   testId?: string
@@ -127,7 +129,10 @@ export function VirtualRows(props: VirtualRowsProps) {
       data-testid={props.testId}
       onKeyDown={props.onKeyDown}
     >
-      <div className="virtual-rows-space" style={{ height: geometry.total }}>
+      <div
+        className="virtual-rows-space"
+        style={{ height: geometry.total, minWidth: props.contentWidth }}
+      >
         {rows}
       </div>
       {props.children}
