@@ -1,16 +1,8 @@
 // The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
 import { formatClock, formatDuration, parseDuration } from '../../shared/format'
 import { describeWindow, type AgentUsage } from '../../shared/quotas'
-import type { Command, CommandContext, Values } from './commands'
-
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
-
-function one(c: CommandContext, what: string): string {
-  const [value, ...rest] = c.positionals
-  if (!value) c.usage(`missing ${what}`)
-  if (rest.length) c.usage(`unexpected argument "${rest[0]}"`)
-  return value
-}
+import { one, str } from './args'
+import type { Command, CommandContext } from './commands'
 
 /** "2h" (from now) or an ISO date/time → epoch ms. */
 function untilOption(c: CommandContext, now: number): number | undefined {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import type { Input, OperationName, Output } from '../../shared/api'
 import type { Engine, EngineOptions } from '../core/engine'
 import { printAgents, printBoard, printLog, printSpec, printSpecs } from './print'
+import { intOption, list, one, str } from './args'
 import { agentSettingFlags, agentSettingOptions } from './runCommands'
 
 export type OptionSpec = Record<
@@ -39,24 +40,6 @@ export interface CommandResult {
   json: unknown
   text: string
   exitCode?: number
-}
-
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
-const list = (v: Values[string]): string[] | undefined =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined
-
-function intOption(context: CommandContext, name: string): number | undefined {
-  const raw = str(context.values[name])
-  if (raw === undefined) return undefined
-  if (!/^-?\d+$/.test(raw)) context.usage(`--${name} takes a whole number, not "${raw}"`)
-  return Number(raw)
-}
-
-function one(context: CommandContext, what: string): string {
-  const [value, ...rest] = context.positionals
-  if (!value) context.usage(`missing ${what}`)
-  if (rest.length) context.usage(`unexpected argument "${rest[0]}"`)
-  return value
 }
 
 function bodyOption(context: CommandContext): string | undefined {

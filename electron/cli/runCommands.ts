@@ -4,17 +4,9 @@ import { isAbsolute, resolve } from 'node:path'
 import { parseDuration } from '../../shared/format'
 import { isRunActive, type Run } from '../../shared/runs'
 import { splitArgv } from './argv'
-import type { Command, CommandContext, OptionSpec, Values } from './commands'
+import { one, str } from './args'
+import type { Command, CommandContext, OptionSpec } from './commands'
 import { printRun, printRuns } from './printRuns'
-
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined)
-
-function one(c: CommandContext, what: string): string {
-  const [value, ...rest] = c.positionals
-  if (!value) c.usage(`missing ${what}`)
-  if (rest.length) c.usage(`unexpected argument "${rest[0]}"`)
-  return value
-}
 
 /** Agent settings from flags; `undefined` for flags not given (edit keeps those). */
 export function agentSettingFlags(c: CommandContext) {
