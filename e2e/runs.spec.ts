@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ARTIFACTS, expect, test } from './factory'
@@ -94,8 +94,15 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await expect(view.getByTestId('diff-patch')).toContainText('+made by r_2')
   await expect(view.getByTestId('diff-patch')).toContainText('+made by r_1')
 
+  // A merge that would overwrite uncommitted work in the user's checkout is refused, and the
+  // reason stays on screen until the next action.
+  writeFileSync(join(repo, 'hello.txt'), 'my own notes\n')
+  await view.getByTestId('merge').click()
+  await expect(view.getByTestId('run-problem')).toContainText('hello.txt')
+  rmSync(join(repo, 'hello.txt'))
   // Merge from the run view: the view says so and offers no second merge.
   await view.getByTestId('merge').click()
+  await expect(view.getByTestId('run-problem')).toBeHidden()
   await expect(view.getByTestId('run-review')).toContainText('Merged factory/hello-page into main')
   await expect(view.getByTestId('merge')).toHaveCount(0)
   await page.screenshot({ path: join(ARTIFACTS, 'run-view-merged.png') })

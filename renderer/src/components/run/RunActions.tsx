@@ -1,15 +1,15 @@
 // What can be done with a run: cancel it while it is live; afterwards retry it, request changes,
-// and for a worktree merge or discard its branch. Failures become error toasts.
+// and for a worktree merge or discard its branch. A request in flight disables the buttons (no
+// double merges); a refusal is handed to the run view, which keeps it on screen.
+import { useState } from 'react'
 import { toFactoryError } from '../../../../shared/errors'
 import { isRunActive, type Run } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useUi } from '../../stores/ui'
 
-/** Runs an operation; a failure becomes an error toast, success calls `then`. */
-function act<T>(work: Promise<T>, then: (result: T) => void) {
-  work.then(then, (failure: unknown) =>
-    useUi.getState().showToast({ tone: 'error', message: toFactoryError(failure).message }),
-  )
+/** Runs an operation and, when it succeeds, `then`; a failure rejects for RunActions to show. */
+function act<T>(work: Promise<T>, then: (result: T) => void): Promise<void> {
+  return work.then(then)
 }
 
 const note = (message: string) => () => useUi.getState().showToast({ tone: 'info', message })
@@ -18,7 +18,7 @@ interface Action {
   label: string
   testId: string
   tone: 'primary' | 'secondary' | 'danger'
-  run: () => void
+  run: () => Promise<void> | void
 }
 
 function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Action[] {
@@ -76,20 +76,35 @@ const TONE_CLASS: Record<Action['tone'], string> = {
 export function RunActions({
   run,
   onDialog,
+  onProblem,
 }: {
   run: Run
   onDialog: (d: 'changes' | 'discard') => void
+  /** A refusal to keep on screen (a merge conflict names its files); null clears it. */
+  onProblem: (message: string | null) => void
 }) {
+  const [busy, setBusy] = useState<string | null>(null)
+  const start = (action: Action) => {
+    onProblem(null)
+    const work = action.run()
+    if (!work) return
+    setBusy(action.testId)
+    work
+      .catch((failure: unknown) => onProblem(toFactoryError(failure).message))
+      .finally(() => setBusy(null))
+  }
   return (
-    <div className="run-actions">
+    <div className="run-actions" aria-busy={busy !== null}>
       {runActions(run, onDialog).map((action) => (
         <button
           key={action.testId}
           type="button"
           className={`button button-small ${TONE_CLASS[action.tone]}`}
           data-testid={action.testId}
-          onClick={action.run}
+          disabled={busy !== null}
+          onClick={() => start(action)}
         >
+          {busy === action.testId && <span className="spinner" aria-hidden="true" />}
           {action.label}
         </button>
       ))}

@@ -62,6 +62,7 @@ function RunFacts({ run }: { run: Run }) {
 
 export function RunView({ id }: { id: RunId }) {
   const { run, error } = useRun(id)
+  const [problem, setProblem] = useState<string | null>(null)
   const tab = useUi((s) => s.runTab)
   const setTab = useUi((s) => s.setRunTab)
   const [dialog, setDialog] = useState<'changes' | 'discard' | null>(null)
@@ -107,7 +108,7 @@ export function RunView({ id }: { id: RunId }) {
             <RunStateBadge state={run.state} stage={run.stage} failureClass={run.failure?.class} />
           )}
           <span className="run-spacer" />
-          {run && <RunActions run={run} onDialog={setDialog} />}
+          {run && <RunActions run={run} onDialog={setDialog} onProblem={setProblem} />}
           <button
             type="button"
             className="button button-ghost button-icon"
@@ -124,6 +125,19 @@ export function RunView({ id }: { id: RunId }) {
             <strong>{run.failure.class.replaceAll('_', ' ')}</strong>: {run.failure.message}
             {run.failure.resetAt && ` — frees up ${new Date(run.failure.resetAt).toLocaleString()}`}
           </p>
+        )}
+        {problem && (
+          <div className="run-problem" role="alert" data-testid="run-problem">
+            <span>{problem}</span>
+            <button
+              type="button"
+              className="button button-ghost button-icon button-small"
+              aria-label="Dismiss"
+              onClick={() => setProblem(null)}
+            >
+              ×
+            </button>
+          </div>
         )}
         {run?.review && (
           <p className="run-review" data-testid="run-review">
