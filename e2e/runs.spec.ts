@@ -89,6 +89,9 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await page.getByLabel('Comments').fill('Also greet returning visitors by name.')
   await page.getByRole('button', { name: 'Send to agent' }).click()
   await expect(view.getByText('follow-up of r_1')).toBeVisible()
+  await expect(view.getByTestId('run-comments')).toContainText(
+    'Also greet returning visitors by name.',
+  )
   await expect(view.getByTestId('run-state')).toHaveText(/shipped/, { timeout: 20_000 })
   await page.keyboard.press('3')
   await expect(view.getByTestId('diff-patch')).toContainText('+made by r_2')

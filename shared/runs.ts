@@ -122,6 +122,8 @@ export interface Run {
   timeline: StageEvent[]
   /** Its branch was merged or discarded (by this run's review or a sibling's on the same branch). */
   review: RunReview | null
+  /** On a follow-up: what the reviewer asked for. */
+  comments: string | null
 }
 
 export interface RunReview {

@@ -19,7 +19,7 @@ import { presetFor } from './presets'
 import { processIdentity } from './processTree'
 import { readUsage } from './quotas'
 import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
-import { RUN_FILES } from './transcript'
+import { REVIEW_HEADING, RUN_FILES } from './transcript'
 import { isRepository, prepareWorkspace } from './workspace'
 
 /** What the engine knows about where runs live and how to start their supervisors. */
@@ -44,7 +44,7 @@ export interface DispatchRequest {
 
 export function specFileText(spec: Spec, comments?: string): string {
   const parts = [`# ${spec.title}`, '', spec.body.trimEnd()]
-  if (comments) parts.push('', '## Reviewer comments (requested changes)', '', comments.trimEnd())
+  if (comments) parts.push('', REVIEW_HEADING, '', comments.trimEnd())
   return `${parts.join('\n')}\n`
 }
 

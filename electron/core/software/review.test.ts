@@ -98,7 +98,9 @@ describe('a run in a git workspace', () => {
       followUpOf: retry.id,
       cwd: worktree,
       branch: 'factory/say-hello',
+      comments,
     })
+    expect(engine.call('run/get', { id: retry.id }, 'test').comments).toBeNull()
     const specFile = readFileSync(join(engine.runs.dataDir, 'runs', followUp.id, 'spec.md'), 'utf8')
     expect(specFile.startsWith('# Say hello\n')).toBe(true)
     expect(specFile.endsWith(`\n## Reviewer comments (requested changes)\n\n${comments}\n`)).toBe(

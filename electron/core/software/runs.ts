@@ -20,7 +20,7 @@ import {
 } from '../../../shared/runs'
 import type { Change, Ledger } from '../db/ledger'
 import { artifacts, runs, specs, usage as usageTable } from '../db/schema'
-import { readTimeline } from './transcript'
+import { readReviewerComments, readTimeline } from './transcript'
 
 export type RunRow = typeof runs.$inferSelect
 
@@ -30,6 +30,7 @@ export function toRun(
   artifact: Artifact | null = null,
   timeline: StageEvent[] = [],
   review: RunReview | null = null,
+  comments: string | null = null,
 ): Run {
   return {
     id: row.id as RunId,
@@ -71,6 +72,7 @@ export function toRun(
     artifact,
     timeline,
     review,
+    comments,
   }
 }
 
@@ -110,6 +112,7 @@ export function requireRun(ledger: Ledger, id: string): Run {
     findArtifact(ledger, id),
     readTimeline(row.runDir),
     findReview(ledger, row),
+    row.followUpOf ? readReviewerComments(row.runDir) : null,
   )
 }
 

@@ -274,3 +274,18 @@ export function writeTimeline(runDir: string, timeline: StageEvent[]): void {
   writeFileSync(`${path}.tmp`, JSON.stringify(timeline.slice(-MAX_TIMELINE)))
   renameSync(`${path}.tmp`, path)
 }
+
+/** How a follow-up's spec file introduces the reviewer's comments (its last section). */
+export const REVIEW_HEADING = '## Reviewer comments (requested changes)'
+
+/** The reviewer's comments a follow-up run was given, read back from its spec file. */
+export function readReviewerComments(runDir: string): string | null {
+  let text: string
+  try {
+    text = readFileSync(join(runDir, RUN_FILES.spec), 'utf8')
+  } catch {
+    return null
+  }
+  const at = text.lastIndexOf(`\n${REVIEW_HEADING}\n`)
+  return at < 0 ? null : text.slice(at + REVIEW_HEADING.length + 2).trim() || null
+}

@@ -8,7 +8,11 @@ export function RunStateBadge(props: {
 }) {
   const detail = props.failureClass ?? (isRunActive(props.state) ? props.stage : null)
   return (
-    <span className={`status status-${props.state}`} data-testid="run-state">
+    // A run the user cancelled did not go wrong: it reads quieter than a failure.
+    <span
+      className={`status status-${props.failureClass === 'cancelled' ? 'cancelled' : props.state}`}
+      data-testid="run-state"
+    >
       <span className="status-dot" aria-hidden="true" />
       {props.state}
       {detail && <span className="status-detail"> · {detail.replaceAll('_', ' ')}</span>}

@@ -55,7 +55,18 @@ function RunFacts({ run }: { run: Run }) {
           <code className="code">{run.branch}</code> → {run.baseRef}
         </span>
       )}
-      {run.followUpOf && <span>follow-up of {run.followUpOf}</span>}
+      {run.followUpOf && (
+        <span>
+          follow-up of{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => useUi.getState().openRun(run.followUpOf!)}
+          >
+            {run.followUpOf}
+          </button>
+        </span>
+      )}
     </p>
   )
 }
@@ -121,7 +132,10 @@ export function RunView({ id }: { id: RunId }) {
         </div>
         {run && <RunFacts run={run} />}
         {run?.failure && (
-          <p className="run-failure" data-testid="run-failure">
+          <p
+            className={`run-failure${run.failure.class === 'cancelled' ? ' run-failure-cancelled' : ''}`}
+            data-testid="run-failure"
+          >
             <strong>{run.failure.class.replaceAll('_', ' ')}</strong>: {run.failure.message}
             {run.failure.resetAt && ` — frees up ${new Date(run.failure.resetAt).toLocaleString()}`}
           </p>
@@ -138,6 +152,12 @@ export function RunView({ id }: { id: RunId }) {
               ×
             </button>
           </div>
+        )}
+        {run?.comments && (
+          <blockquote className="run-comments" data-testid="run-comments">
+            <strong>Requested changes</strong>
+            <span>{run.comments}</span>
+          </blockquote>
         )}
         {run?.review && (
           <p className="run-review" data-testid="run-review">
