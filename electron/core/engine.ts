@@ -17,6 +17,7 @@ import { openLedger, type Ledger } from './db/ledger'
 import { LedgerFeed } from './feed'
 import { loginShellPath, searchDirs } from './software/cliPath'
 import { recoverLostRuns } from './software/control'
+import { followSoftwareReactors } from './software/holding'
 import type { RunHost } from './software/dispatch'
 import {
   defaultSupervisorCommand,
@@ -105,6 +106,7 @@ export class Engine {
       this.recoveryTimer = setInterval(() => {
         try {
           recoverLostRuns(this.ledger)
+          followSoftwareReactors(this.ledger)
         } catch {
           // busy or closing: the next tick tries again
         }

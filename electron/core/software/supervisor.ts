@@ -13,6 +13,7 @@ import type { Ledger } from '../db/ledger'
 import { childEnv, describeExit, runAgentProcess, type Exit } from './agentProcess'
 import { readArtifact } from './artifact'
 import { LineSplitter } from './lineSplitter'
+import { followSoftwareReactors } from './holding'
 import { commitOutcome, writeOutcomeFile, type DecidedOutcome } from './outcome'
 import { presetFor, withUsageAfterExit } from './presets'
 import type { OutputParser, ParsedOutput } from './presets/types'
@@ -318,6 +319,8 @@ export class RunSupervisor {
       (error: Error) =>
         appendSupervisorLog(this.row.runDir, `outcome not recorded: ${error.message}`),
     )
+    // A run that hit a limit holds its lane now, even when no app is open to do it.
+    followSoftwareReactors(this.options.ledger)
   }
 
   private outcome(exit: Exit, failure?: Failure): RunOutcome {
