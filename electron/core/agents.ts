@@ -104,20 +104,10 @@ export function addAgent(ledger: Ledger, actor: string, input: ParsedInput<'agen
       throw new FactoryError('AgentExists', `an agent named "${input.name}" already exists`)
     }
     const { name, runner, ...settings } = input
-    const row: AgentRow = {
+    // The schema's own defaults fill in the rest (no pause, no quotas); read back what is stored.
+    const row = {
       name,
       runner,
-      command: null,
-      workspace: null,
-      bin: null,
-      timeoutMs: null,
-      setup: null,
-      maxConcurrent: 1,
-      enabled: true,
-      plan: null,
-      quotas: '[]',
-      pausedUntil: null,
-      pauseReason: null,
       ...settingsColumns(settings),
       createdAt: change.now,
       updatedAt: change.now,
@@ -128,7 +118,7 @@ export function addAgent(ledger: Ledger, actor: string, input: ParsedInput<'agen
       subject: `agent:${name}`,
       payload: { runner, ...settings },
     })
-    return toAgent(row)
+    return requireAgent(ledger, name)
   })
 }
 
