@@ -2,6 +2,7 @@
 // Esc/backdrop-click closing and initial focus on the element marked data-autofocus.
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import './modal.css'
+import { CloseButton } from './CloseButton'
 
 interface ModalProps {
   title: string
@@ -42,14 +43,7 @@ export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
           <h2 id={titleId} className="modal-title">
             {title}
           </h2>
-          <button
-            type="button"
-            className="button button-ghost button-icon"
-            aria-label="Close (Esc)"
-            onClick={onClose}
-          >
-            ×
-          </button>
+          <CloseButton onClick={onClose} />
         </div>
         {children}
       </div>

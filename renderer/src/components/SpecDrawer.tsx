@@ -8,6 +8,8 @@ import { SpecDetails } from './SpecDetails'
 import { SpecEditForm } from './SpecEditForm'
 import { useSpec } from './useSpec'
 import './drawer.css'
+import { Loading } from './Loading'
+import { CloseButton } from './CloseButton'
 
 export function SpecDrawer({ id }: { id: SpecId }) {
   const { spec, error, replace } = useSpec(id)
@@ -46,24 +48,12 @@ export function SpecDrawer({ id }: { id: SpecId }) {
               Edit
             </button>
           )}
-          <button
-            type="button"
-            className="button button-ghost button-icon"
-            aria-label="Close (Esc)"
-            title="Close (Esc)"
-            onClick={closeDrawerAndFocusCard}
-          >
-            ×
-          </button>
+          <CloseButton onClick={closeDrawerAndFocusCard} />
         </div>
       </div>
       <div className="drawer-body">
         {!shown && <InlineError message={error} />}
-        {!shown && !error && (
-          <div className="drawer-loading" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading spec…
-          </div>
-        )}
+        {!shown && !error && <Loading className="drawer-loading">Loading spec…</Loading>}
         {shown && editing && (
           <SpecEditForm
             spec={shown}

@@ -6,6 +6,7 @@ import type { Run, RunDiff } from '../../../../shared/runs'
 import { client } from '../../client'
 import { InlineError } from '../InlineError'
 import { VirtualRows } from './VirtualRows'
+import { Loading } from '../Loading'
 
 const LINE_HEIGHT = 20
 
@@ -53,11 +54,7 @@ export function DiffView({ run }: { run: Run }) {
 
   if (error) return <InlineError message={error} />
   if (!diff) {
-    return (
-      <p className="run-empty" role="status">
-        <span className="spinner" aria-hidden="true" /> Reading the changes…
-      </p>
-    )
+    return <Loading className="run-empty">Reading the changes…</Loading>
   }
   if (diff.files.length === 0) {
     return (

@@ -5,6 +5,7 @@ import { toFactoryError } from '../../../../shared/errors'
 import type { RunId } from '../../../../shared/runs'
 import { client } from '../../client'
 import { InlineError } from '../InlineError'
+import { Loading } from '../Loading'
 
 const CHUNK = 64 * 1024
 const MAX_HELD = 1024 * 1024
@@ -107,11 +108,7 @@ export function RawLogView({ runId }: { runId: RunId }) {
 
   if (error) return <InlineError message={error} />
   if (!held) {
-    return (
-      <p className="run-empty" role="status">
-        <span className="spinner" aria-hidden="true" /> Reading the log…
-      </p>
-    )
+    return <Loading className="run-empty">Reading the log…</Loading>
   }
   return (
     <div className="raw-log">

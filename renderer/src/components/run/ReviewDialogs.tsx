@@ -7,6 +7,7 @@ import { client } from '../../client'
 import { useUi } from '../../stores/ui'
 import { InlineError } from '../InlineError'
 import { Modal } from '../Modal'
+import { Loading } from '../Loading'
 
 export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () => void }) {
   const [comments, setComments] = useState('')
@@ -96,11 +97,7 @@ export function DiscardDialog({ run, onClose }: { run: Run; onClose: () => void 
       onClose={onClose}
       testId="discard-dialog"
     >
-      {!pending && !error && (
-        <p role="status">
-          <span className="spinner" aria-hidden="true" /> Checking what would be lost…
-        </p>
-      )}
+      {!pending && !error && <Loading>Checking what would be lost…</Loading>}
       {pending && !loses && (
         <p>Nothing unmerged or uncommitted: the worktree and branch go, no work is lost.</p>
       )}

@@ -15,6 +15,8 @@ import { RunStateBadge } from './RunStateBadge'
 import { StageTimeline } from './StageTimeline'
 import { TranscriptView } from './TranscriptView'
 import './run.css'
+import { Loading } from '../Loading'
+import { CloseButton } from '../CloseButton'
 
 const isLive = (run: Run): boolean => isRunActive(run.state)
 
@@ -120,15 +122,7 @@ export function RunView({ id }: { id: RunId }) {
           )}
           <span className="run-spacer" />
           {run && <RunActions run={run} onDialog={setDialog} onProblem={setProblem} />}
-          <button
-            type="button"
-            className="button button-ghost button-icon"
-            aria-label="Close (Esc)"
-            title="Close (Esc)"
-            onClick={close}
-          >
-            ×
-          </button>
+          <CloseButton onClick={close} />
         </div>
         {run && <RunFacts run={run} />}
         {run?.failure && (
@@ -203,11 +197,7 @@ export function RunView({ id }: { id: RunId }) {
       </header>
       <div className="run-body" role="tabpanel">
         {!run && <InlineError message={error} />}
-        {!run && !error && (
-          <p className="run-empty" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading run…
-          </p>
-        )}
+        {!run && !error && <Loading className="run-empty">Loading run…</Loading>}
         {run && tab === 'transcript' && <TranscriptView runId={run.id} live={isLive(run)} />}
         {run && tab === 'log' && <RawLogView runId={run.id} />}
         {run &&
