@@ -127,19 +127,21 @@ export class Engine {
 
 function runHost(options: EngineOptions): RunHost {
   const env = options.env ?? process.env
-  // The login shell takes a moment to start: ask it once, in the background, from the start.
-  // A dispatch in the first instant searches PATH and the common install folders without it.
-  let loginPath: string | undefined
-  let asking = false
+  const findDirs = (loginPath?: string): string[] =>
+    searchDirs({
+      env,
+      platform: process.platform,
+      home: homedir(),
+      ...(loginPath ? { loginPath } : {}),
+    })
+  let dirs: string[] | undefined
+  // The login shell takes a moment to start: ask it once, in the background, from the start; a
+  // dispatch in the first instant searches PATH and the common install folders without it.
   if (options.loginShell) {
-    asking = true
     void loginShellPath(env, process.platform).then((path) => {
-      loginPath = path
-      asking = false
-      dirs = undefined
+      if (path) dirs = findDirs(path)
     })
   }
-  let dirs: string[] | undefined
   const supervisor = (): SupervisorCommand => options.supervisor ?? defaultSupervisorCommand()
   const dataDir = dirname(options.dbPath)
   return {
@@ -156,18 +158,7 @@ function runHost(options: EngineOptions): RunHost {
           }),
         }
       : {}),
-    searchDirs: () => {
-      const found =
-        dirs ??
-        searchDirs({
-          env,
-          platform: process.platform,
-          home: homedir(),
-          ...(loginPath ? { loginPath } : {}),
-        })
-      if (!asking) dirs = found
-      return found
-    },
+    searchDirs: () => (dirs ??= findDirs()),
   }
 }
 
