@@ -65,16 +65,12 @@ export const agentSettingOptions: OptionSpec = {
   quota: { type: 'string', multiple: true },
 }
 
-function isActive(run: Run): boolean {
-  return isRunActive(run.state)
-}
-
 /** Waits for the run to end, following the ledger (any process may record it). */
 async function waitForEnd(c: CommandContext, id: Run['id'], timeoutMs = Infinity): Promise<Run> {
   const engine = c.engine()
   const deadline = Date.now() + timeoutMs
   let run = c.call('run/get', { id })
-  while (isActive(run) && Date.now() < deadline) {
+  while (isRunActive(run.state) && Date.now() < deadline) {
     await new Promise<void>((done) => {
       const stop = engine.subscribe((event) => {
         if (event.subject === id) finish()
@@ -174,7 +170,7 @@ export const runCommands: Record<string, Command> = {
       print()
       if (c.values.follow) {
         let run = c.call('run/get', { id })
-        while (isActive(run)) {
+        while (isRunActive(run.state)) {
           await new Promise((done) => setTimeout(done, 250))
           print()
           c.engine().recoverRuns()
@@ -195,7 +191,7 @@ export const runCommands: Record<string, Command> = {
       const ended = await waitForEnd(c, run.id, 15_000)
       // A cancelled run is a failed run, but the cancel itself succeeded: exit 1 (as runResult
       // would) only when the run did not stop, so `factory run cancel r_3 && …` works.
-      return { ...runResult(ended), exitCode: isActive(ended) ? 1 : 0 }
+      return { ...runResult(ended), exitCode: isRunActive(ended.state) ? 1 : 0 }
     },
   },
   'run retry': {

@@ -1,15 +1,7 @@
 // The handlers that implement shared/api.ts, once, for every host. Each receives input already
 // validated by the operation's zod schema and the actor (which host, which person) doing it.
 import type { OperationName, Output, ParsedInput } from '../../shared/api'
-import {
-  addAgent,
-  editAgent,
-  listAgents,
-  pauseAgent,
-  removeAgent,
-  requireAgent,
-  resumeAgent,
-} from './agents'
+import { addAgent, editAgent, listAgents, pauseAgent, removeAgent, resumeAgent } from './agents'
 import { readBoard } from './board'
 import type { Ledger } from './db/ledger'
 import { cancelRun, requestChanges, retryRun } from './software/control'
@@ -37,10 +29,7 @@ export const handlers: Handlers = {
   'agent/list': (_input, { ledger }) => listAgents(ledger),
   'agent/pause': (input, { ledger, actor }) => pauseAgent(ledger, actor, input),
   'agent/resume': (input, { ledger, actor }) => resumeAgent(ledger, actor, input.name),
-  'usage/get': (input, { ledger }) => {
-    if (input.agent) requireAgent(ledger, input.agent)
-    return readUsage(ledger, ledger.now(), input.agent)
-  },
+  'usage/get': (input, { ledger }) => readUsage(ledger, ledger.now(), input.agent),
   'agent/remove': (input, { ledger, actor }) => removeAgent(ledger, actor, input),
   'spec/add': (input, { ledger, actor }) => addSpec(ledger, actor, input),
   'spec/list': (input, { ledger }) => listSpecs(ledger, input),

@@ -12,10 +12,6 @@ import { logTail } from './transcript'
 /** How long a dispatched run may wait for its supervisor to record its pid before it counts as lost. */
 const START_GRACE_MS = 30_000
 
-function isActive(row: RunRow): boolean {
-  return isRunActive(row.state)
-}
-
 function supervised(row: RunRow): boolean {
   return isSameProcess(row.supervisorPid, row.supervisorIdentity)
 }
@@ -35,7 +31,7 @@ function signalSupervisor(row: RunRow): void {
  */
 export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
   const row = requireRunRow(ledger, id)
-  if (!isActive(row)) {
+  if (!isRunActive(row.state)) {
     throw new FactoryError('RunNotActive', `${id} is not running (it is ${row.state})`)
   }
   ledger.change(actor, (change) => {
@@ -77,7 +73,8 @@ export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
 /** The same spec again, on the same agent and the same branch. */
 export function retryRun(ledger: Ledger, host: RunHost, actor: string, id: string): Run {
   const row = requireRunRow(ledger, id)
-  if (isActive(row)) throw new FactoryError('SpecBusy', `${id} is still running; cancel it first`)
+  if (isRunActive(row.state))
+    throw new FactoryError('SpecBusy', `${id} is still running; cancel it first`)
   return dispatchRun(ledger, host, actor, { specId: row.specId, agent: row.agent })
 }
 
@@ -90,7 +87,8 @@ export function requestChanges(
   comments: string,
 ): Run {
   const row = requireRunRow(ledger, id)
-  if (isActive(row)) throw new FactoryError('SpecBusy', `${id} is still running; wait or cancel it`)
+  if (isRunActive(row.state))
+    throw new FactoryError('SpecBusy', `${id} is still running; wait or cancel it`)
   return dispatchRun(ledger, host, actor, {
     specId: row.specId,
     agent: row.agent,

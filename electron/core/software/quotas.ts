@@ -3,8 +3,9 @@
 // inside it. Tokens count input, output and cache writes; cache reads are left out because they
 // cost a tenth of input and would drown the rest.
 import type { AgentUsage, QuotaWindow, WindowUsage } from '../../../shared/quotas'
-import { listAgents } from '../agents'
+import { listAgents, requireAgent } from '../agents'
 import type { Ledger } from '../db/ledger'
+import { activeRunRows } from './runs'
 
 const USED_SQL: Record<QuotaWindow['unit'], string> = {
   tokens: `SELECT coalesce(sum(input_tokens + output_tokens + cache_write_tokens), 0) AS used,
@@ -47,24 +48,22 @@ export function agentWindows(
 
 /** Every agent's (or one agent's) capacity now: windows, running count, pause. */
 export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsage[] {
-  const running = ledger.sqlite.prepare(
-    `SELECT count(*) AS n FROM runs WHERE agent = ? AND state IN ('starting', 'running')`,
-  )
-  return listAgents(ledger)
-    .filter((agent) => !only || agent.name === only)
-    .map((agent) => {
-      const held =
-        agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
-      return {
-        agent: agent.name,
-        plan: agent.plan,
-        enabled: agent.enabled,
-        running: (running.get(agent.name) as { n: number }).n,
-        maxConcurrent: agent.maxConcurrent,
-        windows: agentWindows(ledger, agent.name, agent.quotas, now),
-        pausedUntil: held ? agent.pausedUntil : null,
-        pausedIndefinitely: held && agent.pausedUntil === null,
-        pauseReason: held ? agent.pauseReason : null,
-      }
-    })
+  const running = new Map<string, number>()
+  for (const run of activeRunRows(ledger)) running.set(run.agent, (running.get(run.agent) ?? 0) + 1)
+  const agents = only ? [requireAgent(ledger, only)] : listAgents(ledger)
+  return agents.map((agent) => {
+    const held =
+      agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+    return {
+      agent: agent.name,
+      plan: agent.plan,
+      enabled: agent.enabled,
+      running: running.get(agent.name) ?? 0,
+      maxConcurrent: agent.maxConcurrent,
+      windows: agentWindows(ledger, agent.name, agent.quotas, now),
+      pausedUntil: held ? agent.pausedUntil : null,
+      pausedIndefinitely: held && agent.pausedUntil === null,
+      pauseReason: held ? agent.pauseReason : null,
+    }
+  })
 }
