@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_LAUNCH_OPTIONS } from '../e2e/chromium'
 import { createEngine, type Engine } from '../electron/core/engine'
-import { FIXTURE_AGENT } from '../electron/core/software/testing'
+import { FIXTURE_AGENT, waitForEnd } from '../electron/core/software/testing'
 import { tempDir } from '../electron/core/testing'
 import { startServer } from '../electron/serve/server'
 import type { RunId } from '../shared/runs'
@@ -16,6 +16,8 @@ import { line, median } from './measure'
 
 const STARTED = fileURLToPath(new URL('./fixtures/started.mjs', import.meta.url))
 const SUPERVISOR = fileURLToPath(new URL('../out/main/supervisor.js', import.meta.url))
+/** The 30 s flood runs need longer than the tests' 20 s default. */
+const RUN_PATIENCE_MS = 120_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const now = () => performance.timeOrigin + performance.now()
 
@@ -36,11 +38,6 @@ function appEngine(dir: string): Engine {
     supervisor: { argv: [process.execPath, SUPERVISOR], env: {} },
     warmSupervisor: true,
   })
-}
-
-async function waitEnded(engine: Engine, id: RunId): Promise<void> {
-  while (['starting', 'running'].includes(engine.call('run/get', { id }, 'bench').state))
-    await sleep(50)
 }
 
 /** An app-like engine in a temp folder with one `command` agent, bob, running the fixture. */
@@ -98,7 +95,7 @@ async function benchSpawn(): Promise<void> {
     t0 = now()
     const run = engine.call('run/dispatch', { spec, agent: 'bob' }, 'bench')
     dispatched.push((await startedAt(join(dir, 'runs', run.id, 'output', 'started'))) - t0)
-    await waitEnded(engine, run.id)
+    await waitForEnd(engine, run.id, RUN_PATIENCE_MS)
   }
   const ratio = median(dispatched) / median(bare)
   console.log('\nRuns: spawn')
@@ -152,7 +149,7 @@ async function benchLogs(): Promise<void> {
   const held = await page.evaluate(
     () => document.querySelectorAll('[data-testid=transcript-entry]').length,
   )
-  for (const id of runs) await waitEnded(engine, id)
+  for (const id of runs) await waitForEnd(engine, id, RUN_PATIENCE_MS)
   clearInterval(sampler)
 
   const line100 = 100 // the fixture writes 100-byte lines in chunks of PER_SECOND / 10
@@ -192,7 +189,7 @@ async function benchScroll(): Promise<void> {
   const { engine, cleanup } = fixtureFactory('factory-bench-scroll-', ['flood', String(LINES)])
   const spec = engine.call('spec/add', { title: 'long transcript' }, 'bench').id
   const run = engine.call('run/dispatch', { spec, agent: 'bob' }, 'bench')
-  await waitEnded(engine, run.id)
+  await waitForEnd(engine, run.id, RUN_PATIENCE_MS)
   const { page, close } = await openRunView(engine, 'long transcript')
   const total = engine.call('run/transcript', { id: run.id, limit: 1 }, 'bench').total
   // Scroll the whole list top to bottom over 8 s (about 12,500 entries a second), as a fling would.
