@@ -73,6 +73,20 @@ const quotaSchema = z.string().transform((text, context) => {
   }
   return parsed
 })
+const baseUrlSchema = z
+  .string()
+  .max(2000)
+  .refine((text) => /^https?:\/\/[^\s]+$/.test(text), 'a base URL starts with http:// or https://')
+const usageSourcesSchema = z.strictObject({
+  claudeLogs: z.strictObject({ enabled: z.boolean(), dir: pathSchema.nullable() }).optional(),
+  usageReport: z
+    .strictObject({
+      enabled: z.boolean(),
+      baseUrl: baseUrlSchema.nullable(),
+      credentialsFile: pathSchema.nullable(),
+    })
+    .optional(),
+})
 /** The agent settings that `agent/add` takes and `agent/edit` changes. */
 const agentSettings = {
   command: argvSchema.nullable(),
@@ -84,6 +98,8 @@ const agentSettings = {
   enabled: z.boolean(),
   plan: z.string().trim().min(1).max(80).nullable(),
   quotas: z.array(quotaSchema).max(10, 'at most 10 quota windows'),
+  queue: pathSchema.nullable(),
+  usageSources: usageSourcesSchema,
 }
 export const runIdSchema = z
   .string()
@@ -108,6 +124,8 @@ export const operations = {
         enabled: agentSettings.enabled.default(true),
         plan: agentSettings.plan.default(null),
         quotas: agentSettings.quotas.default([]),
+        queue: agentSettings.queue.default(null),
+        usageSources: agentSettings.usageSources.default({}),
       })
       .refine((a) => a.runner !== 'command' || a.command !== null, {
         message: 'a command agent needs its command (argv with {specFile}, {runId}, {outputDir})',
@@ -128,6 +146,8 @@ export const operations = {
         enabled: agentSettings.enabled.optional(),
         plan: agentSettings.plan.optional(),
         quotas: agentSettings.quotas.optional(),
+        queue: agentSettings.queue.optional(),
+        usageSources: agentSettings.usageSources.optional(),
       })
       .refine(
         (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,

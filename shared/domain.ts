@@ -1,7 +1,7 @@
 // The product's nouns as plain types and constants, shared by the engine, every host and the UI.
 // Runs anywhere: no Node, no DOM, no Electron.
 
-import type { QuotaWindow } from './quotas'
+import type { QuotaWindow, UsageSources } from './quotas'
 import type { RunBadge } from './runs'
 
 export const STAGES = ['idea', 'software', 'marketing'] as const
@@ -82,6 +82,9 @@ export interface Agent {
   /** Held until then (epoch ms), or until resumed when `pauseReason` is set and this is null. */
   pausedUntil: number | null
   pauseReason: string | null
+  /** A remote agent: runs are written to this queue directory (docs/queue.md), not spawned. */
+  queue: string | null
+  usageSources: UsageSources
   createdAt: number
 }
 

@@ -57,6 +57,27 @@ export function describeWindow(usage: WindowUsage): string {
   return `${usage.window} ${usage.unit}: ${formatQuotaAmount(usage.unit, usage.used)} of ${formatQuotaAmount(usage.unit, usage.limit)} (${percent}%)`
 }
 
+/**
+ * Where an agent's use is read from besides its own runs, each switchable per agent:
+ * Claude Code's session logs (work done outside the factory counts too) and the subscription's
+ * own usage report (Anthropic's OAuth usage endpoint: 5-hour and 7-day utilization). Both are
+ * read-only; credentials stay in their file and never enter the ledger.
+ */
+export interface UsageSources {
+  claudeLogs?: {
+    enabled: boolean
+    /** The Claude projects folder; null: ~/.claude/projects. */
+    dir: string | null
+  }
+  usageReport?: {
+    enabled: boolean
+    /** The API's base URL; null: https://api.anthropic.com. */
+    baseUrl: string | null
+    /** Claude Code's credentials file; null: ~/.claude/.credentials.json. */
+    credentialsFile: string | null
+  }
+}
+
 /** An agent's capacity now: each window's use, its runs against its cap, and whether it is held. */
 export interface AgentUsage {
   agent: string

@@ -1,11 +1,20 @@
 // Runs: one agent process working on one spec. The states, failure classes, usage and transcript
 // shapes are shared by the engine (which records them), every host and the UI (which shows them).
 
-export const RUN_STATES = ['starting', 'running', 'shipped', 'done', 'failed', 'lost'] as const
+export const RUN_STATES = [
+  'queued',
+  'starting',
+  'running',
+  'shipped',
+  'done',
+  'failed',
+  'lost',
+] as const
 export type RunState = (typeof RUN_STATES)[number]
-export const ACTIVE_RUN_STATES: readonly RunState[] = ['starting', 'running']
+/** `queued`: written to a remote agent's queue (docs/queue.md), not claimed yet. */
+export const ACTIVE_RUN_STATES: readonly RunState[] = ['queued', 'starting', 'running']
 
-/** Starting or running: the run has a supervisor at work and no outcome yet. */
+/** Queued, starting or running: no outcome yet. */
 export function isRunActive(state: string): boolean {
   return (ACTIVE_RUN_STATES as readonly string[]).includes(state)
 }

@@ -41,6 +41,8 @@ export function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
     quotas: [],
     pausedUntil: null,
     pauseReason: null,
+    queue: null,
+    usageSources: {},
     createdAt: 1,
     ...fields,
   }

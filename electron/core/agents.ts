@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import type { ParsedInput } from '../../shared/api'
 import type { Agent, RunnerPreset, SpecId } from '../../shared/domain'
-import type { QuotaWindow } from '../../shared/quotas'
+import type { QuotaWindow, UsageSources } from '../../shared/quotas'
 import { FactoryError } from '../../shared/errors'
 import type { Ledger } from './db/ledger'
 import { agents, specs } from './db/schema'
@@ -29,6 +29,8 @@ function toAgent(row: AgentRow): Agent {
     quotas: JSON.parse(row.quotas) as QuotaWindow[],
     pausedUntil: row.pausedUntil,
     pauseReason: row.pauseReason,
+    queue: row.queue,
+    usageSources: JSON.parse(row.usageSources) as UsageSources,
     createdAt: row.createdAt,
   }
 }
@@ -43,6 +45,8 @@ const SETTINGS = [
   'enabled',
   'plan',
   'quotas',
+  'queue',
+  'usageSources',
 ] as const
 type AgentSettings = Partial<Pick<Agent, (typeof SETTINGS)[number]>>
 
@@ -51,6 +55,7 @@ function settingsColumns(settings: AgentSettings): Partial<AgentRow> {
   for (const [field, path] of [
     ['workspace', settings.workspace],
     ['bin', settings.bin],
+    ['queue', settings.queue],
   ] as const) {
     if (path && !isAbsolute(path)) {
       throw new FactoryError('InvalidInput', `${field}: use an absolute path, not "${path}"`)
@@ -63,8 +68,9 @@ function settingsColumns(settings: AgentSettings): Partial<AgentRow> {
   for (const key of SETTINGS) {
     const value = settings[key]
     if (value === undefined) continue
-    // Lists are stored as JSON text; everything else as it is.
-    Object.assign(columns, { [key]: Array.isArray(value) ? JSON.stringify(value) : value })
+    // Lists and objects are stored as JSON text; everything else as it is.
+    const stored = value !== null && typeof value === 'object' ? JSON.stringify(value) : value
+    Object.assign(columns, { [key]: stored })
   }
   return columns
 }

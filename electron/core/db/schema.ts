@@ -1,7 +1,15 @@
 // The ledger's tables. `events` is the append-only truth; the others are read models kept in step
 // with it inside the same transaction, so the board is one indexed query, never a replay.
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 export const events = sqliteTable(
   'events',
@@ -37,6 +45,12 @@ export const agents = sqliteTable('agents', {
   /** Held until then (a quota ran out, or the user paused it); null: not paused. */
   pausedUntil: integer('paused_until'),
   pauseReason: text('pause_reason'),
+  /** Quota holds in a row without a run getting through: the next hold backs off longer. */
+  quotaStrikes: integer('quota_strikes').notNull().default(0),
+  /** A remote agent: its queue directory (maildir style, docs/queue.md); runs go there instead. */
+  queue: text('queue'),
+  /** Optional usage sources (JSON UsageSources): Claude Code's logs, the subscription's report. */
+  usageSources: text('usage_sources').notNull().default('{}'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
@@ -141,9 +155,63 @@ export const usage = sqliteTable(
     ts: integer('ts').notNull(),
     ...usageColumns(),
     source: text('source').notNull().default('run'),
+    /** For imported rows: the source's own id, so a re-import counts nothing twice. */
+    externalId: text('external_id'),
   },
-  (t) => [index('usage_agent_ts_idx').on(t.agent, t.ts)],
+  (t) => [
+    index('usage_agent_ts_idx').on(t.agent, t.ts),
+    uniqueIndex('usage_external_idx').on(t.source, t.externalId),
+  ],
 )
+
+/** A spec waits for these to ship before it is ready (chaining); cycles are refused on write. */
+export const specDependencies = sqliteTable(
+  'spec_dependencies',
+  {
+    specId: text('spec_id')
+      .notNull()
+      .references(() => specs.id),
+    dependsOn: text('depends_on')
+      .notNull()
+      .references(() => specs.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.specId, t.dependsOn] }),
+    index('spec_dependencies_on_idx').on(t.dependsOn),
+  ],
+)
+
+/** Factory-wide settings (auto-dispatch, the global concurrency cap), as JSON values. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+/** The subscription's own usage report per window (e.g. Anthropic's 5-hour and 7-day figures). */
+export const usageReports = sqliteTable(
+  'usage_reports',
+  {
+    agent: text('agent').notNull(),
+    /** The report's window name as it says it: "five_hour", "seven_day". */
+    window: text('window').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    /** 0..1 (may pass 1). */
+    utilization: real('utilization').notNull(),
+    resetsAt: integer('resets_at'),
+    fetchedAt: integer('fetched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agent, t.window] })],
+)
+
+/** How far an imported log file has been read, so an import reads only what was appended. */
+export const importCursors = sqliteTable('import_cursors', {
+  path: text('path').primaryKey(),
+  size: integer('size').notNull(),
+  mtimeMs: integer('mtime_ms').notNull(),
+  offset: integer('offset').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
 
 /** What a shipped run produced (artifact.json), screenshots copied into the data folder. */
 export const artifacts = sqliteTable('artifacts', {
