@@ -64,7 +64,7 @@ const specFields: OptionSpec = {
 export const commands: Record<string, Command> = {
   'agent add': {
     usage:
-      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT]',
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--queue DIR]',
     summary: 'add an agent lane',
     options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
@@ -81,6 +81,7 @@ export const commands: Record<string, Command> = {
         enabled: settings.enabled,
         plan: settings.plan ?? null,
         quotas: settings.quotas,
+        queue: settings.queue ?? null,
       })
       return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
     },

@@ -41,6 +41,7 @@ export function agentSettingFlags(c: CommandContext) {
     command: argv('command'),
     workspace: path('workspace'),
     bin: path('bin'),
+    queue: path('queue'),
     timeoutMs,
     setup: argv('setup'),
     maxConcurrent: max === undefined ? undefined : Number(max),
@@ -63,6 +64,7 @@ export const agentSettingOptions: OptionSpec = {
   enabled: { type: 'string' },
   plan: { type: 'string' },
   quota: { type: 'string', multiple: true },
+  queue: { type: 'string' },
 }
 
 /** Waits for the run to end, following the ledger (any process may record it). */
@@ -97,7 +99,7 @@ function runResult(run: Run): { json: unknown; text: string; exitCode: number } 
 export const runCommands: Record<string, Command> = {
   'agent set': {
     usage:
-      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no]',
+      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR]',
     summary: 'change an agent’s command, workspace, CLI path, timeout or setup',
     options: agentSettingOptions,
     run(c) {
