@@ -1,6 +1,11 @@
 import type { Locator, Page } from '@playwright/test'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ARTIFACTS, expect, test } from './factory'
+
+const FIXTURE_AGENT = fileURLToPath(
+  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
+)
 
 const cell = (page: Page, stage: string, lane: string): Locator =>
   page.getByTestId(`cell-${stage}-${lane}`)
@@ -33,13 +38,17 @@ test('create a spec, drag it to another column and lane, reload: it is still the
   const created = card(cell(page, 'idea', 'unassigned'), 'Pricing page for the CLI')
   await expect(created).toBeVisible()
 
-  await drag(page, created, cell(page, 'software', 'bob'))
-  await expect(card(cell(page, 'software', 'bob'), 'Pricing page for the CLI')).toBeVisible()
+  await drag(page, created, cell(page, 'marketing', 'bob'))
+  await expect(card(cell(page, 'marketing', 'bob'), 'Pricing page for the CLI')).toBeVisible()
 
   await page.reload()
-  await expect(card(cell(page, 'software', 'bob'), 'Pricing page for the CLI')).toBeVisible()
-  expect(factory.cli('spec', 'list', '--stage', 'software')).toEqual([
-    expect.objectContaining({ title: 'Pricing page for the CLI', agent: 'bob', stage: 'software' }),
+  await expect(card(cell(page, 'marketing', 'bob'), 'Pricing page for the CLI')).toBeVisible()
+  expect(factory.cli('spec', 'list', '--stage', 'marketing')).toEqual([
+    expect.objectContaining({
+      title: 'Pricing page for the CLI',
+      agent: 'bob',
+      stage: 'marketing',
+    }),
   ])
   const log = factory.cli('log') as { type: string; actor: string }[]
   expect(log.map((e) => `${e.actor} ${e.type}`)).toContain('browser spec.moved')
@@ -81,16 +90,33 @@ test('a spec added with the CLI appears on the open board without a reload', asy
   expect(navigations).toEqual([])
 })
 
-test('move a card with the keyboard alone', async ({ page, factory }) => {
-  factory.cli('agent', 'add', 'gordon')
+test('queue and dispatch a card with the keyboard alone', async ({ page, factory }) => {
+  // By hand only: the allocator would otherwise take the queued card before the second key.
+  factory.cli('settings', '--auto-dispatch', 'off')
+  factory.cli(
+    'agent',
+    'add',
+    'gordon',
+    '--runner',
+    'command',
+    '--command',
+    `"${process.execPath}" "${FIXTURE_AGENT}" done`,
+  )
   factory.cli('spec', 'add', '--title', 'Keyboard only')
   await page.goto(factory.url)
   await card(page, 'Keyboard only').focus()
   await page.keyboard.press('Shift+ArrowRight')
   await expect(card(cell(page, 'software', 'unassigned'), 'Keyboard only')).toBeVisible()
+  await expect(
+    page.getByTestId('toast').filter({ hasText: 'Queued “Keyboard only” for the allocator' }),
+  ).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ status: 'queued', agent: null })
   await card(page, 'Keyboard only').focus()
   await page.keyboard.press('Shift+ArrowDown')
   await expect(card(cell(page, 'software', 'gordon'), 'Keyboard only')).toBeVisible()
+  await expect(
+    page.getByTestId('toast').filter({ hasText: 'Started “Keyboard only” on gordon' }),
+  ).toBeVisible()
   expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', agent: 'gordon' })
 })
 

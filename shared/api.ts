@@ -8,11 +8,19 @@ import {
   STAGES,
   type Agent,
   type Board,
+  type FactorySettings,
   type LedgerEvent,
   type Spec,
   type SpecCard,
 } from './domain'
-import { parseQuota, type AgentUsage } from './quotas'
+import type { AllocationRound } from './allocation'
+import {
+  SATURATION_BUCKETS,
+  SATURATION_MAX_DAYS,
+  type Saturation,
+  type SaturationBucket,
+} from './saturation'
+import { parseQuota, type AgentUsage, type UsageSourceSync } from './quotas'
 import {
   RUN_ID_PATTERN,
   type LogChunk,
@@ -101,6 +109,10 @@ const agentSettings = {
   queue: pathSchema.nullable(),
   usageSources: usageSourcesSchema,
 }
+const dependsOnSchema = z
+  .array(specIdSchema)
+  .max(50, 'at most 50 dependencies')
+  .transform((ids) => [...new Set(ids)])
 export const runIdSchema = z
   .string()
   .regex(RUN_ID_PATTERN, 'a run id looks like "r_3"')
@@ -170,6 +182,22 @@ export const operations = {
     input: z.strictObject({ agent: agentNameSchema.optional() }),
     output: returns<AgentUsage[]>(),
   },
+  /**
+   * Reads the agents' switched-on usage sources now (Claude Code's logs, the subscription's
+   * report). Asynchronous: the report is an HTTP request, so hosts await its envelope.
+   */
+  'usage/sync': {
+    input: z.strictObject({ agent: agentNameSchema.optional() }),
+    output: returns<Promise<UsageSourceSync[]>>(),
+  },
+  /** Utilization per agent over time, the portfolio, and the last 7 days' idle quota. */
+  'usage/saturation': {
+    input: z.strictObject({
+      days: z.number().int().min(1).max(SATURATION_MAX_DAYS).default(7),
+      bucket: z.enum(Object.keys(SATURATION_BUCKETS) as [SaturationBucket]).default('hour'),
+    }),
+    output: returns<Saturation>(),
+  },
   'agent/remove': {
     input: z.strictObject({ name: agentNameSchema }),
     output: returns<{ name: string; unassigned: Spec['id'][] }>(),
@@ -184,6 +212,24 @@ export const operations = {
       tags: tagsSchema.default([]),
       priority: prioritySchema.default(0),
       blueprint: z.string().trim().min(1).max(80).nullable().default(null),
+      dependsOn: dependsOnSchema.default([]),
+    }),
+    output: returns<Spec>(),
+  },
+  'spec/queue': {
+    input: z.strictObject({
+      id: specIdSchema,
+      /** null: Unassigned, for the allocator to place; a name: that lane only. */
+      agent: agentNameSchema.nullable().default(null),
+    }),
+    output: returns<Spec>(),
+  },
+  'spec/unqueue': {
+    input: z.strictObject({
+      id: specIdSchema,
+      /** Where it goes back to (undo puts it where it was before it was queued). */
+      stage: stageSchema,
+      agent: agentNameSchema.nullable(),
     }),
     output: returns<Spec>(),
   },
@@ -210,6 +256,7 @@ export const operations = {
         tags: tagsSchema.optional(),
         priority: prioritySchema.optional(),
         blueprint: z.string().trim().min(1).max(80).nullable().optional(),
+        dependsOn: dependsOnSchema.optional(),
       })
       .refine(
         (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,
@@ -220,6 +267,11 @@ export const operations = {
   'board/get': { input: z.strictObject({}), output: returns<Board>() },
   'run/dispatch': {
     input: z.strictObject({ spec: specIdSchema, agent: agentNameSchema }),
+    output: returns<Run>(),
+  },
+  /** A run for a remote agent: the spec written to its queue directory (docs/queue.md). */
+  'queue/enqueue': {
+    input: z.strictObject({ spec: specIdSchema, target: agentNameSchema }),
     output: returns<Run>(),
   },
   'run/list': {
@@ -266,6 +318,23 @@ export const operations = {
     input: z.strictObject({ id: runIdSchema, confirmLoss: z.boolean().default(false) }),
     output: returns<{ removed: true; lost: PendingWork }>(),
   },
+  'settings/get': { input: z.strictObject({}), output: returns<FactorySettings>() },
+  'settings/set': {
+    input: z
+      .strictObject({
+        autoDispatch: z.boolean().optional(),
+        maxConcurrentRuns: z.number().int().min(1).max(1000).nullable().optional(),
+      })
+      .refine((edit) => Object.values(edit).some((v) => v !== undefined), 'nothing to change'),
+    output: returns<FactorySettings>(),
+  },
+  'allocator/round': {
+    input: z.strictObject({
+      /** Plan only: say what would be dispatched, start nothing, write nothing. */
+      dryRun: z.boolean().default(false),
+    }),
+    output: returns<AllocationRound>(),
+  },
   'log/list': {
     input: z.strictObject({
       after: z.number().int().min(0).optional(),
@@ -280,6 +349,11 @@ export type OperationName = keyof Operations
 export type Input<Op extends OperationName> = z.input<Operations[Op]['input']>
 export type ParsedInput<Op extends OperationName> = z.output<Operations[Op]['input']>
 export type Output<Op extends OperationName> = Operations[Op]['output']
+/** Operations whose result comes later (a network request): hosts await what `invoke` answers. */
+export type AsyncOperationName = {
+  [Op in OperationName]: Output<Op> extends Promise<unknown> ? Op : never
+}[OperationName]
+export type SyncOperationName = Exclude<OperationName, AsyncOperationName>
 
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[]
 

@@ -45,6 +45,8 @@ export interface SpecCard {
   updatedAt: number
   /** Its latest run, if any. */
   run: RunBadge | null
+  /** For a queued spec: the specs it waits for that have not shipped yet. */
+  waitingOn: SpecId[]
 }
 
 export interface Spec extends SpecCard {
@@ -52,13 +54,21 @@ export interface Spec extends SpecCard {
   blueprint: string | null
   /** The git branch its runs work on (factory/<slug>), once it has run in a repository. */
   branch: string | null
+  /** Specs that must ship before this one is ready (chaining); `waitingOn`: those not shipped. */
+  dependsOn: SpecId[]
 }
 
 /** Where a card sits on the board: a column and a lane (an agent's name, or null: Unassigned). */
 export type Placement = Pick<SpecCard, 'stage' | 'agent'>
 
 export function toCard(spec: Spec): SpecCard {
-  const { body: _body, blueprint: _blueprint, branch: _branch, ...card } = spec
+  const {
+    body: _body,
+    blueprint: _blueprint,
+    branch: _branch,
+    dependsOn: _dependsOn,
+    ...card
+  } = spec
   return card
 }
 
@@ -82,11 +92,23 @@ export interface Agent {
   /** Held until then (epoch ms), or until resumed when `pauseReason` is set and this is null. */
   pausedUntil: number | null
   pauseReason: string | null
+  /** Quota holds in a row since a run last got through; while above 0 it takes one run at a time. */
+  quotaStrikes: number
   /** A remote agent: runs are written to this queue directory (docs/queue.md), not spawned. */
   queue: string | null
   usageSources: UsageSources
   createdAt: number
 }
+
+/** Factory-wide settings (`factory settings`). */
+export interface FactorySettings {
+  /** The allocator dispatches queued specs by itself while the app or `factory serve` runs. */
+  autoDispatch: boolean
+  /** Runs at once across every lane, on top of each agent's own cap; null: no global cap. */
+  maxConcurrentRuns: number | null
+}
+
+export const DEFAULT_SETTINGS: FactorySettings = { autoDispatch: true, maxConcurrentRuns: null }
 
 export interface Board {
   agents: Agent[]

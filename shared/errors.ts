@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'AgentUnavailable',
   'RunNotFound',
   'SpecBusy',
+  'DependencyCycle',
+  'SpecNotReady',
   'RunNotActive',
   'WorkspaceError',
   'MergeRefused',

@@ -64,5 +64,10 @@ export function formatCount(n: number): string {
 
 /** 14:05 — a time of day on a 24-hour clock, as "paused until 14:05" reads everywhere. */
 export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false })
+  // h23, not hour12: false, which some locales render as "24:05" after midnight.
+  return new Date(ms).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
 }

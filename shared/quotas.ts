@@ -20,6 +20,11 @@ export interface WindowUsage extends QuotaWindow {
   utilization: number
   /** When the oldest usage counted in the window leaves it (epoch ms); null when nothing is counted. */
   freesAt: number | null
+  /**
+   * The subscription's own report for a window of this length, when it has a current one:
+   * `utilization` and `freesAt` above are then the higher of the ledger's count and the report's.
+   */
+  reported?: ReportedWindow
 }
 
 /** "5h:tokens:2000000", "7d:usd:200", "5h:runs:10" → a window; usd limits may have cents. */
@@ -51,10 +56,14 @@ export function formatQuotaAmount(unit: QuotaUnit, amount: number): string {
   return `${amount} ${amount === 1 ? unit.replace(/s$/, '') : unit}`
 }
 
-/** "5h tokens: 1.2M tokens of 2M tokens (60%)". */
+/** "5h tokens: 1.2M tokens of 2M tokens (60%)", and "; the subscription reports 85%" with a report. */
 export function describeWindow(usage: WindowUsage): string {
-  const percent = Math.round(usage.utilization * 100)
-  return `${usage.window} ${usage.unit}: ${formatQuotaAmount(usage.unit, usage.used)} of ${formatQuotaAmount(usage.unit, usage.limit)} (${percent}%)`
+  const percent = (utilization: number) => `${Math.round(utilization * 100)}%`
+  const text = `${usage.window} ${usage.unit}: ${formatQuotaAmount(usage.unit, usage.used)} of ${formatQuotaAmount(usage.unit, usage.limit)} (${percent(usage.used / usage.limit)})`
+  // The report may be what holds the lane: "(10%)" alone next to a refusal would make no sense.
+  return usage.reported
+    ? `${text}; the subscription reports ${percent(usage.reported.utilization)}`
+    : text
 }
 
 /**
@@ -78,6 +87,34 @@ export interface UsageSources {
   }
 }
 
+/** One window of the subscription's own usage report (Anthropic's OAuth usage endpoint). */
+export interface ReportedWindow {
+  /** As the report names it: "five_hour", "seven_day", "seven_day_opus". */
+  window: string
+  durationMs: number
+  /** 0..1 (the report says percent; may pass 1). */
+  utilization: number
+  /** When the report says the window resets (epoch ms); null when it does not say. */
+  resetsAt: number | null
+  fetchedAt: number
+}
+
+/** What `usage/sync` did for one agent and one of its sources; `error` says why it could not. */
+export type UsageSourceSync =
+  | {
+      agent: string
+      source: 'claude-logs'
+      /** Usage rows added, and rows raised to a later, fuller count of the same message. */
+      rows: number
+      updated: number
+      /** Log files with something new read. */
+      files: number
+      /** Lines passed over: unreadable, over the size cap, or the factory's own runs. */
+      skipped: { malformed: number; tooLong: number; factoryRuns: number }
+      error: string | null
+    }
+  | { agent: string; source: 'usage-report'; windows: ReportedWindow[]; error: string | null }
+
 /** An agent's capacity now: each window's use, its runs against its cap, and whether it is held. */
 export interface AgentUsage {
   agent: string
@@ -90,4 +127,8 @@ export interface AgentUsage {
   pausedUntil: number | null
   pausedIndefinitely: boolean
   pauseReason: string | null
+  /** Just out of a quota hold: one run at a time until one gets through (no retry storm). */
+  probing: boolean
+  /** The subscription's current report, every window of it (also those no quota window matches). */
+  reports?: ReportedWindow[]
 }

@@ -3,6 +3,7 @@ import { formatClock, formatDuration, parseDuration } from '../../shared/format'
 import { describeWindow, type AgentUsage } from '../../shared/quotas'
 import { one, str } from './args'
 import type { Command, CommandContext } from './commands'
+import { describeReport } from './usageSourceCommands'
 
 /** "2h" (from now) or an ISO date/time → epoch ms. */
 function untilOption(c: CommandContext, now: number): number | undefined {
@@ -31,13 +32,18 @@ export function printCapacity(usages: AgentUsage[], now = Date.now()): string {
       const head = `${usage.agent}${usage.plan ? ` (${usage.plan})` : ''}${usage.enabled ? '' : ' — disabled'}: ${usage.running}/${usage.maxConcurrent} running`
       const lines = usage.windows.map((window) => {
         const frees =
-          window.freesAt && window.used > 0
+          window.freesAt && window.utilization > 0
             ? `, frees up in ${formatDuration(Math.max(0, window.freesAt - now))}`
             : ''
         return `  ${describeWindow(window)}${frees}`
       })
       if (usage.windows.length === 0)
         lines.push('  no quota windows (factory agent set NAME --quota 5h:tokens:2000000)')
+      // The subscription's report for windows no quota window shows (e.g. its Opus week).
+      const shown = new Set(usage.windows.map((window) => window.reported?.window))
+      for (const report of usage.reports ?? []) {
+        if (!shown.has(report.window)) lines.push(`  ${describeReport(report, now)}`)
+      }
       const pause = pauseLine(usage, now)
       if (pause) lines.push(`  ${pause}`)
       return [head, ...lines].join('\n')

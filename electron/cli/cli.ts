@@ -5,9 +5,12 @@ import { toErrorPayload } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
 import { commands, type Command, type CommandContext, type OptionSpec } from './commands'
+import { allocatorCommands } from './allocatorCommands'
 import { capacityCommands } from './capacityCommands'
+import { queueCommands } from './queueCommands'
 import { runCommands } from './runCommands'
 import { serveCommand } from './serve'
+import { usageSourceCommands } from './usageSourceCommands'
 
 export interface CliIO {
   stdout: (text: string) => void
@@ -27,6 +30,9 @@ const ALL: Record<string, Command> = {
   ...commands,
   ...runCommands,
   ...capacityCommands,
+  ...usageSourceCommands,
+  ...queueCommands,
+  ...allocatorCommands,
   serve: serveCommand,
 }
 
@@ -48,14 +54,16 @@ export function helpText(): string {
 }
 
 function findCommand(
-  argv: string[],
+  all: string[],
 ): { name: string; command: Command; rest: string[] } | undefined {
+  // Words after `--` belong to a command being passed on (`factory drain -- claude …`), not ours.
+  const argv = beforeDashes(all)
   // The command's words, skipping options and the value after `--db` (which may come first).
   const words = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--db').slice(0, 2)
   for (const name of [words.join(' '), words[0] ?? '']) {
     const command = ALL[name]
     if (command) {
-      const rest = [...argv]
+      const rest = [...all]
       for (const word of name.split(' ')) rest.splice(rest.indexOf(word), 1)
       return { name, command, rest }
     }
@@ -63,9 +71,12 @@ function findCommand(
   return undefined
 }
 
+const beforeDashes = (argv: string[]): string[] =>
+  argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const found = findCommand(argv)
-  const json = argv.includes('--json')
+  const json = beforeDashes(argv).includes('--json')
   if (!found) {
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
       io.stdout(helpText())
@@ -92,8 +103,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0
     }
     const dbPath = resolveLedgerPath(typeof values.db === 'string' ? values.db : undefined, io.env)
+    const dashes = found.rest.indexOf('--')
     const context: CommandContext = {
-      values,
+      // The words after `--`, as given (they are also the last positionals, as parseArgs has them).
+      values: dashes < 0 ? values : { ...values, '--': found.rest.slice(dashes + 1) },
       positionals,
       json,
       say: io.stdout,

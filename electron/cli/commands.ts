@@ -64,7 +64,7 @@ const specFields: OptionSpec = {
 export const commands: Record<string, Command> = {
   'agent add': {
     usage:
-      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--queue DIR]',
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
     summary: 'add an agent lane',
     options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
@@ -82,6 +82,7 @@ export const commands: Record<string, Command> = {
         plan: settings.plan ?? null,
         quotas: settings.quotas,
         queue: settings.queue ?? null,
+        usageSources: settings.usageSources ?? {},
       })
       return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
     },
@@ -109,13 +110,14 @@ export const commands: Record<string, Command> = {
   },
   'spec add': {
     usage:
-      'factory spec add --title TEXT [--body TEXT | --body-file PATH|-] [--stage S] [--agent NAME] [--tag T]... [--priority N]',
-    summary: 'add a spec',
+      'factory spec add --title TEXT [--body TEXT | --body-file PATH|-] [--stage S] [--agent NAME] [--tag T]... [--priority N] [--depends-on ID]...',
+    summary: 'add a spec (--depends-on: it waits for those specs to ship)',
     options: {
       ...specFields,
       stage: { type: 'string' },
       agent: { type: 'string' },
       source: { type: 'string' },
+      'depends-on': { type: 'string', multiple: true },
     },
     run(c) {
       if (c.positionals.length)
@@ -130,8 +132,10 @@ export const commands: Record<string, Command> = {
         tags: list(c.values.tag),
         priority: intOption(c, 'priority'),
         blueprint: str(c.values.blueprint),
+        dependsOn: list(c.values['depends-on']) as never,
       })
-      return { json: spec, text: `Added ${spec.id}: ${spec.title}` }
+      const waits = spec.waitingOn.length ? ` (waits for ${spec.waitingOn.join(', ')})` : ''
+      return { json: spec, text: `Added ${spec.id}: ${spec.title}${waits}` }
     },
   },
   'spec list': {
@@ -180,10 +184,15 @@ export const commands: Record<string, Command> = {
   },
   'spec edit': {
     usage:
-      'factory spec edit ID [--title TEXT] [--body TEXT | --body-file PATH|-] [--tag T]... [--priority N]',
-    summary: 'change a spec’s title, body, tags or priority',
-    options: specFields,
+      'factory spec edit ID [--title TEXT] [--body TEXT | --body-file PATH|-] [--tag T]... [--priority N] [--depends-on ID]... [--no-dependencies]',
+    summary: 'change a spec’s title, body, tags, priority or dependencies',
+    options: {
+      ...specFields,
+      'depends-on': { type: 'string', multiple: true },
+      'no-dependencies': { type: 'boolean' },
+    },
     run(c) {
+      const dependsOn = c.values['no-dependencies'] ? [] : list(c.values['depends-on'])
       const spec = c.call('spec/edit', {
         id: one(c, 'ID'),
         title: str(c.values.title),
@@ -191,6 +200,7 @@ export const commands: Record<string, Command> = {
         tags: list(c.values.tag),
         priority: intOption(c, 'priority'),
         blueprint: str(c.values.blueprint),
+        dependsOn: dependsOn as never,
       })
       return { json: spec, text: `Saved ${spec.id}: ${spec.title}` }
     },

@@ -44,6 +44,10 @@ export function printSpec(spec: Spec): string {
   ]
   if (spec.tags.length) lines.push(`tags ${spec.tags.join(', ')}`)
   if (spec.blueprint) lines.push(`blueprint ${spec.blueprint}`)
+  if (spec.dependsOn.length) {
+    const waiting = spec.waitingOn.length ? ` (waiting for ${spec.waitingOn.join(', ')})` : ''
+    lines.push(`depends on ${spec.dependsOn.join(', ')}${waiting}`)
+  }
   lines.push(`created ${new Date(spec.createdAt).toISOString()} (${formatAge(spec.createdAt)})`)
   if (spec.body.trim()) lines.push('', spec.body.trimEnd())
   return lines.join('\n')

@@ -3,10 +3,11 @@
 import { isAbsolute, resolve } from 'node:path'
 import { parseDuration } from '../../shared/format'
 import { isRunActive, type Run } from '../../shared/runs'
-import { splitArgv } from './argv'
+import { splitArgv } from '../../shared/argv'
 import { one, str } from './args'
 import type { Command, CommandContext, OptionSpec } from './commands'
 import { printRun, printRuns } from './printRuns'
+import { usageSourceFlags, usageSourceOptions } from './usageSourceCommands'
 
 /** Agent settings from flags; `undefined` for flags not given (edit keeps those). */
 export function agentSettingFlags(c: CommandContext) {
@@ -51,6 +52,13 @@ export function agentSettingFlags(c: CommandContext) {
     quotas: Array.isArray(quotas)
       ? quotas.filter((q): q is string => typeof q === 'string')
       : undefined,
+    // Merged into what the agent (NAME, the first word) has: one flag changes one thing.
+    usageSources: usageSourceFlags(
+      c,
+      () =>
+        c.call('agent/list', {}).find((agent) => agent.name === c.positionals[0])?.usageSources ??
+        {},
+    ),
   }
 }
 
@@ -65,6 +73,7 @@ export const agentSettingOptions: OptionSpec = {
   plan: { type: 'string' },
   quota: { type: 'string', multiple: true },
   queue: { type: 'string' },
+  ...usageSourceOptions,
 }
 
 /** Waits for the run to end, following the ledger (any process may record it). */
@@ -99,7 +108,7 @@ function runResult(run: Run): { json: unknown; text: string; exitCode: number } 
 export const runCommands: Record<string, Command> = {
   'agent set': {
     usage:
-      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR]',
+      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
     summary: 'change an agent’s command, workspace, CLI path, timeout or setup',
     options: agentSettingOptions,
     run(c) {

@@ -40,6 +40,9 @@ export const serveCommand: Command = {
     const engine = c.engine({ warmSupervisor: true })
     // Runs outlive any window; those whose supervisor died meanwhile are marked lost.
     engine.recoverRuns({ watch: true })
+    // Claude Code's logs and the subscription's report, for agents that read them.
+    engine.watchUsageSources()
+    engine.dispatchAutomatically()
     const start = (p: number): ReturnType<typeof startServer> =>
       startServer({ engine, rendererDir: rendererDir(c.env), port: p })
     const server = await start(port).catch((error: NodeJS.ErrnoException) => {

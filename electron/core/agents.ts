@@ -29,6 +29,7 @@ function toAgent(row: AgentRow): Agent {
     quotas: JSON.parse(row.quotas) as QuotaWindow[],
     pausedUntil: row.pausedUntil,
     pauseReason: row.pauseReason,
+    quotaStrikes: row.quotaStrikes,
     queue: row.queue,
     usageSources: JSON.parse(row.usageSources) as UsageSources,
     createdAt: row.createdAt,

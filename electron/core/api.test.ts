@@ -52,6 +52,16 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{ agent: 'nobody' }, /no agent named "nobody"/],
     [{ agent: 'Bob' }, /lowercase/],
   ],
+  'usage/sync': [
+    [{ agent: 'nobody' }, /no agent named "nobody"/],
+    [{ agent: 'Bob' }, /lowercase/],
+    [{ all: true }, /all/],
+  ],
+  'usage/saturation': [
+    [{ days: 31 }, /days: /],
+    [{ days: 1.5 }, /days: /],
+    [{ bucket: 'minute' }, /bucket: /],
+  ],
   'agent/edit': [
     [{ name: 'bob', quotas: ['5h:tokens'] }, /positive/],
     [{ name: 'bob', quotas: ['5x:tokens:10'] }, /duration like 5h/],
@@ -92,13 +102,37 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{ id: 's_1', title: '' }, /a title is required/],
     [{ id: 's_1', body: 'x'.repeat(200_001) }, /at most 200000/],
     [{ id: 's_2', title: 'x' }, /no spec with id "s_2"/],
+    [{ id: 's_1', dependsOn: ['s_1'] }, /s_1 cannot depend on itself/],
+    [{ id: 's_1', dependsOn: ['s_7'] }, /no such spec/],
+    [{ id: 's_1', dependsOn: ['7'] }, /a spec id looks like/],
   ],
+  'spec/queue': [
+    [{ id: 's_9' }, /no spec with id "s_9"/],
+    [{ id: 's_1', agent: 'nobody' }, /no agent named "nobody"/],
+    [{ id: 's_1', agent: 'Bob!' }, /agent: /],
+  ],
+  'spec/unqueue': [
+    [{ id: 's_1', stage: 'idea' }, /agent: /],
+    [{ id: 's_1', stage: 'idea', agent: null }, /s_1 is no longer queued/],
+  ],
+  'settings/get': [[{ autoDispatch: true }, /autoDispatch/]],
+  'settings/set': [
+    [{}, /nothing to change/],
+    [{ maxConcurrentRuns: 0 }, /maxConcurrentRuns/],
+    [{ autoDispatch: 'yes' }, /autoDispatch/],
+  ],
+  'allocator/round': [[{ dryRun: 1 }, /dryRun/]],
   'board/get': [[{ x: 1 }, /x/]],
   'run/dispatch': [
     [{ spec: 's_1' }, /agent: /],
     [{ spec: 's_9', agent: 'bob' }, /no spec with id "s_9"/],
     [{ spec: 's_1', agent: 'nobody' }, /no agent named "nobody"/],
     [{ spec: 's_1', agent: 'bob', shell: 'rm -rf ~' }, /shell/],
+  ],
+  'queue/enqueue': [
+    [{ spec: 's_1' }, /target: /],
+    [{ spec: 's_1', target: 'nobody' }, /no agent named "nobody"/],
+    [{ spec: 's_1', target: 'bob' }, /bob has no queue; give it one/],
   ],
   'run/list': [[{ limit: 0 }, /limit: /]],
   'run/get': [
@@ -136,9 +170,10 @@ describe('every operation', () => {
 
   for (const op of OPERATION_NAMES) {
     for (const [input, error] of malformed[op]) {
-      it(`${op} rejects ${JSON.stringify(input)?.slice(0, 60)} clearly and changes nothing`, () => {
+      it(`${op} rejects ${JSON.stringify(input)?.slice(0, 60)} clearly and changes nothing`, async () => {
         const before = snapshot()
-        const envelope = engine.invoke(op, input, 'test')
+        // Awaited: an asynchronous operation (usage/sync) answers a promise of its envelope.
+        const envelope = await engine.invoke(op, input, 'test')
         expect(envelope.ok).toBe(false)
         if (envelope.ok) return
         expect(`${envelope.error.code}: ${envelope.error.message}`).toMatch(error)

@@ -1,16 +1,30 @@
 // The handlers that implement shared/api.ts, once, for every host. Each receives input already
 // validated by the operation's zod schema and the actor (which host, which person) doing it.
 import type { OperationName, Output, ParsedInput } from '../../shared/api'
+import { SATURATION_BUCKETS } from '../../shared/saturation'
 import { addAgent, editAgent, listAgents, pauseAgent, removeAgent, resumeAgent } from './agents'
 import { readBoard } from './board'
 import type { Ledger } from './db/ledger'
 import { cancelRun, requestChanges, retryRun } from './software/control'
 import { dispatchRun, type RunHost } from './software/dispatch'
+import { enqueueRun } from './software/queue/enqueue'
 import { readUsage } from './software/quotas'
+import { readSaturation } from './software/saturation'
+import { syncUsageSources } from './software/usageSources/sync'
 import { discardRun, diffRun, mergeRun, pendingRunWork } from './software/review'
 import { listRuns, requireRun, requireRunRow } from './software/runs'
 import { readLog, readTranscript } from './software/transcript'
-import { addSpec, editSpec, listSpecs, moveSpec, requireSpec } from './specs'
+import { changeSettings, readSettings } from './settings'
+import { allocateRound } from './software/allocate'
+import {
+  addSpec,
+  editSpec,
+  listSpecs,
+  moveSpec,
+  queueSpec,
+  requireSpec,
+  unqueueSpec,
+} from './specs'
 
 export interface CallContext {
   ledger: Ledger
@@ -30,15 +44,31 @@ export const handlers: Handlers = {
   'agent/pause': (input, { ledger, actor }) => pauseAgent(ledger, actor, input),
   'agent/resume': (input, { ledger, actor }) => resumeAgent(ledger, actor, input.name),
   'usage/get': (input, { ledger }) => readUsage(ledger, ledger.now(), input.agent),
+  'usage/sync': (input, { ledger }) =>
+    syncUsageSources(ledger, { now: ledger.now(), ...(input.agent ? { only: input.agent } : {}) }),
+  'usage/saturation': (input, { ledger }) =>
+    readSaturation(ledger, {
+      now: ledger.now(),
+      days: input.days,
+      bucketMs: SATURATION_BUCKETS[input.bucket],
+    }),
   'agent/remove': (input, { ledger, actor }) => removeAgent(ledger, actor, input),
   'spec/add': (input, { ledger, actor }) => addSpec(ledger, actor, input),
   'spec/list': (input, { ledger }) => listSpecs(ledger, input),
   'spec/get': (input, { ledger }) => requireSpec(ledger, input.id),
   'spec/move': (input, { ledger, actor }) => moveSpec(ledger, actor, input),
   'spec/edit': (input, { ledger, actor }) => editSpec(ledger, actor, input),
+  'spec/queue': (input, { ledger, actor }) => queueSpec(ledger, actor, input),
+  'spec/unqueue': (input, { ledger, actor }) => unqueueSpec(ledger, actor, input),
+  'settings/get': (_input, { ledger }) => readSettings(ledger),
+  'settings/set': (input, { ledger, actor }) => changeSettings(ledger, actor, input),
+  'allocator/round': (input, { ledger, actor, runs }) =>
+    allocateRound(ledger, runs, actor, { dryRun: input.dryRun }),
   'board/get': (_input, { ledger }) => readBoard(ledger),
   'run/dispatch': (input, { ledger, actor, runs }) =>
     dispatchRun(ledger, runs, actor, { specId: input.spec, agent: input.agent }),
+  'queue/enqueue': (input, { ledger, actor, runs }) =>
+    enqueueRun(ledger, runs, actor, { specId: input.spec, agent: input.target }),
   'run/list': (input, { ledger }) =>
     listRuns(ledger, { limit: input.limit, ...(input.spec ? { specId: input.spec } : {}) }),
   'run/get': (input, { ledger }) => requireRun(ledger, input.id),

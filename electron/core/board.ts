@@ -20,6 +20,7 @@ type CardRow = [
   createdAt: number,
   updatedAt: number,
   runId: string | null,
+  waitingOn: string | null,
 ]
 
 type BadgeRow = [
@@ -43,7 +44,12 @@ function prepared(ledger: Ledger): Statements {
     found = {
       cards: ledger.sqlite
         .prepare(
-          `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id
+          `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
+             CASE WHEN status = 'queued' THEN
+               (SELECT group_concat(d.depends_on, ' ') FROM spec_dependencies d
+                WHERE d.spec_id = specs.id
+                  AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on))
+             END
            FROM specs ORDER BY priority DESC, created_at DESC`,
         )
         .raw(),
@@ -60,6 +66,9 @@ function prepared(ledger: Ledger): Statements {
   }
   return found
 }
+
+/** Shared by every card that waits for nothing (almost all of them). */
+const NOTHING: SpecId[] = []
 
 export function readBoard(ledger: Ledger): Board {
   const { cards, badges } = prepared(ledger)
@@ -87,6 +96,7 @@ export function readBoard(ledger: Ledger): Board {
       createdAt: row[8],
       updatedAt: row[9],
       run: (row[10] && runs.get(row[10])) || null,
+      waitingOn: row[11] ? (row[11].split(' ') as SpecId[]) : NOTHING,
     }))
     return { agents: listAgents(ledger), specs, seq: ledger.latestSeq() }
   })()

@@ -9,6 +9,7 @@ import {
   type OperationName,
   type Output,
   type RunOutputEvent,
+  type SyncOperationName,
 } from '../../shared/api'
 import type { LedgerEvent } from '../../shared/domain'
 import { FactoryError, toErrorPayload, unwrapEnvelope, type Envelope } from '../../shared/errors'
@@ -17,6 +18,7 @@ import { openLedger, type Ledger } from './db/ledger'
 import { LedgerFeed } from './feed'
 import { loginShellPath, searchDirs } from './software/cliPath'
 import { recoverLostRuns } from './software/control'
+import { ingestQueues } from './software/queue/ingest'
 import { followSoftwareReactors } from './software/holding'
 import type { RunHost } from './software/dispatch'
 import {
@@ -25,6 +27,9 @@ import {
   type SupervisorCommand,
 } from './software/launch'
 import { RunOutputFeed } from './software/outputFeed'
+import { UsageSourceWatch } from './software/usageSources/sync'
+import { allocateRound } from './software/allocate'
+import { readSetting } from './settings'
 
 export interface EngineOptions {
   dbPath: string
@@ -48,12 +53,29 @@ export interface EngineOptions {
   warmSupervisor?: boolean
 }
 
+/** Events after which a queued spec may be able to start (its own dispatches are not among them). */
+const ALLOCATOR_WAKES = new Set([
+  'spec.queued',
+  'spec.edited',
+  'run.shipped',
+  'run.done',
+  'run.failed',
+  'run.lost',
+  'agent.added',
+  'agent.edited',
+  'agent.resumed',
+  'settings.changed',
+])
+
 export class Engine {
   readonly ledger: Ledger
   readonly runs: RunHost
   private feed: LedgerFeed | undefined
   private outputFeed: RunOutputFeed | undefined
   private recoveryTimer: NodeJS.Timeout | undefined
+  private usageWatch: UsageSourceWatch | undefined
+  private allocatorTimer: NodeJS.Timeout | undefined
+  private stopAllocatorWakes: (() => void) | undefined
 
   constructor(private readonly options: EngineOptions) {
     this.ledger = openLedger({
@@ -64,13 +86,31 @@ export class Engine {
     this.runs = runHost(options)
   }
 
-  /** Typed call for in-process callers; throws FactoryError. */
+  /**
+   * Typed call for in-process callers; throws FactoryError (an asynchronous operation's promise
+   * rejects with it).
+   */
   call<Op extends OperationName>(op: Op, input: Input<Op>, actor: string): Output<Op> {
-    return unwrapEnvelope<Output<Op>>(this.invoke(op, input, actor))
+    const envelope = this.invoke(op as string, input, actor)
+    return (
+      envelope instanceof Promise
+        ? envelope.then((settled) => unwrapEnvelope(settled))
+        : unwrapEnvelope(envelope)
+    ) as Output<Op>
   }
 
-  /** For hosts: any name, any input; answers an Envelope and writes nothing on bad input. */
-  invoke(op: string, input: unknown, actor: string): Envelope<unknown> {
+  /**
+   * For hosts: any name, any input; answers an Envelope and writes nothing on bad input. An
+   * asynchronous operation (shared/api.ts AsyncOperationName) answers a promise of its envelope,
+   * which also never rejects; hosts await what they get.
+   */
+  invoke(op: SyncOperationName, input: unknown, actor: string): Envelope<unknown>
+  invoke(op: string, input: unknown, actor: string): Envelope<unknown> | Promise<Envelope<unknown>>
+  invoke(
+    op: string,
+    input: unknown,
+    actor: string,
+  ): Envelope<unknown> | Promise<Envelope<unknown>> {
     try {
       if (!isOperationName(op)) {
         throw new FactoryError('UnknownOperation', `no operation named "${op}"`)
@@ -79,7 +119,14 @@ export class Engine {
       if (!checked.ok) throw new FactoryError('InvalidInput', `${op}: ${checked.problem}`)
       const handler = handlers[op] as (input: unknown, context: object) => unknown
       const context = { ledger: this.ledger, actor, runs: this.runs }
-      return { ok: true, result: handler(checked.input, context) }
+      const result = handler(checked.input, context)
+      if (result instanceof Promise) {
+        return result.then(
+          (value: unknown): Envelope<unknown> => ({ ok: true, result: value }),
+          (error: unknown): Envelope<unknown> => ({ ok: false, error: toErrorPayload(error) }),
+        )
+      }
+      return { ok: true, result }
     } catch (error) {
       return { ok: false, error: toErrorPayload(error) }
     }
@@ -98,14 +145,15 @@ export class Engine {
   }
 
   /**
-   * Marks runs whose supervisor died as lost: once now, and (for long-lived hosts) every few
-   * seconds after. Returns the ids marked now.
+   * Marks runs whose supervisor died as lost and follows queue runs through their queue files:
+   * once now, and (for long-lived hosts) every few seconds after. Returns the ids marked lost now.
    */
   recoverRuns(options: { watch?: boolean } = {}): string[] {
     if (options.watch && !this.recoveryTimer) {
       this.recoveryTimer = setInterval(() => {
         try {
           recoverLostRuns(this.ledger)
+          ingestQueues(this.ledger)
           followSoftwareReactors(this.ledger)
         } catch {
           // busy or closing: the next tick tries again
@@ -113,12 +161,59 @@ export class Engine {
       }, 3000)
       this.recoveryTimer.unref()
     }
-    return recoverLostRuns(this.ledger)
+    const lost = recoverLostRuns(this.ledger)
+    ingestQueues(this.ledger)
+    return lost
+  }
+
+  /**
+   * For long-lived hosts: the allocator dispatches queued specs by itself (unless auto-dispatch is
+   * switched off) soon after anything that could free a lane or ready a spec, and every few
+   * seconds for holds and quota windows that end with time.
+   */
+  dispatchAutomatically(): void {
+    if (this.allocatorTimer) return
+    const round = () => {
+      try {
+        if (readSetting(this.ledger, 'autoDispatch')) {
+          allocateRound(this.ledger, this.runs, 'allocator', { dryRun: false })
+        }
+      } catch {
+        // busy or closing: the next wake or tick tries again
+      }
+    }
+    let scheduled = false
+    const soon = () => {
+      if (scheduled) return
+      scheduled = true
+      setTimeout(() => {
+        scheduled = false
+        round()
+      }, 50).unref()
+    }
+    this.stopAllocatorWakes = this.subscribe((event) => {
+      if (ALLOCATOR_WAKES.has(event.type)) soon()
+    })
+    this.allocatorTimer = setInterval(round, 3000)
+    this.allocatorTimer.unref()
+    soon()
+  }
+
+  /**
+   * For long-lived hosts: reads the agents' optional usage sources in the background (Claude
+   * Code's logs every minute, the subscription's report every five), until the engine closes.
+   */
+  watchUsageSources(): void {
+    this.usageWatch ??= new UsageSourceWatch(this.ledger, { now: this.ledger.now })
+    this.usageWatch.start()
   }
 
   close(): void {
+    this.usageWatch?.stop()
     this.runs.standby?.close()
     clearInterval(this.recoveryTimer)
+    clearInterval(this.allocatorTimer)
+    this.stopAllocatorWakes?.()
     this.feed?.close()
     this.outputFeed?.close()
     this.ledger.close()

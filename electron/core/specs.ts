@@ -10,16 +10,28 @@ import {
   type SpecStatus,
   type Stage,
 } from '../../shared/domain'
-import type { RunBadge } from '../../shared/runs'
+import { isRunActive, type RunBadge } from '../../shared/runs'
 import { FactoryError } from '../../shared/errors'
 import { requireAgent } from './agents'
 import type { Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
+import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
 import { toBadge } from './software/runs'
 
 type SpecRow = typeof specs.$inferSelect
 
-export function toSpec(row: SpecRow, run: RunBadge | null = null): Spec {
+interface Dependencies {
+  dependsOn: SpecId[]
+  waitingOn: SpecId[]
+}
+
+const NO_DEPENDENCIES: Dependencies = { dependsOn: [], waitingOn: [] }
+
+export function toSpec(
+  row: SpecRow,
+  run: RunBadge | null = null,
+  dependencies: Dependencies = NO_DEPENDENCIES,
+): Spec {
   return {
     id: row.id as SpecId,
     title: row.title,
@@ -35,6 +47,7 @@ export function toSpec(row: SpecRow, run: RunBadge | null = null): Spec {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     run,
+    ...dependencies,
   }
 }
 
@@ -46,7 +59,13 @@ function badge(ledger: Ledger, runId: string | null): RunBadge | null {
 
 export function findSpec(ledger: Ledger, id: string): Spec | undefined {
   const row = ledger.db.select().from(specs).where(eq(specs.id, id)).get()
-  return row && toSpec(row, badge(ledger, row.runId))
+  return (
+    row &&
+    toSpec(row, badge(ledger, row.runId), {
+      dependsOn: dependenciesOf(ledger, row.id),
+      waitingOn: unmetDependencies(ledger, row.id),
+    })
+  )
 }
 
 export function requireSpec(ledger: Ledger, id: string): Spec {
@@ -92,15 +111,26 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
       createdAt: change.now,
       updatedAt: change.now,
       run: null,
+      dependsOn: input.dependsOn,
+      waitingOn: [],
     }
-    const { run: _run, ...columns } = spec
+    const { run: _run, dependsOn: _d, waitingOn: _w, ...columns } = spec
     ledger.db
       .insert(specs)
       .values({ ...columns, tags: JSON.stringify(spec.tags) })
       .run()
-    const { id: _id, createdAt: _c, updatedAt: _u, run: _r, branch: _b, ...payload } = spec
+    setDependencies(ledger, id, input.dependsOn)
+    const {
+      id: _id,
+      createdAt: _c,
+      updatedAt: _u,
+      run: _r,
+      branch: _b,
+      waitingOn: _wo,
+      ...payload
+    } = spec
     change.append({ type: 'spec.created', subject: id, payload })
-    return spec
+    return requireSpec(ledger, id)
   })
 }
 
@@ -127,7 +157,7 @@ export function moveSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec
   })
 }
 
-const EDITABLE = ['title', 'body', 'tags', 'priority', 'blueprint'] as const
+const EDITABLE = ['title', 'body', 'tags', 'priority', 'blueprint', 'dependsOn'] as const
 
 export function editSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/edit'>): Spec {
   return ledger.change(actor, (change) => {
@@ -141,7 +171,8 @@ export function editSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec
       Object.assign(previous, { [field]: spec[field] })
     }
     if (Object.keys(changed).length === 0) return spec
-    const { tags, ...columns } = changed
+    const { tags, dependsOn, waitingOn: _w, ...columns } = changed
+    if (dependsOn) setDependencies(ledger, spec.id, dependsOn)
     ledger.db
       .update(specs)
       .set({ ...columns, ...(tags ? { tags: JSON.stringify(tags) } : {}), updatedAt: change.now })
@@ -149,6 +180,84 @@ export function editSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec
       .run()
     // `previous` makes every edit undoable from the log alone.
     change.append({ type: 'spec.edited', subject: spec.id, payload: { changed, previous } })
-    return { ...spec, ...changed, updatedAt: change.now }
+    return requireSpec(ledger, spec.id)
+  })
+}
+
+/**
+ * Puts a spec in the Software column's queue: on a lane (that agent only) or Unassigned (the
+ * allocator's choice). It starts when its dependencies have shipped and a lane has room.
+ */
+export function queueSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/queue'>): Spec {
+  return ledger.change(actor, (change) => {
+    const spec = requireSpec(ledger, input.id)
+    if (input.agent) requireAgent(ledger, input.agent)
+    if (spec.run && isRunActive(spec.run.state)) {
+      throw new FactoryError(
+        'SpecBusy',
+        `${spec.id} is running as ${spec.run.id}; it can be queued again once that run ends`,
+      )
+    }
+    if (spec.stage === 'software' && spec.agent === input.agent && spec.status === 'queued') {
+      return spec
+    }
+    ledger.db
+      .update(specs)
+      .set({ stage: 'software', agent: input.agent, status: 'queued', updatedAt: change.now })
+      .where(eq(specs.id, spec.id))
+      .run()
+    change.append({
+      type: 'spec.queued',
+      subject: spec.id,
+      payload: {
+        from: { stage: spec.stage, agent: spec.agent, status: spec.status },
+        agent: input.agent,
+        ...(spec.waitingOn.length ? { waitingOn: spec.waitingOn } : {}),
+      },
+    })
+    return requireSpec(ledger, spec.id)
+  })
+}
+
+/**
+ * Takes a spec out of the queue (undo of a queueing), back to `stage`/`agent` with the status it
+ * had before it was queued. Refused once the allocator has started it.
+ */
+export function unqueueSpec(
+  ledger: Ledger,
+  actor: string,
+  input: ParsedInput<'spec/unqueue'>,
+): Spec {
+  return ledger.change(actor, (change) => {
+    const spec = requireSpec(ledger, input.id)
+    if (input.agent) requireAgent(ledger, input.agent)
+    if (spec.status !== 'queued') {
+      const started = spec.run && isRunActive(spec.run.state) ? ` as ${spec.run.id}` : ''
+      throw new FactoryError(
+        'SpecBusy',
+        `${spec.id} is no longer queued: it has started${started}; cancel the run instead`,
+      )
+    }
+    const queued = ledger.sqlite
+      .prepare(
+        `SELECT json_extract(payload, '$.from.status') AS status FROM events
+         WHERE subject = ? AND type = 'spec.queued' ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(spec.id) as { status: string | null } | undefined
+    const status = (queued?.status ?? 'new') as SpecStatus
+    ledger.db
+      .update(specs)
+      .set({ stage: input.stage, agent: input.agent, status, updatedAt: change.now })
+      .where(eq(specs.id, spec.id))
+      .run()
+    change.append({
+      type: 'spec.unqueued',
+      subject: spec.id,
+      payload: {
+        from: { stage: spec.stage, agent: spec.agent },
+        to: { stage: input.stage, agent: input.agent, status },
+      },
+    })
+    return requireSpec(ledger, spec.id)
   })
 }

@@ -22,7 +22,9 @@ function dbFlag(argv: string[]): string | undefined {
 
 function registerIpc(engine: Engine): void {
   for (const op of OPERATION_NAMES) {
-    ipcMain.handle(`${IPC_CHANNEL_PREFIX}${op}`, (event, input: unknown): Envelope<unknown> => {
+    // An asynchronous operation (usage/sync) answers a promise of its envelope; ipcMain awaits it.
+    type Answer = Envelope<unknown> | Promise<Envelope<unknown>>
+    ipcMain.handle(`${IPC_CHANNEL_PREFIX}${op}`, (event, input: unknown): Answer => {
       // Only our own page may call the engine.
       if (!isOwnPage(event.senderFrame?.url, rendererUrl)) {
         return {
@@ -88,6 +90,9 @@ void app.whenReady().then(() => {
   })
   // Runs outlive the app; those whose supervisor died while it was closed are marked lost.
   engine.recoverRuns({ watch: true })
+  // Claude Code's logs and the subscription's report, for agents that read them.
+  engine.watchUsageSources()
+  engine.dispatchAutomatically()
   registerIpc(engine)
   createWindow(engine)
   app.on('activate', () => {

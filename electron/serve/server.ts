@@ -90,7 +90,12 @@ async function handleOperation(
     sendError(response, 400, { code: 'InvalidInput', message })
     return
   }
-  const envelope: Envelope<unknown> = options.engine.invoke(op, input, options.actor ?? 'browser')
+  // Awaited: an asynchronous operation (usage/sync) answers a promise of its envelope.
+  const envelope: Envelope<unknown> = await options.engine.invoke(
+    op,
+    input,
+    options.actor ?? 'browser',
+  )
   sendJson(response, envelope.ok ? 200 : (STATUS[envelope.error.code] ?? 500), envelope)
 }
 

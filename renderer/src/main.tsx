@@ -12,6 +12,7 @@ import './styles/forms.css'
 import { App } from './components/App'
 import { createClient, installClient } from './client'
 import { useBoard } from './stores/board'
+import { useCapacity } from './stores/capacity'
 import { startClock } from './stores/clock'
 import { useConnection } from './stores/connection'
 import { startLiveUpdates } from './stores/liveUpdates'
@@ -22,6 +23,7 @@ installClient(factory)
 startLiveUpdates(factory)
 startClock()
 void useBoard.getState().load()
+void useCapacity.getState().load()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

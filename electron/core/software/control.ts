@@ -5,6 +5,7 @@ import { isRunActive, type Run } from '../../../shared/runs'
 import type { Ledger } from '../db/ledger'
 import { dispatchRun, type RunHost } from './dispatch'
 import { readOutcomeFile } from './outcome'
+import { cancelQueueRun, isQueueRun } from './queue/enqueue'
 import { isSameProcess, killTreeNow, runMarker } from './processTree'
 import { activeRunRows, recordOutcome, requireRun, requireRunRow, type RunRow } from './runs'
 import { logTail } from './transcript'
@@ -34,6 +35,7 @@ export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
   if (!isRunActive(row.state)) {
     throw new FactoryError('RunNotActive', `${id} is not running (it is ${row.state})`)
   }
+  if (isQueueRun(row)) return cancelQueueRun(ledger, actor, row)
   ledger.change(actor, (change) => {
     change.append({ type: 'run.cancel_requested', subject: id, payload: { spec: row.specId } })
   })
@@ -105,6 +107,8 @@ export function requestChanges(
 export function recoverLostRuns(ledger: Ledger, now = Date.now()): string[] {
   const lost: string[] = []
   for (const row of activeRunRows(ledger)) {
+    // A queue run has no supervisor here: its files say how it goes (ingestQueues).
+    if (isQueueRun(row)) continue
     const alive = row.supervisorPid ? supervised(row) : now - row.createdAt < START_GRACE_MS
     if (alive) continue
     killTreeNow(

@@ -4,21 +4,30 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import type { Agent, Spec } from '../../../shared/domain'
+import type { Agent, Spec, SpecStatus } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
-import { formatClock } from '../../../shared/format'
-import { describeWindow } from '../../../shared/quotas'
+import { laneAvailability } from '../../../shared/availability'
 import { isRunActive, type Run } from '../../../shared/runs'
-import { requireAgent } from '../agents'
-import type { Ledger } from '../db/ledger'
+import { findAgent, requireAgent } from '../agents'
+import type { Change, Ledger } from '../db/ledger'
 import { runs, specs } from '../db/schema'
 import { requireSpec } from '../specs'
 import { childPath, resolveCli } from './cliPath'
 import { launchSupervisor, type SupervisorCommand, type SupervisorStandby } from './launch'
+import { followSoftwareReactors } from './holding'
 import { presetFor } from './presets'
+import { enqueueRun } from './queue/enqueue'
 import { processIdentity } from './processTree'
 import { readUsage } from './quotas'
-import { recordOutcome, requireRun, requireRunRow, nextRunId, type RunRow } from './runs'
+import { readSetting } from '../settings'
+import {
+  activeRunRows,
+  recordOutcome,
+  requireRun,
+  requireRunRow,
+  nextRunId,
+  type RunRow,
+} from './runs'
 import { REVIEW_HEADING, RUN_FILES } from './transcript'
 import { isRepository, prepareWorkspace } from './workspace'
 
@@ -40,6 +49,8 @@ export interface DispatchRequest {
   /** A follow-up after review: same worktree, the reviewer's comments added to the spec file. */
   followUpOf?: string
   comments?: string
+  /** Why the allocator chose this lane, kept in the dispatch event. */
+  reason?: string
 }
 
 export function specFileText(spec: Spec, comments?: string): string {
@@ -84,6 +95,12 @@ function agentBin(agent: Agent): string {
 
 /** Refusals that need no write: a missing spec or agent, a spec already running, a missing CLI. */
 function checkDispatch(ledger: Ledger, request: DispatchRequest, dirs: string[]) {
+  const { spec, agent } = checkRefusals(ledger, request)
+  return { spec, agent, bin: agentCli(agent, dirs) }
+}
+
+/** Every refusal but the CLI lookup: a queue agent's CLI is on the machine that drains it. */
+export function checkRefusals(ledger: Ledger, request: DispatchRequest) {
   const spec = requireSpec(ledger, request.specId)
   const agent = requireAgent(ledger, request.agent)
   const busy = activeRunOf(ledger, spec.id)
@@ -93,37 +110,44 @@ function checkDispatch(ledger: Ledger, request: DispatchRequest, dirs: string[])
       `${spec.id} is already running as ${busy.id}; cancel it first (factory run cancel ${busy.id})`,
     )
   }
+  // A follow-up continues work already started; a first run waits for what it depends on.
+  if (!request.followUpOf && spec.waitingOn.length > 0) {
+    throw new FactoryError(
+      'SpecNotReady',
+      `${spec.id} waits for ${spec.waitingOn.join(', ')} to ship; queue it instead (factory spec queue ${spec.id} --agent ${agent.name}) and it starts by itself`,
+    )
+  }
   refuseIfUnavailable(ledger, agent)
-  const bin = resolveCli(agentBin(agent), {
+  return { spec, agent }
+}
+
+/** The agent's CLI as a full path; throws AgentCliMissing saying where it looked and the fix. */
+export function agentCli(agent: Agent, dirs: string[]): string {
+  return resolveCli(agentBin(agent), {
     dirs,
     agent: agent.name,
     ...(agent.bin ? { explicitPath: agent.bin } : {}),
   })
-  return { spec, agent, bin }
 }
 
 /**
  * An agent that cannot take work now says why, in words the board shows on a refused drop: it is
- * disabled, paused, at its concurrency cap, or a quota window is used up.
+ * disabled, paused, at its concurrency cap, a quota window is used up, or the factory as a whole
+ * is running as many runs as the global cap allows.
  */
 function refuseIfUnavailable(ledger: Ledger, agent: Agent): void {
-  const refuse = (why: string) => new FactoryError('AgentUnavailable', `${agent.name} ${why}`)
   const [usage] = readUsage(ledger, ledger.now(), agent.name)
   if (!usage) return
-  if (!usage.enabled) throw refuse(`is disabled (factory agent set ${agent.name} --enabled yes)`)
-  if (usage.pausedIndefinitely) throw refuse(`is paused (${usage.pauseReason}); resume it first`)
-  if (usage.pausedUntil !== null) {
-    throw refuse(`is paused until ${formatClock(usage.pausedUntil)} (${usage.pauseReason})`)
+  const availability = laneAvailability(usage)
+  if (!availability.ok) {
+    throw new FactoryError('AgentUnavailable', `${agent.name} ${availability.reason}`)
   }
-  if (usage.running >= usage.maxConcurrent) {
-    throw refuse(
-      `is at its limit of ${usage.maxConcurrent} run${usage.maxConcurrent === 1 ? '' : 's'} at once`,
+  const cap = readSetting(ledger, 'maxConcurrentRuns')
+  if (cap !== null && activeRunRows(ledger).length >= cap) {
+    throw new FactoryError(
+      'AgentUnavailable',
+      `the factory is running ${cap} run${cap === 1 ? '' : 's'}, its global limit (factory settings --max-runs N)`,
     )
-  }
-  const full = usage.windows.find((window) => window.utilization >= 1)
-  if (full) {
-    const frees = full.freesAt ? `; it frees up at ${formatClock(full.freesAt)}` : ''
-    throw refuse(`has used ${describeWindow(full)}${frees}`)
   }
 }
 
@@ -131,10 +155,41 @@ function refuseIfUnavailable(ledger: Ledger, agent: Agent): void {
  * A run folder left by an older ledger (the ledger was deleted, its files were not) is set aside.
  * Called inside the transaction that takes the id, so the folder is never a live run's.
  */
-function freshRunDir(dataDir: string, id: string): string {
+export function freshRunDir(dataDir: string, id: string): string {
   const runDir = join(dataDir, 'runs', id)
   if (existsSync(runDir)) renameSync(runDir, `${runDir}.stale-${Date.now()}`)
   return runDir
+}
+
+/**
+ * The card goes to the agent's lane with its new run, and the log says where it came from: the
+ * same for a local run and a queued one (`extra` adds to the event, e.g. the queue).
+ */
+export function assignSpec(
+  ledger: Ledger,
+  change: Change,
+  to: { spec: Spec; agent: Agent; runId: string; request: DispatchRequest },
+  card: { status: SpecStatus; branch: string | null },
+  extra: Record<string, unknown> = {},
+): void {
+  const { spec, agent, runId, request } = to
+  ledger.db
+    .update(specs)
+    .set({ stage: 'software', agent: agent.name, runId, ...card, updatedAt: change.now })
+    .where(eq(specs.id, spec.id))
+    .run()
+  change.append({
+    type: 'spec.dispatched',
+    subject: spec.id,
+    payload: {
+      run: runId,
+      agent: agent.name,
+      from: { stage: spec.stage, agent: spec.agent },
+      ...(request.followUpOf ? { followUpOf: request.followUpOf } : {}),
+      ...(request.reason ? { reason: request.reason } : {}),
+      ...extra,
+    },
+  })
 }
 
 export function dispatchRun(
@@ -143,6 +198,11 @@ export function dispatchRun(
   actor: string,
   request: DispatchRequest,
 ): Run {
+  // A run that just hit a limit holds its lane (its supervisor does it a moment after recording
+  // the outcome): catch that up first, so no dispatch slips in between.
+  followSoftwareReactors(ledger)
+  // A remote agent's runs go to its queue directory (docs/queue.md); nothing is spawned here.
+  if (findAgent(ledger, request.agent)?.queue) return enqueueRun(ledger, host, actor, request)
   const dirs = host.searchDirs()
   const first = checkDispatch(ledger, request, dirs)
   const prepare = (runId: string) =>
@@ -205,28 +265,15 @@ export function dispatchRun(
         updatedAt: change.now,
       })
       .run()
-    ledger.db
-      .update(specs)
-      .set({
-        stage: 'software',
-        agent: agent.name,
+    assignSpec(
+      ledger,
+      change,
+      { spec, agent, runId: id, request },
+      {
         status: 'running',
-        runId: id,
         branch: workspace.branch ?? spec.branch,
-        updatedAt: change.now,
-      })
-      .where(eq(specs.id, spec.id))
-      .run()
-    change.append({
-      type: 'spec.dispatched',
-      subject: spec.id,
-      payload: {
-        run: id,
-        agent: agent.name,
-        from: { stage: spec.stage, agent: spec.agent },
-        ...(request.followUpOf ? { followUpOf: request.followUpOf } : {}),
       },
-    })
+    )
     return id
   })
   startSupervisor(ledger, host, runId, dirs)

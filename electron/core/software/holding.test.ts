@@ -26,6 +26,8 @@ describe('quota-aware holding', () => {
     const run = await waitForEnd(engine, dispatchTo('bob', 'Hits the limit').id)
     expect(run.failure?.class).toBe('quota_exhausted')
     const resetAt = run.failure!.resetAt!
+    // The supervisor holds the lane just after it records the outcome; a dispatch catches up too.
+    followSoftwareReactors(engine.ledger)
     const [bob] = engine.call('usage/get', { agent: 'bob' }, 'test')
     expect(bob).toMatchObject({ pausedUntil: resetAt })
     expect(bob!.pauseReason).toMatch(/^quota_exhausted: /)

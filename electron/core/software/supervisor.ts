@@ -74,7 +74,7 @@ export class RunSupervisor {
   constructor(private readonly options: SuperviseOptions) {
     this.row = requireRunRow(options.ledger, options.runId)
     this.files = new RunFiles(this.row.runDir)
-    this.parser = presetFor(this.row.runner as RunnerPreset).parser()
+    this.parser = presetFor(this.row.runner as RunnerPreset).parser(() => options.ledger.now())
     this.progress = new ProgressReader(join(this.outputDir, 'progress.jsonl'))
   }
 

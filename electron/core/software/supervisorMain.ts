@@ -34,7 +34,13 @@ const { standbyAssignment } = await import('./launch')
 
 // Opened before a standby waits, so a dispatch costs it nothing but the spawn.
 const binding = process.env.FACTORY_SQLITE_BINDING
-const ledger = openLedger({ path: values.db, ...(binding ? { nativeBinding: binding } : {}) })
+// Tests that let hours pass (quota holds, resets) move every clock of a run by the same amount.
+const clockOffset = Number(process.env.FACTORY_CLOCK_OFFSET_MS ?? 0) || 0
+const ledger = openLedger({
+  path: values.db,
+  ...(binding ? { nativeBinding: binding } : {}),
+  ...(clockOffset ? { now: () => Date.now() + clockOffset } : {}),
+})
 const assignment = values.run ? { runId: values.run, env: {} } : await standbyAssignment()
 const supervisor = new RunSupervisor({
   ledger,

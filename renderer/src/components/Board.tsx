@@ -26,7 +26,7 @@ import { useBoard } from '../stores/board'
 import { moveCard } from '../stores/moveCard'
 import { useUi } from '../stores/ui'
 import { CardFace } from './CardFace'
-import { EmptyBoard, NoAgentsHint } from './EmptyBoard'
+import { AddLane, EmptyBoard } from './EmptyBoard'
 import { Swimlane } from './Swimlane'
 import './board.css'
 
@@ -126,7 +126,7 @@ export function Board() {
             board={board}
           />
         ))}
-        {agents.length === 0 && <NoAgentsHint />}
+        <AddLane first={agents.length === 0} />
       </div>
       <DragOverlay dropAnimation={null}>
         {dragged && (

@@ -33,7 +33,9 @@ export function CardFace({ card }: { card: SpecCard }) {
         ))}
         {extraTags > 0 && <span className="chip chip-faint">+{extraTags}</span>}
         <span className="card-spacer" />
-        {card.run && ['running', 'starting', 'failed', 'lost'].includes(card.run.state) ? (
+        {card.status !== 'queued' &&
+        card.run &&
+        ['running', 'starting', 'failed', 'lost'].includes(card.run.state) ? (
           <RunStateBadge
             state={card.run.state}
             stage={card.run.stage}
@@ -46,7 +48,12 @@ export function CardFace({ card }: { card: SpecCard }) {
           {formatAge(card.createdAt, now)}
         </time>
       </div>
-      {card.run?.tail && (
+      {card.waitingOn.length > 0 && (
+        <div className="card-waiting" data-testid="card-waiting">
+          Waits for {card.waitingOn.join(', ')} to ship
+        </div>
+      )}
+      {card.status !== 'queued' && card.run?.tail && (
         <div className="card-tail" title={card.run.tail} data-testid="card-tail">
           {card.run.tail}
         </div>

@@ -45,6 +45,16 @@ export function HeaderBar() {
         <ConnectionStatus />
         <button
           type="button"
+          className="button button-ghost"
+          data-testid="open-saturation"
+          aria-keyshortcuts="S"
+          title="Utilization per agent over time (S)"
+          onClick={() => useUi.getState().openSaturation()}
+        >
+          Saturation <kbd className="kbd">S</kbd>
+        </button>
+        <button
+          type="button"
           className="button button-ghost button-icon"
           aria-label="Keyboard shortcuts"
           title="Keyboard shortcuts (?)"

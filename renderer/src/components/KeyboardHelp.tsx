@@ -4,6 +4,7 @@ import { Modal } from './Modal'
 
 const SHORTCUTS: [keys: string[], what: string][] = [
   [['N'], 'New spec'],
+  [['S'], 'Saturation: utilization per agent over time, idle quota this week'],
   [['Enter'], 'Open the focused card'],
   [['←', '↑', '→', '↓'], 'Move focus between cards'],
   [['Shift', '← / →'], 'Move the card to the previous / next column'],
@@ -11,7 +12,7 @@ const SHORTCUTS: [keys: string[], what: string][] = [
   [['Ctrl', 'Enter'], 'Save while editing a spec'],
   [['1', '2', '3'], 'In a run: transcript, raw log, diff'],
   [['↑ / ↓', 'Enter'], 'In a transcript: move between entries, expand one'],
-  [['Esc'], 'Close the run view, the drawer or a dialog; cancel an edit'],
+  [['Esc'], 'Close the run view, saturation, the drawer or a dialog; cancel an edit'],
   [['?'], 'Show this help'],
 ]
 

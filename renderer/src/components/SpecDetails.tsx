@@ -4,6 +4,7 @@ import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
+import { useUi } from '../stores/ui'
 import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 import { SpecRuns } from './run/SpecRuns'
@@ -62,6 +63,27 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
             </span>
           ))}
         </dd>
+        {spec.dependsOn.length > 0 && (
+          <>
+            <dt>Depends on</dt>
+            <dd className="facts-chips" data-testid="spec-dependencies">
+              {spec.dependsOn.map((id) => {
+                const waiting = spec.waitingOn.includes(id)
+                return (
+                  <button
+                    key={id}
+                    type="button"
+                    className={`chip chip-link${waiting ? '' : ' chip-done'}`}
+                    title={waiting ? `${id} has not shipped yet` : `${id} has shipped`}
+                    onClick={() => useUi.getState().openDrawer(id)}
+                  >
+                    {id} {waiting ? '· waiting' : '✓'}
+                  </button>
+                )
+              })}
+            </dd>
+          </>
+        )}
         {spec.blueprint && (
           <>
             <dt>Blueprint</dt>

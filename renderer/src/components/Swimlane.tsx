@@ -2,7 +2,10 @@
 import { memo } from 'react'
 import { STAGES, type RunnerPreset } from '../../../shared/domain'
 import { cardsIn, laneLabel, laneSlug, type BoardCells, type Lane } from '../board/cells'
+import { useUi } from '../stores/ui'
+import { AllocatorControls } from './AllocatorControls'
 import { Cell } from './Cell'
+import { LaneCapacity } from './LaneCapacity'
 
 interface SwimlaneProps {
   lane: Lane
@@ -21,9 +24,21 @@ export const Swimlane = memo(function Swimlane({ lane, runner, board }: Swimlane
         >
           {lane ? lane.slice(0, 1).toUpperCase() : ''}
         </span>
-        <span className="lane-name">{laneLabel(lane)}</span>
+        {lane ? (
+          <button
+            type="button"
+            className="lane-name lane-name-button"
+            title={`${lane}: settings, quota windows, pause`}
+            onClick={() => useUi.getState().openDialog({ kind: 'agent', name: lane })}
+          >
+            {lane}
+          </button>
+        ) : (
+          <span className="lane-name">{laneLabel(lane)}</span>
+        )}
         {runner && <span className="badge">{runner}</span>}
         <span className="lane-count">{count.toLocaleString()}</span>
+        {lane ? <LaneCapacity agent={lane} /> : <AllocatorControls />}
       </div>
       <div className="lane-cells">
         {STAGES.map((stage) => (

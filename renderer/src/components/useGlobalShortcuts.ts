@@ -1,5 +1,6 @@
-// Window-wide keys: N for a new spec, ? for help, Esc to close the run view or the drawer. Keys typed into a
-// field, or while a dialog is open, belong to that field or dialog.
+// Window-wide keys: N for a new spec, S for saturation, ? for help, Esc to close the run view, the
+// saturation view or the drawer. Keys typed into a field, or while a dialog is open, belong to that
+// field or dialog.
 import { useEffect } from 'react'
 import { RUN_TABS, useUi } from '../stores/ui'
 import { closeDrawerAndFocusCard } from './focus'
@@ -29,6 +30,17 @@ export function useGlobalShortcuts(): void {
         else if (e.key === '?') ui.openDialog({ kind: 'help' })
         return
       }
+      if (ui.saturationOpen) {
+        if (e.key === 'Escape') {
+          e.preventDefault()
+          ui.closeSaturation()
+          return
+        }
+        if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+        if (e.key === 's' || e.key === 'S') ui.closeSaturation()
+        else if (e.key === '?') ui.openDialog({ kind: 'help' })
+        return
+      }
       if (e.key === 'Escape' && ui.drawerSpecId) {
         closeDrawerAndFocusCard()
         return
@@ -40,6 +52,9 @@ export function useGlobalShortcuts(): void {
       } else if (e.key === '?') {
         e.preventDefault()
         ui.openDialog({ kind: 'help' })
+      } else if (e.key === 's' || e.key === 'S') {
+        e.preventDefault()
+        ui.openSaturation()
       }
     }
     window.addEventListener('keydown', onKeyDown)

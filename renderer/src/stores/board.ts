@@ -8,6 +8,7 @@ import {
   type Spec,
   type SpecCard,
   type SpecId,
+  type SpecStatus,
 } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import { client } from '../client'
@@ -29,6 +30,17 @@ interface BoardStore {
   /** Resolves when no board read is in flight. */
   settled(): Promise<void>
   moveSpec(id: SpecId, to: Placement): Promise<Spec>
+  /**
+   * Shows the card at `to` at once (with `status`), then lets `commit` make it so; a refusal puts
+   * the card back where it was and rethrows. What the engine says comes back with its events.
+   */
+  placeSpec<T>(
+    id: SpecId,
+    to: Placement & { status?: SpecStatus },
+    commit: () => Promise<T>,
+    /** What the card shows once committed (when no later move of it is in flight). */
+    settled?: (result: T) => Partial<SpecCard>,
+  ): Promise<T>
   addSpec(input: Input<'spec/add'>): Promise<Spec>
 }
 
@@ -104,22 +116,33 @@ export const useBoard = create<BoardStore>()((set, get) => ({
   },
 
   async moveSpec(id, to) {
+    return get().placeSpec(
+      id,
+      to,
+      () => client().call('spec/move', { id, stage: to.stage, agent: to.agent }),
+      (spec) => toCard(spec),
+    )
+  },
+
+  async placeSpec(id, to, commit, settled) {
     const card = get().specs.find((s) => s.id === id)
     if (!card) throw new FactoryError('SpecNotFound', `no spec with id "${id}" on the board`)
-    const from: Placement = { stage: card.stage, agent: card.agent }
+    const from: Partial<SpecCard> = { stage: card.stage, agent: card.agent, status: card.status }
     const token = ++moveToken
     set((state) => ({
       specs: place(state.specs, id, to),
-      pending: { ...state.pending, [id]: { ...to, token } },
+      pending: { ...state.pending, [id]: { stage: to.stage, agent: to.agent, token } },
     }))
     try {
-      const spec = await client().call('spec/move', { id, stage: to.stage, agent: to.agent })
+      const result = await commit()
       set((state) => ({
         specs:
-          state.pending[id]?.token === token ? place(state.specs, id, toCard(spec)) : state.specs,
+          settled && state.pending[id]?.token === token
+            ? place(state.specs, id, settled(result))
+            : state.specs,
         pending: dropPending(state.pending, id, token),
       }))
-      return spec
+      return result
     } catch (error) {
       set((state) => ({
         specs: state.pending[id]?.token === token ? place(state.specs, id, from) : state.specs,

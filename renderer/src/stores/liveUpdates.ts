@@ -3,11 +3,23 @@
 // is re-read only if it is behind that, i.e. if something happened while nobody was listening.
 import type { FactoryClient } from '../../../shared/api'
 import { useBoard } from './board'
+import { changesCapacity, useCapacity } from './capacity'
 
 const DEBOUNCE_MS = 50
+/** Usage ticks arrive often while runs stream; lane meters need not follow each one. */
+const CAPACITY_DEBOUNCE_MS = 500
+const CAPACITY_REFRESH_MS = 30_000
 
 export function startLiveUpdates(factory: FactoryClient): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
+  let capacityTimer: ReturnType<typeof setTimeout> | null = null
+  const reloadCapacity = () => {
+    capacityTimer ??= setTimeout(() => {
+      capacityTimer = null
+      void useCapacity.getState().load()
+    }, CAPACITY_DEBOUNCE_MS)
+  }
+  const capacityTick = setInterval(() => void useCapacity.getState().load(), CAPACITY_REFRESH_MS)
   const reload = () => {
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => {
@@ -18,6 +30,7 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
 
   const unsubscribe = factory.subscribe((pushed) => {
     if (pushed.kind === 'connected') {
+      void useCapacity.getState().load()
       // The first board read may still be in flight; compare once it has landed.
       void useBoard
         .getState()
@@ -29,6 +42,7 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
     }
     if (pushed.kind !== 'ledger') return
     const { event } = pushed
+    if (changesCapacity(event.type)) reloadCapacity()
     if (!changesBoard(event.type)) return
     if (event.seq <= useBoard.getState().seq) return
     reload()
@@ -36,6 +50,8 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
 
   return () => {
     if (timer) clearTimeout(timer)
+    if (capacityTimer) clearTimeout(capacityTimer)
+    clearInterval(capacityTick)
     unsubscribe()
   }
 }

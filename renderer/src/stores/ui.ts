@@ -10,7 +10,11 @@ export const RUN_TABS = [
 ] as const
 export type RunTab = (typeof RUN_TABS)[number]['id']
 
-export type Dialog = { kind: 'new-spec'; place: Placement } | { kind: 'help' }
+export type Dialog =
+  | { kind: 'new-spec'; place: Placement }
+  | { kind: 'help' }
+  /** Add a lane (name null) or edit one. */
+  | { kind: 'agent'; name: string | null }
 
 export interface Toast {
   id: number
@@ -23,6 +27,8 @@ interface UiStore {
   drawerSpecId: SpecId | null
   /** The run view, open over the board, and its tab. */
   runViewId: RunId | null
+  /** The saturation view, open over the board. */
+  saturationOpen: boolean
   runTab: RunTab
   focusedId: SpecId | null
   dialog: Dialog | null
@@ -34,6 +40,8 @@ interface UiStore {
   closeDrawer(): void
   openRun(id: RunId): void
   closeRun(): void
+  openSaturation(): void
+  closeSaturation(): void
   setRunTab(tab: RunTab): void
   focusCard(id: SpecId | null): void
   openDialog(dialog: Dialog): void
@@ -53,6 +61,7 @@ let nextToastId = 1
 export const useUi = create<UiStore>()((set, get) => ({
   drawerSpecId: null,
   runViewId: null,
+  saturationOpen: false,
   runTab: 'transcript',
   focusedId: null,
   dialog: null,
@@ -63,6 +72,8 @@ export const useUi = create<UiStore>()((set, get) => ({
   closeDrawer: () => set({ drawerSpecId: null }),
   openRun: (id) => set({ runViewId: id, runTab: 'transcript' }),
   closeRun: () => set({ runViewId: null }),
+  openSaturation: () => set({ saturationOpen: true }),
+  closeSaturation: () => set({ saturationOpen: false }),
   setRunTab: (runTab) => set({ runTab }),
   focusCard: (id) => set({ focusedId: id }),
   openDialog: (dialog) => set({ dialog }),

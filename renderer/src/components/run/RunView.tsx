@@ -17,6 +17,7 @@ import { TranscriptView } from './TranscriptView'
 import './run.css'
 import { Loading } from '../Loading'
 import { CloseButton } from '../CloseButton'
+import { useModalFocus } from '../useModalFocus'
 
 const isLive = (run: Run): boolean => isRunActive(run.state)
 
@@ -82,26 +83,8 @@ export function RunView({ id }: { id: RunId }) {
   const panel = useRef<HTMLElement | null>(null)
   const close = () => useUi.getState().closeRun()
 
-  useEffect(() => {
-    // Focus moves into the view, and back to where it came from (or the drawer) when it closes.
-    const previous = document.activeElement as HTMLElement | null
-    panel.current?.focus({ preventScroll: true })
-    // Modal: the board, header and drawer behind cannot be tabbed into or clicked while it is open.
-    const behind = [...(panel.current?.parentElement?.children ?? [])].filter(
-      (element): element is HTMLElement =>
-        element !== panel.current && element instanceof HTMLElement && !element.matches('.toasts'),
-    )
-    for (const element of behind) element.inert = true
-    return () => {
-      for (const element of behind) element.inert = false
-      const usable =
-        previous?.isConnected &&
-        previous !== document.body &&
-        !(previous as HTMLButtonElement).disabled
-      if (usable) previous.focus()
-      else document.querySelector<HTMLElement>('[data-testid=spec-drawer]')?.focus()
-    }
-  }, [])
+  // Focus comes back to where it came from, or the drawer, when the view closes.
+  useModalFocus(panel, '[data-testid=spec-drawer]')
 
   return (
     <section

@@ -34,3 +34,12 @@ export function splitArgv(text: string): string[] {
   if (inWord) words.push(word)
   return words
 }
+
+/** The other way: an argv as one line that splitArgv reads back word for word. */
+export function joinArgv(argv: readonly string[]): string {
+  return argv
+    .map((word) =>
+      word !== '' && /^[\w@%+=:,./{}-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`,
+    )
+    .join(' ')
+}

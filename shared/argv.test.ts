@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { splitArgv } from './argv'
+import { joinArgv, splitArgv } from './argv'
 
 describe('splitArgv', () => {
   it('splits words like a shell, honouring quotes and backslashes', () => {
@@ -28,5 +28,14 @@ describe('splitArgv', () => {
 
   it('refuses an unterminated quote', () => {
     expect(() => splitArgv(`claude -p "oops`)).toThrow(/unterminated " quote/)
+  })
+})
+
+describe('joinArgv', () => {
+  it('writes an argv that splits back to the same words, spaces and quotes included', () => {
+    const argv = ['node', '/tmp/my agent/run.mjs', "it's", '{specFile}', '', '$(touch x)', 'a"b']
+    const line = joinArgv(argv)
+    expect(line).toBe(`node '/tmp/my agent/run.mjs' 'it'\\''s' {specFile} '' '$(touch x)' 'a"b'`)
+    expect(splitArgv(line)).toEqual(argv)
   })
 })

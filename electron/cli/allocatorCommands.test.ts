@@ -1,0 +1,89 @@
+// The CLI forms of issue 9's queue: spec add --depends-on, spec queue, allocate, settings.
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fixtureCommand } from '../core/software/testing'
+import { tempDir } from '../core/testing'
+import { runCli } from './cli'
+
+let dir: string
+let cleanup: () => void
+beforeEach(() => ({ dir, cleanup } = tempDir()))
+afterEach(() => cleanup())
+
+async function factory(...argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    stdout: (t) => (stdout += t + '\n'),
+    stderr: (t) => (stderr += t + '\n'),
+    env: { ...process.env, FACTORY_DB: join(dir, 'ledger.db') },
+  })
+  return { code, stdout, stderr }
+}
+
+describe('factory spec add --depends-on, spec queue, allocate, settings', () => {
+  it('queues specs, plans a round, refuses a cycle and changes settings', async () => {
+    await factory(
+      'agent',
+      'add',
+      'bob',
+      '--runner',
+      'command',
+      '--command',
+      fixtureCommand('hang').join(' '),
+    )
+    await factory('spec', 'add', '--title', 'API')
+    const added = await factory(
+      'spec',
+      'add',
+      '--title',
+      'UI',
+      '--depends-on',
+      's_1',
+      '--priority',
+      '3',
+    )
+    expect(added.stdout).toBe('Added s_2: UI (waits for s_1)\n')
+    expect((await factory('spec', 'show', 's_2')).stdout).toContain(
+      'depends on s_1 (waiting for s_1)',
+    )
+
+    const cycle = await factory('spec', 'add', '--title', 'Self', '--depends-on', 's_3')
+    expect(cycle.code).not.toBe(0)
+    expect(cycle.stderr).toContain('s_3 cannot depend on itself')
+
+    const loop = await factory('spec', 'edit', 's_1', '--depends-on', 's_2')
+    expect(loop.stderr).toContain(
+      's_1 cannot depend on s_2: that would be a cycle (s_1 → s_2 → s_1)',
+    )
+    expect((await factory('spec', 'queue', 's_2')).stdout).toBe(
+      'Queued s_2 for the allocator (Unassigned); waits for s_1 to ship\n',
+    )
+    expect((await factory('spec', 'queue', 's_1', '--agent', 'bob')).stdout).toBe(
+      "Queued s_1 for bob's lane\n",
+    )
+
+    const dry = await factory('allocate', '--dry-run')
+    expect(dry.stdout).toBe(
+      [
+        's_1 → bob (bob: no quota windows, 0/1 running)  API',
+        's_2 not now: waits for s_1 to ship  UI',
+        'Dry run: 1 would dispatch, 1 waiting',
+        '',
+      ].join('\n'),
+    )
+    const json = JSON.parse((await factory('allocate', '--dry-run', '--json')).stdout)
+    expect(json.dispatched).toEqual([
+      { spec: 's_1', title: 'API', agent: 'bob', reason: 'bob: no quota windows, 0/1 running' },
+    ])
+
+    expect((await factory('settings')).stdout).toBe(
+      'auto-dispatch: on\nmax runs at once: no global limit\n',
+    )
+    const changed = await factory('settings', '--auto-dispatch', 'off', '--max-runs', '4')
+    expect(changed.stdout).toBe('auto-dispatch: off\nmax runs at once: 4\n')
+    const bad = await factory('settings', '--max-runs', 'lots')
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('--max-runs takes a whole number or none, not "lots"')
+  })
+})

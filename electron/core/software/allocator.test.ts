@@ -1,0 +1,134 @@
+// The allocator's choices, without a ledger: most headroom wins, pinned specs wait for their lane,
+// nothing goes past a cap, a window's limit or the global cap, and every choice says why.
+import { describe, expect, it } from 'vitest'
+import type { SpecId } from '../../../shared/domain'
+import type { AgentUsage, WindowUsage } from '../../../shared/quotas'
+import { planAllocation, type QueuedSpec } from './allocator'
+
+const HOUR = 3_600_000
+
+function lane(agent: string, fields: Partial<AgentUsage> = {}, utilization?: number): AgentUsage {
+  const windows: WindowUsage[] =
+    utilization === undefined
+      ? []
+      : [
+          {
+            window: '5h',
+            durationMs: 5 * HOUR,
+            unit: 'tokens',
+            limit: 1000,
+            used: utilization * 1000,
+            utilization,
+            freesAt: Date.now() + HOUR,
+          },
+        ]
+  return {
+    agent,
+    plan: null,
+    enabled: true,
+    running: 0,
+    maxConcurrent: 2,
+    windows,
+    pausedUntil: null,
+    pausedIndefinitely: false,
+    pauseReason: null,
+    probing: false,
+    ...fields,
+  }
+}
+
+function specs(count: number, fields: Partial<QueuedSpec> = {}): QueuedSpec[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `s_${i + 1}` as SpecId,
+    title: `Spec ${i + 1}`,
+    agent: null,
+    waitingOn: [],
+    ...fields,
+  }))
+}
+
+const plan = (queued: QueuedSpec[], lanes: AgentUsage[], globalFree = Infinity) =>
+  planAllocation({ specs: queued, lanes, blocked: new Map(), globalFree })
+
+describe('the allocator', () => {
+  it('gives each spec to the lane with the most headroom, and says why', () => {
+    const result = plan(specs(1), [lane('bob', {}, 0.6), lane('alice', {}, 0.12)])
+    expect(result.assign).toEqual([
+      {
+        spec: 's_1',
+        title: 'Spec 1',
+        agent: 'alice',
+        reason: 'alice: 12% of 5h used, 0/2 running',
+      },
+    ])
+  })
+
+  it('fills lanes up to their caps, emptier lane first on equal headroom, then waits', () => {
+    const result = plan(specs(6), [lane('bob', { running: 1 }), lane('alice')])
+    expect(result.assign.map((d) => d.agent)).toEqual(['alice', 'alice', 'bob'])
+    expect(result.assign[2]!.reason).toBe('bob: no quota windows, 1/2 running')
+    expect(result.waiting).toHaveLength(3)
+    expect(result.waiting[0]!.reason).toBe(
+      'no agent has room: every lane is full, held or over a quota window',
+    )
+  })
+
+  it('never dispatches to a lane that is disabled, paused, over a window or blocked', () => {
+    const until = Date.now() + HOUR
+    const result = planAllocation({
+      specs: specs(3),
+      lanes: [
+        lane('full', {}, 1),
+        lane('off', { enabled: false }),
+        lane('held', { pausedUntil: until, pauseReason: 'quota_exhausted: limit' }),
+        lane('nocli'),
+      ],
+      blocked: new Map([['nocli', 'nocli: claude CLI not found']]),
+      globalFree: Infinity,
+    })
+    expect(result.assign).toEqual([])
+    expect(result.waiting).toHaveLength(3)
+  })
+
+  it('keeps a pinned spec for its lane, saying what holds that lane', () => {
+    const until = Date.now() + HOUR
+    const result = plan(specs(2, { agent: 'bob' }), [
+      lane('bob', { pausedUntil: until, pauseReason: 'rate_limited: 429' }),
+      lane('alice'),
+    ])
+    expect(result.assign).toEqual([])
+    expect(result.waiting[0]!.reason).toMatch(
+      /^bob is paused until \d\d:\d\d \(rate_limited: 429\)$/,
+    )
+  })
+
+  it('stops at the global cap, whatever room the lanes have', () => {
+    const result = plan(specs(5), [lane('bob', { maxConcurrent: 4 }), lane('alice')], 2)
+    expect(result.assign).toHaveLength(2)
+    expect(result.waiting.map((w) => w.reason)).toContain(
+      'the factory is at its global limit of runs at once',
+    )
+  })
+
+  it('sends one run at a time to a lane probing after a quota hold', () => {
+    const result = plan(specs(4), [lane('bob', { maxConcurrent: 3, probing: true })])
+    expect(result.assign).toHaveLength(1)
+  })
+
+  it('skips specs waiting for dependencies, serving the next ready one', () => {
+    const queued = specs(2)
+    queued[0] = { ...queued[0]!, waitingOn: ['s_9' as SpecId] }
+    const result = plan(queued, [lane('bob')])
+    expect(result.assign.map((d) => d.spec)).toEqual(['s_2'])
+    expect(result.waiting).toEqual([
+      { spec: 's_1', title: 'Spec 1', reason: 'waits for s_9 to ship' },
+    ])
+  })
+
+  it('lists the first waiting specs and counts the rest of a long queue', () => {
+    const result = plan(specs(10_000), [lane('bob')])
+    expect(result.assign).toHaveLength(2)
+    expect(result.waiting).toHaveLength(100)
+    expect(result.moreWaiting).toBe(10_000 - 2 - 100)
+  })
+})

@@ -1,0 +1,123 @@
+// The allocator's planning, pure: queued specs by priority, each to the lane with the most headroom
+// that can take it (enabled, not held, below its cap, every quota window below its limit), never
+// past the global cap. Lanes are scanned per spec; once no lane has room the rest only wait, so a
+// round costs O(dispatched × lanes + queued), whatever the queue's length.
+import type { AllocationDecision, AllocationWait } from '../../../shared/allocation'
+import { describeHeadroom, laneAvailability, peakUtilization } from '../../../shared/availability'
+import type { SpecId } from '../../../shared/domain'
+import type { AgentUsage } from '../../../shared/quotas'
+
+export interface QueuedSpec {
+  id: SpecId
+  title: string
+  /** Pinned to this lane; null: any lane. */
+  agent: string | null
+  /** Dependencies that have not shipped. */
+  waitingOn: SpecId[]
+}
+
+export interface AllocationInput {
+  /** In the order they should be served: priority, then oldest first. */
+  specs: QueuedSpec[]
+  lanes: AgentUsage[]
+  /** Lanes that cannot run anything for a reason capacity does not show (a missing CLI). */
+  blocked: Map<string, string>
+  /** Runs the global cap still allows; Infinity without one. */
+  globalFree: number
+  /** Waiting specs listed one by one; the rest are only counted. */
+  listLimit?: number
+}
+
+export interface AllocationPlan {
+  assign: Omit<AllocationDecision, 'run' | 'refused'>[]
+  waiting: AllocationWait[]
+  moreWaiting: number
+}
+
+interface Lane {
+  usage: AgentUsage
+  free: number
+  /** Why it takes nothing now (null: it has room). */
+  closed: string | null
+  peak: number
+}
+
+function openLanes(input: AllocationInput): Map<string, Lane> {
+  const lanes = new Map<string, Lane>()
+  for (const usage of input.lanes) {
+    const availability = laneAvailability(usage)
+    const blocked = input.blocked.get(usage.agent)
+    lanes.set(usage.agent, {
+      usage,
+      free: availability.ok && !blocked ? availability.free : 0,
+      closed: blocked ?? (availability.ok ? null : `${usage.agent} ${availability.reason}`),
+      peak: peakUtilization(usage),
+    })
+  }
+  return lanes
+}
+
+/** Most headroom first, then the emptier lane, then by name so a round is deterministic. */
+function better(a: Lane, b: Lane): boolean {
+  if (a.peak !== b.peak) return a.peak < b.peak
+  const loadA = a.usage.running / a.usage.maxConcurrent
+  const loadB = b.usage.running / b.usage.maxConcurrent
+  if (loadA !== loadB) return loadA < loadB
+  return a.usage.agent < b.usage.agent
+}
+
+export function planAllocation(input: AllocationInput): AllocationPlan {
+  const lanes = openLanes(input)
+  const listLimit = input.listLimit ?? 100
+  let open = [...lanes.values()].filter((lane) => lane.free > 0)
+  let globalFree = input.globalFree
+  const plan: AllocationPlan = { assign: [], waiting: [], moreWaiting: 0 }
+  const wait = (spec: QueuedSpec, reason: string) => {
+    if (plan.waiting.length < listLimit) {
+      plan.waiting.push({ spec: spec.id, title: spec.title, reason })
+    } else plan.moreWaiting++
+  }
+  for (const spec of input.specs) {
+    if (spec.waitingOn.length > 0) {
+      wait(spec, `waits for ${spec.waitingOn.join(', ')} to ship`)
+      continue
+    }
+    if (globalFree <= 0) {
+      wait(spec, 'the factory is at its global limit of runs at once')
+      continue
+    }
+    let chosen: Lane | undefined
+    if (spec.agent !== null) {
+      const lane = lanes.get(spec.agent)
+      if (!lane) {
+        wait(spec, `no agent named ${spec.agent}`)
+        continue
+      }
+      if (lane.free <= 0) {
+        wait(spec, lane.closed ?? `${spec.agent} has no free run slot this round`)
+        continue
+      }
+      chosen = lane
+    } else {
+      for (const lane of open) if (!chosen || better(lane, chosen)) chosen = lane
+      if (!chosen) {
+        wait(spec, 'no agent has room: every lane is full, held or over a quota window')
+        continue
+      }
+    }
+    plan.assign.push({
+      spec: spec.id,
+      title: spec.title,
+      agent: chosen.usage.agent,
+      reason: describeHeadroom(chosen.usage),
+    })
+    chosen.free--
+    chosen.usage = { ...chosen.usage, running: chosen.usage.running + 1 }
+    globalFree--
+    if (chosen.free === 0) {
+      chosen.closed = `${chosen.usage.agent} is at its limit of runs at once`
+      open = open.filter((lane) => lane !== chosen)
+    }
+  }
+  return plan
+}

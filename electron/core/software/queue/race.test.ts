@@ -1,0 +1,149 @@
+// The queue under real concurrency: separate `factory drain` processes (the real CLI, from source)
+// racing over one directory. Every spec must be done exactly once; a drainer killed mid-run must
+// not take its spec with it; a long run whose claim is renewed must not be taken from it.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { isAlive } from '../processTree'
+import { tempDirs, waitFor } from '../testing'
+import { ensureQueue, publishSpec } from './maildir'
+import { formatQueueSpec } from './specFile'
+
+const CLI = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url))
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+const AGENT = fileURLToPath(new URL('./fixtures/queue-agent.sh', import.meta.url))
+
+const dirs = tempDirs()
+const started: ChildProcess[] = []
+const leftovers: number[] = []
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+  for (const pid of leftovers.splice(0)) if (isAlive(pid)) process.kill(-pid, 'SIGKILL')
+  dirs.removeAll()
+})
+
+interface Drainer {
+  child: ChildProcess
+  output: { stdout: string; stderr: string }
+  exited: Promise<number | null>
+}
+
+/** `factory drain --queue QUEUE ARGS…` as its own process, with no ledger anywhere near it. */
+function drainer(queue: string, ...args: string[]): Drainer {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, CLI, 'drain', '--queue', queue, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FACTORY_DB: join(queue, '..', 'no-ledger-here.db') },
+    },
+  )
+  started.push(child)
+  const output = { stdout: '', stderr: '' }
+  child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return { child, output, exited }
+}
+
+function queueOf(count: number): { queue: string; ids: string[] } {
+  const queue = join(dirs.make('factory-race-'), 'queue')
+  ensureQueue(queue)
+  const ids: string[] = []
+  for (let n = 1; n <= count; n++) {
+    const item = { id: `r_${n}-race`, run: `r_${n}`, spec: `s_${n}`, title: `spec ${n}` }
+    publishSpec(
+      queue,
+      item.id,
+      formatQueueSpec({ ...item, created: '2026-01-01' }, `# spec ${n}\n`),
+    )
+    ids.push(item.id)
+  }
+  return { queue, ids }
+}
+
+const list = (queue: string, folder: string): string[] => readdirSync(join(queue, folder)).sort()
+const lines = (text: string): string[] => text.split('\n').filter(Boolean)
+
+describe('the queue race', () => {
+  it('4 drainers × 1,000 specs: each done exactly once, none lost', async () => {
+    const { queue, ids } = queueOf(1000)
+    const log = join(queue, '..', 'ran.log')
+    const drainers = Array.from({ length: 4 }, () =>
+      drainer(queue, '--until-empty', '--', '/bin/sh', AGENT, 'record', log),
+    )
+    const codes = await Promise.all(drainers.map((d) => d.exited))
+    expect(codes, drainers.map((d) => d.output.stderr).join('\n')).toEqual([0, 0, 0, 0])
+
+    // Ran once each: every run id in the agents' own log exactly once, from its claimed file.
+    const ran = lines(readFileSync(log, 'utf8')).map((line) => line.split(' '))
+    expect(ran).toHaveLength(1000)
+    expect(new Set(ran.map(([run]) => run)).size).toBe(1000)
+    for (const [run, file] of ran) expect(file).toBe(join(queue, 'cur', `${run}-race.md`))
+    // Reported once each, across the drainers, and every one has its result.
+    const reported = drainers.flatMap((d) => lines(d.output.stdout))
+    expect(reported.sort()).toEqual(ids.map((id) => `${id} done`).sort())
+    expect(list(queue, 'done').filter((n) => n.endsWith('.result.json'))).toHaveLength(1000)
+    for (const folder of ['new', 'cur', 'failed', 'tmp']) expect(list(queue, folder)).toEqual([])
+    expect(existsSync(join(queue, '..', 'no-ledger-here.db'))).toBe(false)
+  }, 60_000)
+
+  it('a drainer killed mid-run: its claim returns after the stale timeout and another completes it', async () => {
+    const { queue, ids } = queueOf(1)
+    const pidFile = join(queue, '..', 'first-attempt.pid')
+    const command = ['--stale', '1s', '--', '/bin/sh', AGENT, 'hang-once', pidFile]
+    const first = drainer(queue, ...command)
+    const pid = await waitFor(
+      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
+      (found) => found > 0,
+      'the first attempt to start',
+    )
+    leftovers.push(pid)
+    first.child.kill('SIGKILL')
+    await first.exited
+    // The machine went down with it: its agent too. The claim is all that is left.
+    process.kill(-pid, 'SIGKILL')
+    expect(list(queue, 'cur')).toEqual([`${ids[0]}.md`])
+
+    const second = drainer(queue, '--once', ...command)
+    expect(await second.exited, second.output.stderr).toBe(0)
+    expect(second.output.stderr).toContain(`${ids[0]}: its claim was not renewed`)
+    expect(second.output.stdout).toBe(`${ids[0]} done\n`)
+    expect(readFileSync(`${pidFile}.done`, 'utf8')).toBe('r_1\n')
+    expect(list(queue, 'done')).toEqual([ids[0], `${ids[0]}.result.json`])
+    for (const folder of ['new', 'cur', 'failed']) expect(list(queue, folder)).toEqual([])
+  })
+
+  it('a claim renewed while its command runs longer than the stale timeout stays its own', async () => {
+    const { queue, ids } = queueOf(1)
+    const log = join(queue, '..', 'ran.log')
+    const worker = drainer(
+      queue,
+      '--stale',
+      '1s',
+      '--once',
+      '--',
+      '/bin/sh',
+      AGENT,
+      'slow',
+      log,
+      '3',
+    )
+    await waitFor(
+      () => list(queue, 'cur'),
+      (cur) => cur.length === 1,
+      'the claim',
+    )
+    // A second drainer watching for stale claims (and claiming any, printing its path) meanwhile.
+    const watcher = drainer(queue, '--stale', '1s', '--once')
+    expect(await worker.exited, worker.output.stderr).toBe(0)
+    watcher.child.kill('SIGTERM')
+    expect(await watcher.exited).toBe(0)
+    expect(watcher.output).toEqual({ stdout: '', stderr: '' })
+    expect(readFileSync(log, 'utf8')).toBe('r_1\n')
+    expect(list(queue, 'done')).toEqual([ids[0], `${ids[0]}.result.json`])
+  })
+})

@@ -1,0 +1,319 @@
+// Adding or editing a lane in the app: what runs (runner, command, workspace), how much at once,
+// its subscription (plan and quota windows), where its usage is also read from, and its hold.
+// Checked with the engine's own schema before it is sent; the engine's answer is shown in place.
+import { useState, type ReactNode } from 'react'
+import { checkInput } from '../../../../shared/api'
+import { RUNNER_PRESETS, type Agent } from '../../../../shared/domain'
+import { formatClock } from '../../../../shared/format'
+import { toFactoryError } from '../../../../shared/errors'
+import { client } from '../../client'
+import { useBoard } from '../../stores/board'
+import { useCapacity } from '../../stores/capacity'
+import { useUi } from '../../stores/ui'
+import { Field } from '../Field'
+import { InlineError } from '../InlineError'
+import { Modal } from '../Modal'
+import { addInput, editInput, formFor, type AgentForm } from './agentForm'
+import { QuotaRows } from './QuotaRows'
+import './agent.css'
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="agent-section">
+      <h3 className="agent-section-title">{title}</h3>
+      {children}
+    </section>
+  )
+}
+
+export function AgentDialog({ name }: { name: string | null }) {
+  const agent = useBoard((s) => (name ? s.agents.find((a) => a.name === name) : undefined))
+  const close = useUi((s) => s.closeDialog)
+  const [form, setForm] = useState<AgentForm>(() => formFor(agent ?? null))
+  const [error, setError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+  const editing = name !== null
+  const set = (patch: Partial<AgentForm>) => {
+    setForm((f) => ({ ...f, ...patch }))
+    setError(null)
+  }
+
+  const submit = async () => {
+    if (saving) return
+    try {
+      const saved = editing
+        ? await send('agent/edit', editInput(form))
+        : await send('agent/add', addInput(form))
+      close()
+      useUi.getState().showToast({
+        tone: 'info',
+        message: editing ? `Saved ${saved.name}` : `Added the ${saved.name} lane`,
+      })
+    } catch (e) {
+      setError(toFactoryError(e).message)
+      setSaving(false)
+    }
+  }
+  async function send<Op extends 'agent/add' | 'agent/edit'>(
+    op: Op,
+    input: unknown,
+  ): Promise<Agent> {
+    const checked = checkInput(op, input)
+    if (!checked.ok) throw new Error(checked.problem)
+    setSaving(true)
+    const saved = (await client().call(op, input as never)) as Agent
+    void useBoard.getState().load()
+    void useCapacity.getState().load()
+    return saved
+  }
+
+  if (editing && !agent) {
+    return (
+      <Modal title="Agent" onClose={close} testId="agent-dialog">
+        <p>That lane was removed.</p>
+      </Modal>
+    )
+  }
+  const text = (
+    label: string,
+    key: keyof AgentForm,
+    props: { hint?: string; placeholder?: string } = {},
+  ) => (
+    <Field label={label} {...(props.hint ? { hint: props.hint } : {})}>
+      {(id) => (
+        <input
+          id={id}
+          className="input"
+          value={form[key] as string}
+          placeholder={props.placeholder}
+          autoComplete="off"
+          onChange={(e) => set({ [key]: e.target.value })}
+        />
+      )}
+    </Field>
+  )
+
+  return (
+    <Modal
+      title={editing ? `Lane: ${name}` : 'Add a lane'}
+      onClose={close}
+      testId="agent-dialog"
+      wide
+    >
+      <form
+        className="form agent-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <Section title="Lane">
+          <div className="field-row">
+            {editing ? null : (
+              <Field label="Name" className="field-grow">
+                {(id) => (
+                  <input
+                    id={id}
+                    className="input"
+                    value={form.name}
+                    placeholder="bob"
+                    data-autofocus
+                    autoComplete="off"
+                    onChange={(e) => set({ name: e.target.value })}
+                  />
+                )}
+              </Field>
+            )}
+            <Field label="Runner" className="field-grow">
+              {(id) => (
+                <select
+                  id={id}
+                  className="select"
+                  value={form.runner}
+                  disabled={editing}
+                  onChange={(e) => set({ runner: e.target.value as AgentForm['runner'] })}
+                >
+                  {RUNNER_PRESETS.map((runner) => (
+                    <option key={runner} value={runner}>
+                      {runner}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Runs at once" className="field-narrow">
+              {(id) => (
+                <input
+                  id={id}
+                  className="input"
+                  inputMode="numeric"
+                  value={form.maxConcurrent}
+                  {...(editing ? { 'data-autofocus': true } : {})}
+                  onChange={(e) => set({ maxConcurrent: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          <div className="field-row">
+            <div className="field-grow">
+              {text('Plan', 'plan', { hint: 'optional', placeholder: 'Claude Max 20x' })}
+            </div>
+            <label className="checkbox-field">
+              <input
+                type="checkbox"
+                checked={form.enabled}
+                onChange={(e) => set({ enabled: e.target.checked })}
+              />
+              Enabled
+            </label>
+          </div>
+        </Section>
+        <Section title="Subscription">
+          <QuotaRows rows={form.quotas} onChange={(quotas) => set({ quotas })} />
+        </Section>
+        <Section title="How it runs">
+          {form.runner === 'command' &&
+            text('Command', 'command', {
+              placeholder: 'my-agent --spec {specFile} --out {outputDir}',
+            })}
+          <div className="field-row">
+            <div className="field-grow">
+              {text('Workspace', 'workspace', {
+                hint: 'a folder; a git repository gets a worktree per spec',
+                placeholder: '/home/me/product',
+              })}
+            </div>
+          </div>
+          <div className="field-row">
+            <div className="field-grow">
+              {text('CLI path', 'bin', { hint: 'when it is not on PATH' })}
+            </div>
+            <div className="field-narrow">{text('Timeout', 'timeout', { placeholder: '2h' })}</div>
+          </div>
+          {text('Setup', 'setup', { hint: 'run in each new worktree', placeholder: 'npm ci' })}
+          {text('Queue folder', 'queue', {
+            hint: 'a remote agent: runs are written here (docs/queue.md)',
+          })}
+        </Section>
+        <Section title="Usage also read from">
+          <label className="checkbox-field">
+            <input
+              type="checkbox"
+              checked={form.claudeLogs}
+              onChange={(e) => set({ claudeLogs: e.target.checked })}
+            />
+            Claude Code’s session logs, so work done outside the factory counts
+          </label>
+          {form.claudeLogs &&
+            text('Claude projects folder', 'claudeLogsDir', { placeholder: '~/.claude/projects' })}
+          <label className="checkbox-field">
+            <input
+              type="checkbox"
+              checked={form.usageReport}
+              onChange={(e) => set({ usageReport: e.target.checked })}
+            />
+            The subscription’s usage report (read-only; the token stays in its file)
+          </label>
+          {editing &&
+            (agent?.usageSources.claudeLogs?.enabled ||
+              agent?.usageSources.usageReport?.enabled) && <SyncButton agent={agent.name} />}
+          {form.usageReport && (
+            <div className="field-row">
+              <div className="field-grow">
+                {text('Base URL', 'usageReportUrl', { placeholder: 'https://api.anthropic.com' })}
+              </div>
+              <div className="field-grow">
+                {text('Credentials file', 'credentialsFile', {
+                  placeholder: '~/.claude/.credentials.json',
+                })}
+              </div>
+            </div>
+          )}
+        </Section>
+        <InlineError message={error} testId="agent-error" />
+        <div className="form-actions">
+          {agent && <HoldButton agent={agent} onError={setError} />}
+          <button type="button" className="button button-secondary" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={saving}
+            data-testid="agent-save"
+          >
+            {saving ? 'Saving…' : editing ? 'Save' : 'Add lane'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  )
+}
+
+/** Pause until resumed, or resume a held lane (by hand or after a quota hold). */
+function HoldButton({ agent, onError }: { agent: Agent; onError: (message: string) => void }) {
+  const held =
+    agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > Date.now())
+  const toggle = async () => {
+    try {
+      if (held) await client().call('agent/resume', { name: agent.name })
+      else await client().call('agent/pause', { name: agent.name })
+      void useBoard.getState().load()
+      void useCapacity.getState().load()
+    } catch (e) {
+      onError(toFactoryError(e).message)
+    }
+  }
+  return (
+    <button type="button" className="button button-ghost hold-toggle" onClick={() => void toggle()}>
+      {held
+        ? `Resume now${agent.pausedUntil ? ` (held until ${formatClock(agent.pausedUntil)})` : ''}`
+        : 'Pause lane'}
+    </button>
+  )
+}
+
+/** Reads the lane's saved usage sources now and says what came in (or why nothing could). */
+function SyncButton({ agent }: { agent: string }) {
+  const [result, setResult] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const sync = async () => {
+    setBusy(true)
+    try {
+      const results = await client().call('usage/sync', { agent })
+      setResult(
+        results
+          .map((r) =>
+            r.error
+              ? `${r.source}: ${r.error}`
+              : r.source === 'claude-logs'
+                ? `Claude logs: ${r.rows} new, ${r.updated} updated from ${r.files} file${r.files === 1 ? '' : 's'}`
+                : `Usage report: ${r.windows.map((w) => `${w.window} ${Math.round(w.utilization * 100)}%`).join(', ') || 'no windows'}`,
+          )
+          .join(' · ') || 'No usage source is switched on.',
+      )
+      void useCapacity.getState().load()
+    } catch (e) {
+      setResult(toFactoryError(e).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div className="sync-row">
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        disabled={busy}
+        onClick={() => void sync()}
+      >
+        {busy ? 'Reading…' : 'Read usage now'}
+      </button>
+      {result && (
+        <span className="sync-result" role="status" data-testid="sync-result">
+          {result}
+        </span>
+      )}
+    </div>
+  )
+}

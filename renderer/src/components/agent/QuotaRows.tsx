@@ -1,0 +1,76 @@
+// Quota windows as rows: a window ("5h"), a unit and a limit, added and removed in place.
+import { QUOTA_UNITS, type QuotaUnit } from '../../../../shared/quotas'
+import type { QuotaRow } from './agentForm'
+
+const UNIT_LABELS: Record<QuotaUnit, string> = {
+  tokens: 'tokens',
+  usd: 'US dollars',
+  messages: 'messages',
+  runs: 'runs',
+}
+
+interface QuotaRowsProps {
+  rows: QuotaRow[]
+  onChange: (rows: QuotaRow[]) => void
+}
+
+export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
+  const change = (index: number, patch: Partial<QuotaRow>) =>
+    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)))
+  return (
+    <fieldset className="quota-rows">
+      <legend className="field-label">
+        Quota windows <span className="field-optional">rolling; nothing is sent past a limit</span>
+      </legend>
+      {rows.length === 0 && (
+        <p className="quota-empty">No windows: this lane is never held for quota.</p>
+      )}
+      {rows.map((row, index) => (
+        <div className="quota-row" key={index} data-testid="quota-row">
+          <input
+            className="input quota-window"
+            aria-label={`Window ${index + 1} length`}
+            value={row.window}
+            placeholder="5h"
+            onChange={(e) => change(index, { window: e.target.value })}
+          />
+          <select
+            className="select"
+            aria-label={`Window ${index + 1} unit`}
+            value={row.unit}
+            onChange={(e) => change(index, { unit: e.target.value as QuotaUnit })}
+          >
+            {QUOTA_UNITS.map((unit) => (
+              <option key={unit} value={unit}>
+                {UNIT_LABELS[unit]}
+              </option>
+            ))}
+          </select>
+          <input
+            className="input quota-limit"
+            aria-label={`Window ${index + 1} limit`}
+            inputMode="decimal"
+            value={row.limit}
+            placeholder={row.unit === 'usd' ? '200' : '2000000'}
+            onChange={(e) => change(index, { limit: e.target.value })}
+          />
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-label={`Remove window ${index + 1}`}
+            onClick={() => onChange(rows.filter((_, i) => i !== index))}
+          >
+            Remove
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        className="button button-secondary button-small quota-add"
+        onClick={() => onChange([...rows, { window: '5h', unit: 'tokens', limit: '' }])}
+      >
+        Add a window
+      </button>
+    </fieldset>
+  )
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { checkInput } from '../../../../shared/api'
+import { makeAgent } from '../../../../shared/testing'
+import { addInput, editInput, formFor } from './agentForm'
+
+describe('the agent form', () => {
+  it('shows an agent as editable text and reads it back unchanged', () => {
+    const agent = makeAgent('bob', {
+      runner: 'command',
+      command: ['node', '/opt/my agent/run.mjs', '{specFile}'],
+      timeoutMs: 5_400_000,
+      maxConcurrent: 2,
+      quotas: [
+        { window: '5h', durationMs: 18_000_000, unit: 'tokens', limit: 2_000_000 },
+        { window: '7d', durationMs: 604_800_000, unit: 'usd', limit: 12_500_000 },
+      ],
+    })
+    const form = formFor(agent)
+    expect(form).toMatchObject({
+      command: `node '/opt/my agent/run.mjs' {specFile}`,
+      timeout: '1h30m',
+      maxConcurrent: '2',
+      quotas: [
+        { window: '5h', unit: 'tokens', limit: '2000000' },
+        { window: '7d', unit: 'usd', limit: '12.5' },
+      ],
+    })
+    const checked = checkInput('agent/edit', editInput(form))
+    if (!checked.ok) throw new Error(checked.problem)
+    expect(checked.input).toMatchObject({
+      command: agent.command,
+      timeoutMs: 5_400_000,
+      quotas: agent.quotas,
+    })
+  })
+
+  it('says what is wrong with a field in words', () => {
+    const form = { ...formFor(null), name: 'alice', timeout: 'soon' }
+    expect(() => addInput(form)).toThrow(
+      'Timeout: use a duration like 90s, 30m, 2h or 1h30m, not "soon"',
+    )
+    const badQuota = {
+      ...formFor(null),
+      name: 'alice',
+      quotas: [{ window: '5x', unit: 'tokens' as const, limit: '10' }],
+    }
+    const checked = checkInput('agent/add', addInput(badQuota))
+    expect(checked.ok ? '' : checked.problem).toMatch(/the window is a duration like 5h or 7d/)
+  })
+})

@@ -1,0 +1,107 @@
+// The legend: a toggle per line (portfolio and each agent with quota windows), with the value in
+// the hovered bucket, or the average over what the chart shows when nothing is hovered.
+import { useMemo } from 'react'
+import type { Saturation } from '../../../../shared/saturation'
+import { AGENT_COLOR_COUNT } from './chartColors'
+import { formatShare } from './idleWording'
+import type { ZoomRange } from './saturationChart'
+
+interface Props {
+  saturation: Saturation
+  zoom: ZoomRange | null
+  hidden: ReadonlySet<string>
+  cursor: number | null
+  onToggle(key: string): void
+}
+
+function average(values: (number | null)[], from: number, to: number): number | null {
+  let sum = 0
+  let count = 0
+  for (let i = from; i < to; i++) {
+    const value = values[i]
+    if (value === null || value === undefined) continue
+    sum += value
+    count++
+  }
+  return count ? sum / count : null
+}
+
+const hourFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
+export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }: Props) {
+  const { timestamps } = saturation
+  const span = useMemo(() => {
+    if (!zoom) return [0, timestamps.length] as const
+    const first = timestamps.findIndex((t) => t >= zoom.from)
+    const end = timestamps.findIndex((t) => t > zoom.to)
+    return [Math.max(0, first), end === -1 ? timestamps.length : end] as const
+  }, [timestamps, zoom])
+  const value = (values: (number | null)[]) =>
+    cursor === null ? average(values, span[0], span[1]) : (values[cursor] ?? null)
+  const items = [
+    {
+      key: 'portfolio',
+      label: 'Portfolio',
+      color: 'var(--saturation-portfolio)',
+      values: saturation.portfolio,
+    },
+    ...saturation.agents.flatMap((agent, i) =>
+      agent.utilization
+        ? [
+            {
+              key: agent.agent,
+              label: agent.agent,
+              color: `var(--series-${(i % AGENT_COLOR_COUNT) + 1})`,
+              values: agent.utilization,
+            },
+          ]
+        : [],
+    ),
+  ]
+  const at = cursor === null ? null : timestamps[cursor]
+  return (
+    <div className="saturation-legend" data-testid="saturation-legend">
+      <span className="saturation-legend-when" aria-live="off">
+        {at === null || at === undefined
+          ? zoom
+            ? 'Average over the zoomed range'
+            : 'Average over the range'
+          : `${hourFormat.format(at)} · ${saturation.bucketMs === 3_600_000 ? '1 hour' : '5 minutes'}`}
+      </span>
+      <ul className="saturation-legend-items">
+        {items.map((item) => {
+          const shown = !hidden.has(item.key)
+          const figure = value(item.values)
+          return (
+            <li key={item.key}>
+              <button
+                type="button"
+                className={`saturation-legend-item${item.key === 'portfolio' ? ' saturation-legend-portfolio' : ''}`}
+                aria-pressed={shown}
+                title={shown ? `Hide ${item.label}` : `Show ${item.label}`}
+                data-testid="legend-item"
+                onClick={() => onToggle(item.key)}
+              >
+                <span
+                  className="saturation-swatch"
+                  style={{ background: item.color }}
+                  aria-hidden="true"
+                />
+                <span className="saturation-legend-label">{item.label}</span>
+                <span className="saturation-legend-value">
+                  {figure === null ? '—' : formatShare(figure)}
+                </span>
+              </button>
+            </li>
+          )
+        })}
+      </ul>
+    </div>
+  )
+}

@@ -1,0 +1,192 @@
+// The saturation chart on a canvas (uPlot): one line per agent, the portfolio bolder, a dashed 100%
+// line and the idle capacity shaded between the shading subject and 100%. No React here, so the
+// benchmark can draw the same chart in a bare page.
+import uPlot from 'uplot'
+import type { Saturation } from '../../../../shared/saturation'
+
+export interface ChartColors {
+  agents: string[]
+  portfolio: string
+  full: string
+  idle: string
+  axis: string
+  grid: string
+}
+
+export interface ZoomRange {
+  from: number
+  to: number
+}
+
+export interface ChartCallbacks {
+  /** The bucket under the pointer, or null when it leaves the chart. */
+  onCursor?(index: number | null): void
+  /** A drag-selected time range, or null when zoomed back out (double click). */
+  onZoom?(range: ZoomRange | null): void
+}
+
+/** Whose idle capacity is shaded: the portfolio, or one agent when it is shown alone. */
+export type ShadeSubject = { kind: 'portfolio' } | { kind: 'agent'; index: number }
+
+/** Series 1 and 2 carry the band (100% and the idle floor); 3 is the portfolio; agents follow. */
+export const FIRST_AGENT_SERIES = 4
+export const PORTFOLIO_SERIES = 3
+/** Spikes above 200% are clipped so 0–100% stays readable; hovering shows the real value. */
+const Y_CAP = 2
+
+export class SaturationChart {
+  private readonly plot: uPlot
+  private colors: ChartColors
+  private saturation: Saturation | null = null
+  private shade: ShadeSubject = { kind: 'portfolio' }
+  /** Set while this code moves the x scale, so only the user's zooms are reported. */
+  private settingScale = false
+
+  constructor(
+    target: HTMLElement,
+    size: { width: number; height: number },
+    colors: ChartColors,
+    agentCount: number,
+    callbacks: ChartCallbacks = {},
+  ) {
+    this.colors = colors
+    const color = (pick: (c: ChartColors) => string) => () => pick(this.colors)
+    // Whole-pixel widths: Chromium rasterizes a 1.25 px line over 8,640 points some 30 times slower
+    // than a 1 px one without a GPU. The edges of the idle band are not stroked; the dashed 100% line
+    // is drawn once as a single segment (drawFullLine), not as a series of 8,640 points.
+    const edge: uPlot.Series = { stroke: 'transparent', width: 0, points: { show: false } }
+    const series: uPlot.Series[] = [
+      {},
+      { ...edge, label: '100%' },
+      { ...edge, label: 'idle floor' },
+      { label: 'Portfolio', stroke: color((c) => c.portfolio), width: 2 },
+    ]
+    for (let i = 0; i < agentCount; i++) {
+      series.push({ stroke: color((c) => c.agents[i % c.agents.length]!), width: 1 })
+    }
+    const axis = (values: uPlot.Axis['values']): uPlot.Axis => ({
+      stroke: color((c) => c.axis),
+      grid: { stroke: color((c) => c.grid), width: 1 },
+      ticks: { stroke: color((c) => c.grid), width: 1 },
+      font: '11px system-ui, sans-serif',
+      ...(values ? { values } : {}),
+    })
+    this.plot = new uPlot(
+      {
+        ...size,
+        ms: 1,
+        series,
+        bands: [{ series: [1, 2], fill: color((c) => c.idle) }],
+        scales: {
+          // From 0, to a little above the highest line, at least past 100%.
+          y: { range: (_u, _min, max) => [0, Math.min(Y_CAP, Math.max(1.1, (max || 0) * 1.08))] },
+        },
+        axes: [axis(undefined), axis((_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`))],
+        legend: { show: false },
+        cursor: { y: false, drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
+        hooks: {
+          draw: [(u) => drawFullLine(u, this.colors.full)],
+          setCursor: [(u) => callbacks.onCursor?.(u.cursor.idx ?? null)],
+          setScale: [
+            (_u, key) => {
+              if (key === 'x' && !this.settingScale) callbacks.onZoom?.(this.zoomRange())
+            },
+          ],
+        },
+      },
+      series.map((): number[] => []) as uPlot.AlignedData,
+      target,
+    )
+  }
+
+  /** New numbers; a zoom is kept (the data may have come in finer buckets for it). */
+  setData(saturation: Saturation, zoom: ZoomRange | null): void {
+    this.saturation = saturation
+    this.settingScale = true
+    try {
+      this.plot.batch(() => {
+        this.plot.setData(this.aligned(saturation), zoom === null)
+        if (zoom) this.plot.setScale('x', { min: zoom.from, max: zoom.to })
+      })
+    } finally {
+      this.settingScale = false
+    }
+    // The pointer has not moved, but what lies under it has: hover values follow the new data.
+    const { left, top } = this.plot.cursor
+    if (left !== undefined && left >= 0 && top !== undefined) this.plot.setCursor({ left, top })
+  }
+
+  setVisible(series: number, show: boolean): void {
+    this.plot.setSeries(series, { show })
+  }
+
+  setShade(shade: ShadeSubject): void {
+    this.shade = shade
+    if (this.saturation) {
+      const zoom = this.zoomRange()
+      this.setData(this.saturation, zoom)
+    }
+  }
+
+  setColors(colors: ChartColors): void {
+    this.colors = colors
+    this.plot.redraw(false, true)
+  }
+
+  setSize(size: { width: number; height: number }): void {
+    this.plot.setSize(size)
+  }
+
+  destroy(): void {
+    this.plot.destroy()
+  }
+
+  private aligned(saturation: Saturation): uPlot.AlignedData {
+    const floor = idleFloor(saturation, this.shade)
+    const full = floor.map((value) => (value === null ? null : 1))
+    return [
+      saturation.timestamps,
+      full,
+      floor,
+      saturation.portfolio,
+      ...saturation.agents.map(
+        (agent) => agent.utilization ?? saturation.timestamps.map(() => null),
+      ),
+    ]
+  }
+
+  /** The current zoom, or null when the whole range is shown. */
+  private zoomRange(): ZoomRange | null {
+    const { min, max } = this.plot.scales.x ?? {}
+    const stamps = this.saturation?.timestamps ?? []
+    if (min === undefined || max === undefined || !stamps.length) return null
+    return min <= stamps[0]! && max >= stamps.at(-1)! ? null : { from: min, to: max }
+  }
+}
+
+/** The lower edge of the shaded band: 1 − idle of the subject, so the band is its idle capacity. */
+export function idleFloor(saturation: Saturation, shade: ShadeSubject): (number | null)[] {
+  if (shade.kind === 'portfolio')
+    return saturation.idle.map((idle) => (idle === null ? null : 1 - idle))
+  const utilization = saturation.agents[shade.index]?.utilization
+  if (!utilization) return saturation.timestamps.map(() => null)
+  return utilization.map((u) => (u === null ? null : Math.min(1, u)))
+}
+
+/** The dashed 100% line across the plot, in canvas pixels like everything uPlot draws. */
+function drawFullLine(u: uPlot, color: string): void {
+  const ratio = uPlot.pxRatio
+  const width = Math.max(1, Math.round(ratio))
+  // An odd width sits on a half pixel to stay crisp.
+  const y = Math.round(u.valToPos(1, 'y', true)) + (width % 2) / 2
+  const { ctx, bbox } = u
+  ctx.save()
+  ctx.strokeStyle = color
+  ctx.lineWidth = width
+  ctx.setLineDash([4 * ratio, 4 * ratio])
+  ctx.beginPath()
+  ctx.moveTo(bbox.left, y)
+  ctx.lineTo(bbox.left + bbox.width, y)
+  ctx.stroke()
+  ctx.restore()
+}
