@@ -112,7 +112,8 @@ export interface Run {
   /** Exactly what was spawned. */
   argv: string[]
   cwd: string
-  workspaceKind: 'worktree' | 'folder'
+  /** A git worktree, a fresh folder, or (for a remote agent) its queue directory. */
+  workspaceKind: 'worktree' | 'folder' | 'queue'
   branch: string | null
   baseRef: string | null
   followUpOf: RunId | null

@@ -164,6 +164,24 @@ export const usage = sqliteTable(
   ],
 )
 
+/**
+ * Usage summed per agent per 5 minutes, kept by triggers on `usage` (insert, update, delete), so
+ * the saturation view reads at most 8,640 rows per agent for 30 days instead of sorting every
+ * usage row. Tokens count as quota windows count them: input + output + cache writes.
+ */
+export const usageByBucket = sqliteTable(
+  'usage_buckets',
+  {
+    agent: text('agent').notNull(),
+    /** ts / 300,000: the 5-minute bucket's number since the epoch. */
+    bucket: integer('bucket').notNull(),
+    tokens: integer('tokens').notNull().default(0),
+    costMicros: integer('cost_micros').notNull().default(0),
+    turns: integer('turns').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.agent, t.bucket] })],
+)
+
 /** A spec waits for these to ship before it is ready (chaining); cycles are refused on write. */
 export const specDependencies = sqliteTable(
   'spec_dependencies',

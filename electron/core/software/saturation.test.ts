@@ -160,6 +160,24 @@ describe('saturation', () => {
     expect(read(7).agents[0]!.used.tokens).toBe(150_000)
   })
 
+  it('follows usage rows raised or removed (a later, fuller count of an imported message)', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    used('bob', at(11, 0), 100_000)
+    used('bob', at(11, 20), 10_000)
+    expect(read().agents[0]!.used.tokens).toBe(110_000)
+    engine.ledger.sqlite
+      .prepare('UPDATE usage SET output_tokens = output_tokens + 40000 WHERE ts = ?')
+      .run(at(11, 20))
+    expect(read().agents[0]!.used.tokens).toBe(150_000)
+    // Moved to another bucket (a corrected timestamp): counted once, in the new place.
+    engine.ledger.sqlite.prepare('UPDATE usage SET ts = ? WHERE ts = ?').run(at(12, 5), at(11, 20))
+    const moved = read().agents[0]!
+    expect(moved.used.tokens).toBe(150_000)
+    expect(moved.utilization!.slice(-2)).toEqual([0.5, 0.5])
+    engine.ledger.sqlite.prepare('DELETE FROM usage WHERE ts = ?').run(at(12, 5))
+    expect(read().agents[0]!.used.tokens).toBe(100_000)
+  })
+
   it('is the usage/saturation operation, 30 days of 5-minute buckets at most', () => {
     addAgent('bob', '5h:tokens:1000000')
     const result = engine.call('usage/saturation', { days: 30, bucket: '5min' }, 'test')
