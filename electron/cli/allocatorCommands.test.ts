@@ -3,23 +3,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fixtureCommand } from '../core/software/testing'
 import { tempDir } from '../core/testing'
-import { runCli } from './cli'
+import { cliOn } from './testing'
 
 let dir: string
 let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir()))
 afterEach(() => cleanup())
 
-async function factory(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    env: { ...process.env, FACTORY_DB: join(dir, 'ledger.db') },
-  })
-  return { code, stdout, stderr }
-}
+const factory = cliOn(() => join(dir, 'ledger.db'))
 
 describe('factory spec add --depends-on, spec queue, allocate, settings', () => {
   it('queues specs, plans a round, refuses a cycle and changes settings', async () => {

@@ -1,23 +1,14 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../core/testing'
-import { runCli } from './cli'
+import { cliOn } from './testing'
 
 let dir: string
 let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir()))
 afterEach(() => cleanup())
 
-async function factory(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    env: { FACTORY_DB: join(dir, 'ledger.db') },
-  })
-  return { code, stdout, stderr }
-}
+const factory = cliOn(() => join(dir, 'ledger.db'))
 
 describe('factory agent add --quota, agent pause|resume, usage', () => {
   it('stores the subscription and reports each window, the cap and a pause', async () => {

@@ -1,29 +1,14 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../core/testing'
-import { runCli } from './cli'
+import { cliOn } from './testing'
 
 let dir: string
 let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir()))
 afterEach(() => cleanup())
 
-// Parsed CLI output is checked field by field by each assertion.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any
-
-async function factory(
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string; json: () => Json }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    env: { FACTORY_DB: join(dir, 'env.db') },
-  })
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
+const factory = cliOn(() => join(dir, 'env.db'))
 
 describe('factory (CLI)', () => {
   it('adds, lists and moves a spec with --json', async () => {

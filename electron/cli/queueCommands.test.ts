@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fixtureCommand, tempDirs } from '../core/software/testing'
 import { parseQueueSpec } from '../core/software/queue/specFile'
-import { runCli } from './cli'
+import { cliOn, type Json } from './testing'
 
 const dirs = tempDirs()
 let dir: string
@@ -17,20 +17,7 @@ beforeEach(() => {
 })
 afterEach(() => dirs.removeAll())
 
-// Parsed CLI output is checked field by field by each assertion.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any
-
-async function factory(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    env: { FACTORY_DB: db },
-  })
-  return { code, stdout, stderr, json: (): Json => JSON.parse(stdout) }
-}
+const factory = cliOn(() => db)
 
 async function enqueue(title: string): Promise<Json> {
   await factory('agent', 'add', 'alice', '--queue', queue)

@@ -7,7 +7,7 @@ import { NO_USAGE } from '../../shared/runs'
 import { tempDir } from '../core/testing'
 import { isAlive } from '../core/software/processTree'
 import { FIXTURE_AGENT, stopLeftoverRuns, waitFor } from '../core/software/testing'
-import { runCli } from './cli'
+import { cliOn } from './testing'
 
 let dir: string
 let cleanup: () => void
@@ -17,24 +17,7 @@ afterEach(() => {
   cleanup()
 })
 
-// Parsed CLI output is checked field by field by each assertion.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any
-
-async function factory(
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string; raw: string; json: () => Json }> {
-  let stdout = ''
-  let stderr = ''
-  let raw = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    write: (t) => (raw += t),
-    env: { FACTORY_DB: join(dir, 'ledger.db') },
-  })
-  return { code, stdout, stderr, raw, json: () => JSON.parse(stdout) }
-}
+const factory = cliOn(() => join(dir, 'ledger.db'))
 
 /** A --command value: the fixture agent with a scenario, quoted as a person would type it. */
 const fixture = (scenario: string): string => `"${process.execPath}" "${FIXTURE_AGENT}" ${scenario}`

@@ -10,7 +10,7 @@ import {
   type ReplayServer,
 } from '../core/software/usageSources/replayServer'
 import { tempDir } from '../core/testing'
-import { runCli } from './cli'
+import { cliOn } from './testing'
 
 const TOKEN = 'sk-ant-oat01-cli-test'
 let dir: string
@@ -33,16 +33,7 @@ afterEach(async () => {
   cleanup()
 })
 
-async function factory(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (t) => (stdout += t + '\n'),
-    stderr: (t) => (stderr += t + '\n'),
-    env: { FACTORY_DB: join(dir, 'ledger.db') },
-  })
-  return { code, stdout, stderr }
-}
+const factory = cliOn(() => join(dir, 'ledger.db'))
 
 const sources = async (name = 'bob') =>
   (

@@ -13,7 +13,7 @@ import {
 import { isRunActive, type RunBadge } from '../../shared/runs'
 import { FactoryError } from '../../shared/errors'
 import { requireAgent } from './agents'
-import type { Ledger } from './db/ledger'
+import type { Change, Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
 import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
 import { toBadge } from './software/runs'
@@ -201,21 +201,34 @@ export function queueSpec(ledger: Ledger, actor: string, input: ParsedInput<'spe
     if (spec.stage === 'software' && spec.agent === input.agent && spec.status === 'queued') {
       return spec
     }
-    ledger.db
-      .update(specs)
-      .set({ stage: 'software', agent: input.agent, status: 'queued', updatedAt: change.now })
-      .where(eq(specs.id, spec.id))
-      .run()
-    change.append({
-      type: 'spec.queued',
-      subject: spec.id,
-      payload: {
-        from: { stage: spec.stage, agent: spec.agent, status: spec.status },
-        agent: input.agent,
-        ...(spec.waitingOn.length ? { waitingOn: spec.waitingOn } : {}),
-      },
+    markQueued(ledger, change, spec, input.agent, {
+      ...(spec.waitingOn.length ? { waitingOn: spec.waitingOn } : {}),
     })
     return requireSpec(ledger, spec.id)
+  })
+}
+
+/** Into the Software column's queue (the read model and its `spec.queued` event), inside `change`. */
+export function markQueued(
+  ledger: Ledger,
+  change: Change,
+  spec: Pick<Spec, 'id' | 'stage' | 'agent' | 'status'>,
+  agent: string | null,
+  details: Record<string, unknown> = {},
+): void {
+  ledger.db
+    .update(specs)
+    .set({ stage: 'software', agent, status: 'queued', updatedAt: change.now })
+    .where(eq(specs.id, spec.id))
+    .run()
+  change.append({
+    type: 'spec.queued',
+    subject: spec.id,
+    payload: {
+      from: { stage: spec.stage, agent: spec.agent, status: spec.status },
+      agent,
+      ...details,
+    },
   })
 }
 

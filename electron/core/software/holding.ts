@@ -8,8 +8,9 @@ import type { LedgerEvent } from '../../../shared/domain'
 import type { Failure, FailureClass } from '../../../shared/runs'
 import { findAgent } from '../agents'
 import type { Change, Ledger } from '../db/ledger'
-import { agents, specs } from '../db/schema'
+import { agents } from '../db/schema'
 import { catchUp, type Reactor } from '../reactors'
+import { findSpec, markQueued } from '../specs'
 import { findRunRow } from './runs'
 
 /** How long to hold when the CLI did not say when the limit resets. */
@@ -85,8 +86,8 @@ function hold(
 function requeue(event: LedgerEvent, change: Change, ledger: Ledger): void {
   const run = findRunRow(ledger, event.subject)
   if (!run) return
-  const spec = ledger.db.select().from(specs).where(eq(specs.id, run.specId)).get()
-  if (!spec || spec.runId !== run.id || spec.status !== 'failed') return
+  const spec = findSpec(ledger, run.specId)
+  if (!spec || spec.run?.id !== run.id || spec.status !== 'failed') return
   const dispatched = ledger.sqlite
     .prepare(
       `SELECT json_extract(payload, '$.reason') AS reason,
@@ -97,20 +98,9 @@ function requeue(event: LedgerEvent, change: Change, ledger: Ledger): void {
     .get(run.specId, run.id) as { reason: string | null; fromAgent: string | null } | undefined
   // The allocator's dispatches carry its reason.
   const agent = dispatched?.reason ? dispatched.fromAgent : run.agent
-  ledger.db
-    .update(specs)
-    .set({ status: 'queued', agent, updatedAt: change.now })
-    .where(eq(specs.id, spec.id))
-    .run()
-  change.append({
-    type: 'spec.queued',
-    subject: spec.id,
-    payload: {
-      from: { stage: spec.stage, agent: spec.agent, status: spec.status },
-      agent,
-      reason: `${run.agent} hit its limit; waits for it to reset`,
-      run: run.id,
-    },
+  markQueued(ledger, change, spec, agent, {
+    reason: `${run.agent} hit its limit; waits for it to reset`,
+    run: run.id,
   })
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import { client } from '../client'
+import { singleFlight } from '../client/singleFlight'
 import { toFactoryError } from '../../../shared/errors'
 
 interface PendingMove extends Placement {
@@ -69,95 +70,85 @@ function dropPending(pending: Record<SpecId, PendingMove>, id: SpecId, token: nu
 }
 
 let moveToken = 0
-// One board read at a time: pushes that arrive meanwhile ask for exactly one more.
-let inFlight: Promise<void> | null = null
-let again = false
 
-export const useBoard = create<BoardStore>()((set, get) => ({
-  status: 'loading',
-  error: null,
-  agents: [],
-  specs: [],
-  seq: -1,
-  pending: {},
-
-  settled() {
-    return inFlight ?? Promise.resolve()
-  },
-
-  load() {
-    if (inFlight) {
-      again = true
-      return inFlight
-    }
-    const read = async () => {
-      do {
-        again = false
-        try {
-          const board = await client().call('board/get', {})
-          if (board.seq < get().seq) continue // an older read finishing late
-          set({
-            status: 'ready',
-            error: null,
-            agents: board.agents,
-            specs: withPending(board.specs, get().pending),
-            seq: board.seq,
-          })
-        } catch (error) {
-          // Once the board is up, a failed refresh keeps what the user sees; the next push retries.
-          if (get().status !== 'ready')
-            set({ status: 'error', error: toFactoryError(error).message })
-        }
-      } while (again)
-    }
-    if (get().status === 'error') set({ status: 'loading', error: null })
-    inFlight = read().finally(() => (inFlight = null))
-    return inFlight
-  },
-
-  async moveSpec(id, to) {
-    return get().placeSpec(
-      id,
-      to,
-      () => client().call('spec/move', { id, stage: to.stage, agent: to.agent }),
-      (spec) => toCard(spec),
-    )
-  },
-
-  async placeSpec(id, to, commit, settled) {
-    const card = get().specs.find((s) => s.id === id)
-    if (!card) throw new FactoryError('SpecNotFound', `no spec with id "${id}" on the board`)
-    const from: Partial<SpecCard> = { stage: card.stage, agent: card.agent, status: card.status }
-    const token = ++moveToken
-    set((state) => ({
-      specs: place(state.specs, id, to),
-      pending: { ...state.pending, [id]: { stage: to.stage, agent: to.agent, token } },
-    }))
+export const useBoard = create<BoardStore>()((set, get) => {
+  const reads = singleFlight(async () => {
     try {
-      const result = await commit()
-      set((state) => ({
-        specs:
-          settled && state.pending[id]?.token === token
-            ? place(state.specs, id, settled(result))
-            : state.specs,
-        pending: dropPending(state.pending, id, token),
-      }))
-      return result
+      const board = await client().call('board/get', {})
+      if (board.seq < get().seq) return // an older read finishing late
+      set({
+        status: 'ready',
+        error: null,
+        agents: board.agents,
+        specs: withPending(board.specs, get().pending),
+        seq: board.seq,
+      })
     } catch (error) {
-      set((state) => ({
-        specs: state.pending[id]?.token === token ? place(state.specs, id, from) : state.specs,
-        pending: dropPending(state.pending, id, token),
-      }))
-      throw toFactoryError(error)
+      // Once the board is up, a failed refresh keeps what the user sees; the next push retries.
+      if (get().status !== 'ready') set({ status: 'error', error: toFactoryError(error).message })
     }
-  },
+  })
+  return {
+    status: 'loading',
+    error: null,
+    agents: [],
+    specs: [],
+    seq: -1,
+    pending: {},
 
-  async addSpec(input) {
-    const spec = await client().call('spec/add', input)
-    // Show it at once; the pushed spec.created event brings the same card again, deduplicated.
-    set((state) =>
-      state.specs.some((s) => s.id === spec.id) ? state : { specs: [...state.specs, toCard(spec)] },
-    )
-    return spec
-  },
-}))
+    settled: reads.settled,
+
+    load() {
+      if (get().status === 'error') set({ status: 'loading', error: null })
+      return reads.run()
+    },
+
+    async moveSpec(id, to) {
+      return get().placeSpec(
+        id,
+        to,
+        () => client().call('spec/move', { id, stage: to.stage, agent: to.agent }),
+        (spec) => toCard(spec),
+      )
+    },
+
+    async placeSpec(id, to, commit, settled) {
+      const card = get().specs.find((s) => s.id === id)
+      if (!card) throw new FactoryError('SpecNotFound', `no spec with id "${id}" on the board`)
+      const from: Partial<SpecCard> = { stage: card.stage, agent: card.agent, status: card.status }
+      const token = ++moveToken
+      set((state) => ({
+        specs: place(state.specs, id, to),
+        pending: { ...state.pending, [id]: { stage: to.stage, agent: to.agent, token } },
+      }))
+      try {
+        const result = await commit()
+        set((state) => ({
+          specs:
+            settled && state.pending[id]?.token === token
+              ? place(state.specs, id, settled(result))
+              : state.specs,
+          pending: dropPending(state.pending, id, token),
+        }))
+        return result
+      } catch (error) {
+        set((state) => ({
+          specs: state.pending[id]?.token === token ? place(state.specs, id, from) : state.specs,
+          pending: dropPending(state.pending, id, token),
+        }))
+        throw toFactoryError(error)
+      }
+    },
+
+    async addSpec(input) {
+      const spec = await client().call('spec/add', input)
+      // Show it at once; the pushed spec.created event brings the same card again, deduplicated.
+      set((state) =>
+        state.specs.some((s) => s.id === spec.id)
+          ? state
+          : { specs: [...state.specs, toCard(spec)] },
+      )
+      return spec
+    },
+  }
+})

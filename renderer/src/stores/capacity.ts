@@ -5,6 +5,7 @@ import { create } from 'zustand'
 import type { FactorySettings } from '../../../shared/domain'
 import type { AgentUsage } from '../../../shared/quotas'
 import { client } from '../client'
+import { singleFlight } from '../client/singleFlight'
 
 interface CapacityStore {
   byAgent: Record<string, AgentUsage>
@@ -13,35 +14,20 @@ interface CapacityStore {
   load(): Promise<void>
 }
 
-let inFlight: Promise<void> | null = null
-let again = false
-
-export const useCapacity = create<CapacityStore>()((set) => ({
-  byAgent: {},
-  settings: null,
-  load() {
-    if (inFlight) {
-      again = true
-      return inFlight
+export const useCapacity = create<CapacityStore>()((set) => {
+  const reads = singleFlight(async () => {
+    try {
+      const [usages, settings] = await Promise.all([
+        client().call('usage/get', {}),
+        client().call('settings/get', {}),
+      ])
+      set({ byAgent: Object.fromEntries(usages.map((u) => [u.agent, u])), settings })
+    } catch {
+      // Lane headers keep what they showed; the next push or tick tries again.
     }
-    const read = async () => {
-      do {
-        again = false
-        try {
-          const [usages, settings] = await Promise.all([
-            client().call('usage/get', {}),
-            client().call('settings/get', {}),
-          ])
-          set({ byAgent: Object.fromEntries(usages.map((u) => [u.agent, u])), settings })
-        } catch {
-          // Lane headers keep what they showed; the next push or tick tries again.
-        }
-      } while (again)
-    }
-    inFlight = read().finally(() => (inFlight = null))
-    return inFlight
-  },
-}))
+  })
+  return { byAgent: {}, settings: null, load: reads.run }
+})
 
 /** Events that change a lane's capacity: its runs, its settings and holds, imported usage. */
 export function changesCapacity(type: string): boolean {
