@@ -65,3 +65,27 @@ it('resumes from a failed reaction without losing or repeating work', () => {
       .map((e) => e.subject),
   ).toEqual(['draft:r_1', 'draft:r_2', 'draft:r_3'])
 })
+
+it('never reacts twice when another process caught up the same reactor meanwhile', () => {
+  ledger.change('test', (c) => {
+    for (let i = 1; i <= 50; i++) c.append({ type: 'run.shipped', subject: `r_${i}` })
+  })
+  // Between this process reading its batch and reacting to it, another process (its own
+  // connection: the app, serve, a run's supervisor) catches up everything.
+  let raced = false
+  const racing: Reactor = {
+    ...draftOnShip(),
+    get types() {
+      if (!raced) {
+        raced = true
+        const other = openLedger({ path })
+        expect(catchUp(other, draftOnShip())).toBe(50)
+        other.close()
+      }
+      return ['run.shipped']
+    },
+  }
+  expect(catchUp(ledger, racing)).toBe(0)
+  expect(types(ledger).filter((t) => t === 'draft.created')).toHaveLength(50)
+  expect(reactorCursor(ledger, 'draft-on-ship')).toBe(ledger.latestSeq())
+})

@@ -2,7 +2,7 @@
 // → allocator). Each follows the event log from its own persisted cursor; a reaction and the cursor
 // move commit in one transaction, so a crash between an event and its reaction is healed by resuming,
 // and no event is reacted to twice.
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { LedgerEvent } from '../../shared/domain'
 import type { Change, Ledger } from './db/ledger'
 import { reactorCursors } from './db/schema'
@@ -20,11 +20,15 @@ export function reactorCursor(ledger: Ledger, name: string): number {
   return row?.seq ?? 0
 }
 
+/** Only ever forward: another process catching up the same reactor may be further along. */
 function saveCursor(ledger: Ledger, name: string, seq: number, now: number): void {
   ledger.db
     .insert(reactorCursors)
     .values({ reactor: name, seq, updatedAt: now })
-    .onConflictDoUpdate({ target: reactorCursors.reactor, set: { seq, updatedAt: now } })
+    .onConflictDoUpdate({
+      target: reactorCursors.reactor,
+      set: { seq: sql`max(${reactorCursors.seq}, excluded.seq)`, updatedAt: now },
+    })
     .run()
 }
 
@@ -38,11 +42,15 @@ export function catchUp(ledger: Ledger, reactor: Reactor, batch = 500): number {
     const events = ledger.eventsAfter(reactorCursor(ledger, reactor.name), batch)
     if (events.length === 0) return reacted
     for (const event of events.filter((e) => reactor.types.includes(e.type))) {
-      ledger.change(`reactor:${reactor.name}`, (change) => {
+      const reactedHere = ledger.change(`reactor:${reactor.name}`, (change) => {
+        // Several processes follow the same reactor (the app, serve, each run's supervisor): the
+        // cursor is read again under the write lock, and an event another one took is skipped.
+        if (reactorCursor(ledger, reactor.name) >= event.seq) return false
         reactor.react(event, change, ledger)
         saveCursor(ledger, reactor.name, event.seq, change.now)
+        return true
       })
-      reacted++
+      if (reactedHere) reacted++
     }
     // Past the batch's last event, relevant or not, so the next batch starts after it.
     const last = events.at(-1)!.seq

@@ -244,7 +244,8 @@ export function unqueueSpec(
   return ledger.change(actor, (change) => {
     const spec = requireSpec(ledger, input.id)
     if (input.agent) requireAgent(ledger, input.agent)
-    if (spec.status !== 'queued') {
+    // Queued with a run at work means written to a remote agent's queue: that is a start too.
+    if (spec.status !== 'queued' || (spec.run && isRunActive(spec.run.state))) {
       const started = spec.run && isRunActive(spec.run.state) ? ` as ${spec.run.id}` : ''
       throw new FactoryError(
         'SpecBusy',

@@ -1,11 +1,12 @@
 // Allocator rounds on a real ledger with real runs: choices recorded as events with their reasons,
 // chaining (a spec starts by itself once what it depends on ships), the auto-dispatch switch, the
 // global cap, and no retry storm against an exhausted agent while hours pass.
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SpecId } from '../../../shared/domain'
 import type { Engine } from '../engine'
-import { fixtureCommand, runEngine, waitFor, waitForEnd } from './testing'
+import { fixtureCommand, runEngine, tempDirs, waitFor, waitForEnd } from './testing'
 
 const FAKE_CLAUDE = fileURLToPath(new URL('./presets/fixtures/fake-claude.mjs', import.meta.url))
 
@@ -197,4 +198,111 @@ describe('against an exhausted agent', () => {
     expect(holds.at(-1)!).toBeGreaterThan(HOUR + 3 * 60_000)
     expect(events('agent.resumed')).toHaveLength(3)
   }, 60_000)
+})
+
+describe('a lane that cannot work', () => {
+  /** Rounds until nothing runs and a round starts nothing. */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const round = engine.call('allocator/round', {}, 'test')
+      for (const run of engine.call('run/list', { limit: 1000 }, 'test'))
+        await waitForEnd(engine, run.id)
+      if (round.dispatched.every((d) => d.refused)) return
+    }
+  }
+
+  it('is stopped at its first expired login, and the queue goes to the lane that works', async () => {
+    ;({ engine, cleanup } = runEngine({ FAKE_AGENT_SCENARIO: 'auth' }))
+    // bob would look best (nothing used); his login has expired.
+    engine.call('agent/add', { name: 'bob', runner: 'claude', bin: FAKE_CLAUDE }, 'test')
+    engine.call(
+      'agent/add',
+      {
+        name: 'alice',
+        runner: 'command',
+        command: fixtureCommand('done'),
+        quotas: ['5h:runs:100'],
+      },
+      'test',
+    )
+    const specs = Array.from({ length: 5 }, (_, i) => queued(`Job ${i + 1}`))
+    await settle()
+    const runs = engine.call('run/list', { limit: 1000 }, 'test')
+    expect(runs.filter((r) => r.agent === 'bob')).toHaveLength(1)
+    const [bob] = engine.call('usage/get', { agent: 'bob' }, 'test')
+    expect(bob).toMatchObject({ pausedIndefinitely: true })
+    expect(bob!.pauseReason).toMatch(/^auth_expired: .* — log in again, then resume the lane$/)
+    // Nothing burned: every spec ran on alice, the one bob took included.
+    const statuses = specs.map((id) => engine.call('spec/get', { id }, 'test'))
+    expect(statuses.map((s) => [s.status, s.agent])).toEqual(specs.map(() => ['review', 'alice']))
+  })
+
+  it('is stopped after three runs in a row fail, before it burns the rest of the queue', async () => {
+    ;({ engine, cleanup } = runEngine())
+    engine.call(
+      'agent/add',
+      { name: 'bob', runner: 'command', command: fixtureCommand('fail') },
+      'test',
+    )
+    for (let i = 0; i < 6; i++) queued(`Job ${i + 1}`)
+    await settle()
+    const runs = engine.call('run/list', { limit: 1000 }, 'test')
+    expect(runs).toHaveLength(3)
+    const [bob] = engine.call('usage/get', { agent: 'bob' }, 'test')
+    expect(bob!.pauseReason).toMatch(
+      /^3 runs in a row failed \(last: crashed: .*\) — check the lane, then resume it$/,
+    )
+    const left = engine
+      .call('spec/list', { stage: 'software' }, 'test')
+      .filter((s) => s.status === 'queued')
+    expect(left).toHaveLength(3)
+  })
+
+  it('is passed over while its workspace is gone, without a refusal logged every round', async () => {
+    ;({ engine, cleanup } = runEngine())
+    const gone = tempDirs()
+    const workspace = gone.make('factory-gone-')
+    engine.call(
+      'agent/add',
+      { name: 'bob', runner: 'command', command: fixtureCommand('done'), workspace },
+      'test',
+    )
+    engine.call(
+      'agent/add',
+      {
+        name: 'alice',
+        runner: 'command',
+        command: fixtureCommand('done'),
+        quotas: ['5h:runs:100'],
+      },
+      'test',
+    )
+    gone.removeAll()
+    const dry = engine.call('allocator/round', { dryRun: true }, 'test')
+    expect(dry.dispatched).toEqual([])
+    queued('Goes to alice')
+    await settle()
+    expect(engine.call('run/list', {}, 'test').map((r) => r.agent)).toEqual(['alice'])
+    expect(events('allocator.refused')).toEqual([])
+  })
+
+  it('cannot take back by Undo a spec already written to a remote queue', () => {
+    const started = runEngine()
+    ;({ engine, cleanup } = started)
+    const queue = join(started.dir, 'queue')
+    engine.call(
+      'agent/add',
+      { name: 'alice', runner: 'command', command: fixtureCommand('done'), queue },
+      'test',
+    )
+    const spec = queued('Remote work')
+    const round = engine.call('allocator/round', {}, 'test')
+    expect(round.dispatched[0]).toMatchObject({ agent: 'alice', run: expect.stringMatching(/^r_/) })
+    const undo = engine.invoke('spec/unqueue', { id: spec, stage: 'idea', agent: null }, 'test')
+    expect(undo).toMatchObject({ ok: false, error: { code: 'SpecBusy' } })
+    expect(engine.call('spec/get', { id: spec }, 'test')).toMatchObject({
+      stage: 'software',
+      agent: 'alice',
+    })
+  })
 })

@@ -2,6 +2,7 @@
 // priority order, planned (allocator.ts) and dispatched. Each dispatch is a `spec.dispatched`
 // event by the allocator carrying its reason; a planned dispatch refused at the last moment
 // (another process took the slot) is an `allocator.refused` event and waits for the next round.
+import { statSync } from 'node:fs'
 import { and, eq, isNotNull, lte } from 'drizzle-orm'
 import type { AllocationDecision, AllocationRound } from '../../../shared/allocation'
 import type { SpecId } from '../../../shared/domain'
@@ -66,12 +67,45 @@ export function resumeExpiredHolds(ledger: Ledger, actor: string): string[] {
   )
 }
 
-/** Lanes whose agent CLI cannot be found: the allocator leaves them alone, saying why. */
-function blockedLanes(ledger: Ledger, host: RunHost): Map<string, string> {
+/**
+ * Lanes a dispatch refused for a reason of the lane's own (a workspace gone, a queue folder that
+ * cannot be written), remembered per ledger so the allocator does not try them every tick: the
+ * lane rests a minute, then two, four … up to ten, and the refusal is logged only when it changes.
+ */
+interface LaneTrouble {
+  reason: string
+  until: number
+  restMs: number
+}
+const troubles = new WeakMap<Ledger, Map<string, LaneTrouble>>()
+const FIRST_REST_MS = 60_000
+const LONGEST_REST_MS = 600_000
+
+/** Refusals that belong to the spec (it started elsewhere, it waits, it is gone), not the lane. */
+const SPEC_REFUSALS = new Set(['SpecBusy', 'SpecNotReady', 'SpecNotFound'])
+
+function troublesOf(ledger: Ledger): Map<string, LaneTrouble> {
+  let map = troubles.get(ledger)
+  if (!map) troubles.set(ledger, (map = new Map()))
+  return map
+}
+
+/** Lanes the allocator leaves alone this round, saying why: no CLI, no workspace, recent trouble. */
+function blockedLanes(ledger: Ledger, host: RunHost, now: number): Map<string, string> {
   const blocked = new Map<string, string>()
+  const trouble = troublesOf(ledger)
   let dirs: string[] | undefined
   for (const agent of listAgents(ledger)) {
+    const recent = trouble.get(agent.name)
+    if (recent && recent.until > now) {
+      blocked.set(agent.name, `${agent.name} was refused: ${recent.reason}`)
+      continue
+    }
     if (agent.queue) continue // a remote lane runs its own CLI
+    if (agent.workspace && !isDirectory(agent.workspace)) {
+      blocked.set(agent.name, `${agent.name}: its workspace ${agent.workspace} is not a folder`)
+      continue
+    }
     try {
       agentCli(agent, (dirs ??= host.searchDirs()))
     } catch (error) {
@@ -79,6 +113,23 @@ function blockedLanes(ledger: Ledger, host: RunHost): Map<string, string> {
     }
   }
   return blocked
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** Remembers a lane's refusal; true when it is news (the log should say it). */
+function noteTrouble(ledger: Ledger, agent: string, reason: string, now: number): boolean {
+  const trouble = troublesOf(ledger)
+  const before = trouble.get(agent)
+  const restMs = before ? Math.min(before.restMs * 2, LONGEST_REST_MS) : FIRST_REST_MS
+  trouble.set(agent, { reason, until: now + restMs, restMs })
+  return before?.reason !== reason
 }
 
 export function allocateRound(
@@ -92,44 +143,59 @@ export function allocateRound(
     followSoftwareReactors(ledger)
     resumeExpiredHolds(ledger, actor)
   }
-  const specs = queuedSpecs(ledger)
-  if (specs.length === 0)
-    return { dryRun: options.dryRun, dispatched: [], waiting: [], moreWaiting: 0 }
-  const cap = readSetting(ledger, 'maxConcurrentRuns')
-  const plan = planAllocation({
-    specs,
-    lanes: readUsage(ledger, ledger.now()),
-    blocked: blockedLanes(ledger, host),
-    globalFree: cap === null ? Infinity : cap - activeRunRows(ledger).length,
-  })
-  if (options.dryRun) {
-    return {
-      dryRun: true,
-      dispatched: plan.assign,
-      waiting: plan.waiting,
-      moreWaiting: plan.moreWaiting,
-    }
-  }
   const dispatched: AllocationDecision[] = []
-  for (const decision of plan.assign) {
-    try {
-      const run = dispatchRun(ledger, host, actor, {
-        specId: decision.spec,
-        agent: decision.agent,
-        reason: decision.reason,
-      })
-      dispatched.push({ ...decision, run: run.id as RunId })
-    } catch (error) {
-      const refused = toFactoryError(error).message
-      dispatched.push({ ...decision, refused })
-      ledger.change(actor, (change) =>
-        change.append({
-          type: 'allocator.refused',
-          subject: decision.spec,
-          payload: { agent: decision.agent, reason: decision.reason, refused },
-        }),
-      )
+  const skipped = new Set<string>()
+  // Planned again after a lane refuses, so the spec it refused goes to the next-best lane.
+  for (;;) {
+    const specs = queuedSpecs(ledger).filter((spec) => !skipped.has(spec.id))
+    const now = ledger.now()
+    const cap = readSetting(ledger, 'maxConcurrentRuns')
+    const plan = planAllocation({
+      specs,
+      lanes: readUsage(ledger, now),
+      blocked: blockedLanes(ledger, host, now),
+      globalFree: cap === null ? Infinity : cap - activeRunRows(ledger).length,
+    })
+    if (options.dryRun) {
+      return {
+        dryRun: true,
+        dispatched: plan.assign,
+        waiting: plan.waiting,
+        moreWaiting: plan.moreWaiting,
+      }
+    }
+    let replan = false
+    for (const decision of plan.assign) {
+      try {
+        const run = dispatchRun(ledger, host, actor, {
+          specId: decision.spec,
+          agent: decision.agent,
+          reason: decision.reason,
+        })
+        dispatched.push({ ...decision, run: run.id as RunId })
+        troublesOf(ledger).delete(decision.agent)
+      } catch (error) {
+        const problem = toFactoryError(error)
+        dispatched.push({ ...decision, refused: problem.message })
+        if (SPEC_REFUSALS.has(problem.code)) {
+          skipped.add(decision.spec)
+          continue
+        }
+        if (noteTrouble(ledger, decision.agent, problem.message, now)) {
+          ledger.change(actor, (change) =>
+            change.append({
+              type: 'allocator.refused',
+              subject: decision.spec,
+              payload: { agent: decision.agent, reason: decision.reason, refused: problem.message },
+            }),
+          )
+        }
+        replan = true
+        break
+      }
+    }
+    if (!replan) {
+      return { dryRun: false, dispatched, waiting: plan.waiting, moreWaiting: plan.moreWaiting }
     }
   }
-  return { dryRun: false, dispatched, waiting: plan.waiting, moreWaiting: plan.moreWaiting }
 }

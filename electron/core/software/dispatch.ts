@@ -29,7 +29,7 @@ import {
   type RunRow,
 } from './runs'
 import { REVIEW_HEADING, RUN_FILES } from './transcript'
-import { isRepository, prepareWorkspace } from './workspace'
+import { abandonWorktree, isRepository, prepareWorkspace } from './workspace'
 
 /** What the engine knows about where runs live and how to start their supervisors. */
 export interface RunHost {
@@ -220,64 +220,75 @@ export function dispatchRun(
     first.agent.workspace && isRepository(first.agent.workspace)
       ? prepare(nextRunId(ledger))
       : undefined
-  const runId = ledger.change(actor, (change) => {
-    // Checked again inside the transaction: another process may have dispatched meanwhile.
-    const { spec, agent, bin } = checkDispatch(ledger, request, dirs)
-    const id = nextRunId(ledger)
-    const runDir = freshRunDir(host.dataDir, id)
-    const workspace = worktree ?? prepare(id)
-    const outputDir = join(runDir, RUN_FILES.output)
-    mkdirSync(outputDir, { recursive: true })
-    const specFile = join(runDir, RUN_FILES.spec)
-    writeFileSync(specFile, specFileText(spec, request.comments))
-    const preset = presetFor(agent.runner)
-    const invocation = preset.invocation({
-      bin,
-      specFile,
-      prompt: promptFor(specFile, outputDir, Boolean(request.followUpOf)),
-      runId: id,
-      outputDir,
-      ...(agent.command ? { command: [bin, ...agent.command.slice(1)] } : {}),
-    })
-    if (invocation.stdin !== undefined) writeFileSync(join(runDir, 'stdin.txt'), invocation.stdin)
-    const argv = [invocation.file, ...invocation.args]
-    ledger.db
-      .insert(runs)
-      .values({
-        id,
-        specId: spec.id,
-        agent: agent.name,
-        runner: agent.runner,
-        state: 'starting',
-        argv: JSON.stringify(argv),
-        cwd: workspace.cwd,
-        workspaceKind: workspace.kind,
-        repo: workspace.repo ?? null,
-        worktree: workspace.worktree ?? null,
-        branch: workspace.branch ?? null,
-        baseRef: workspace.baseRef ?? null,
-        baseCommit: workspace.baseCommit ?? null,
-        runDir,
-        followUpOf: request.followUpOf ?? null,
-        setup: workspace.created && agent.setup ? JSON.stringify(agent.setup) : null,
-        timeoutMs: agent.timeoutMs,
-        createdAt: change.now,
-        updatedAt: change.now,
-      })
-      .run()
-    assignSpec(
-      ledger,
-      change,
-      { spec, agent, runId: id, request },
-      {
-        status: 'running',
-        branch: workspace.branch ?? spec.branch,
-      },
-    )
-    return id
-  })
+  let runId: string
+  try {
+    runId = commitRun()
+  } catch (error) {
+    // Refused after all (another process took the slot): no worktree or branch is left behind.
+    if (worktree) abandonWorktree(worktree, !first.spec.branch)
+    throw error
+  }
   startSupervisor(ledger, host, runId, dirs)
   return requireRun(ledger, runId)
+
+  function commitRun(): string {
+    return ledger.change(actor, (change) => {
+      // Checked again inside the transaction: another process may have dispatched meanwhile.
+      const { spec, agent, bin } = checkDispatch(ledger, request, dirs)
+      const id = nextRunId(ledger)
+      const runDir = freshRunDir(host.dataDir, id)
+      const workspace = worktree ?? prepare(id)
+      const outputDir = join(runDir, RUN_FILES.output)
+      mkdirSync(outputDir, { recursive: true })
+      const specFile = join(runDir, RUN_FILES.spec)
+      writeFileSync(specFile, specFileText(spec, request.comments))
+      const preset = presetFor(agent.runner)
+      const invocation = preset.invocation({
+        bin,
+        specFile,
+        prompt: promptFor(specFile, outputDir, Boolean(request.followUpOf)),
+        runId: id,
+        outputDir,
+        ...(agent.command ? { command: [bin, ...agent.command.slice(1)] } : {}),
+      })
+      if (invocation.stdin !== undefined) writeFileSync(join(runDir, 'stdin.txt'), invocation.stdin)
+      const argv = [invocation.file, ...invocation.args]
+      ledger.db
+        .insert(runs)
+        .values({
+          id,
+          specId: spec.id,
+          agent: agent.name,
+          runner: agent.runner,
+          state: 'starting',
+          argv: JSON.stringify(argv),
+          cwd: workspace.cwd,
+          workspaceKind: workspace.kind,
+          repo: workspace.repo ?? null,
+          worktree: workspace.worktree ?? null,
+          branch: workspace.branch ?? null,
+          baseRef: workspace.baseRef ?? null,
+          baseCommit: workspace.baseCommit ?? null,
+          runDir,
+          followUpOf: request.followUpOf ?? null,
+          setup: workspace.created && agent.setup ? JSON.stringify(agent.setup) : null,
+          timeoutMs: agent.timeoutMs,
+          createdAt: change.now,
+          updatedAt: change.now,
+        })
+        .run()
+      assignSpec(
+        ledger,
+        change,
+        { spec, agent, runId: id, request },
+        {
+          status: 'running',
+          branch: workspace.branch ?? spec.branch,
+        },
+      )
+      return id
+    })
+  }
 }
 
 function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: string[]): void {

@@ -45,3 +45,27 @@ describe('quota-aware holding', () => {
     expect(pauses[0]!.payload).toMatchObject({ until: resetAt, run: run.id })
   })
 })
+
+describe('a follow-up that hits the limit', () => {
+  it('stays failed with its reviewer comments for Retry, instead of going back to the queue without them', async () => {
+    ;({ engine, cleanup } = runEngine({ FAKE_AGENT_SCENARIO: 'done' }))
+    engine.call('agent/add', { name: 'bob', runner: 'claude', bin: FAKE_CLAUDE }, 'test')
+    const first = await waitForEnd(engine, dispatchTo('bob', 'Price table').id)
+    expect(first.state).toBe('done')
+    engine.runs.env.FAKE_AGENT_SCENARIO = 'quota'
+    const followUp = engine.call(
+      'run/request-changes',
+      { id: first.id, comments: 'Use EUR, not USD.' },
+      'test',
+    )
+    const ended = await waitForEnd(engine, followUp.id)
+    expect(ended.failure?.class).toBe('quota_exhausted')
+    followSoftwareReactors(engine.ledger)
+    const spec = engine.call('spec/get', { id: first.specId }, 'test')
+    expect(spec).toMatchObject({
+      status: 'failed',
+      run: expect.objectContaining({ id: followUp.id }),
+    })
+    expect(engine.call('usage/get', { agent: 'bob' }, 'test')[0]!.pausedUntil).not.toBeNull()
+  })
+})

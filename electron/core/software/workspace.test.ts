@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { caught, tempDirs } from './testing'
 import {
+  abandonWorktree,
   diffWorkspace,
   discardFolder,
   discardWorkspace,
@@ -91,6 +92,21 @@ describe('prepareWorkspace', () => {
       baseCommit: first.baseCommit,
     })
     expect(readFileSync(join(again.cwd, 'work.txt'), 'utf8')).toBe('in progress\n')
+  })
+
+  it('takes back a worktree made for a dispatch that was refused: its folder and new branch', () => {
+    const { repo, dataDir } = setup()
+    const made = prepare(repo, dataDir)
+    abandonWorktree(made, true)
+    expect(existsSync(made.worktree!)).toBe(false)
+    expect(git(repo, 'branch', '--list', made.branch!)).toBe('')
+    // A branch the spec already had (a retry's) stays; only the folder made for it goes.
+    const again = prepare(repo, dataDir)
+    git(repo, 'worktree', 'remove', again.worktree!)
+    const retry = prepare(repo, dataDir, { branch: again.branch! })
+    abandonWorktree(retry, false)
+    expect(existsSync(retry.worktree!)).toBe(false)
+    expect(git(repo, 'branch', '--list', again.branch!)).toContain(again.branch!)
   })
 
   it('gives a folder that is not a git repository a fresh folder of its own', () => {

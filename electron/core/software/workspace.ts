@@ -420,3 +420,13 @@ export function discardFolder(path: string, dataDir: string): { removed: boolean
   rmSync(real, { recursive: true, force: true })
   return { removed: true }
 }
+
+/**
+ * Takes back a worktree made for a dispatch that was then refused (another process took the slot
+ * first): the folder, and the branch when it was made for it. Nothing ran in it yet.
+ */
+export function abandonWorktree(workspace: Workspace, branchWasNew: boolean): void {
+  if (workspace.kind !== 'worktree' || !workspace.created || !workspace.repo) return
+  run(workspace.repo, ['worktree', 'remove', '--force', workspace.worktree!])
+  if (branchWasNew && workspace.branch) run(workspace.repo, ['branch', '-D', workspace.branch])
+}

@@ -224,6 +224,22 @@ describe('Claude log import', () => {
     expect(totals()).toMatchObject({ rows: 1, output: 5 })
   })
 
+  it('passes over counts no message reaches and times still to come, which would jam a window', async () => {
+    writeFileSync(
+      session(),
+      lines(
+        assistant({ id: 'msg_huge', input: Number.MAX_SAFE_INTEGER }),
+        assistant({ id: 'msg_2099', minutesAgo: -60 * 24 * 365 * 70 }),
+        assistant({ id: 'msg_ok', input: 5, output: 24 }),
+      ),
+    )
+    const imported = await run()
+    expect(imported).toMatchObject({ rows: 1 })
+    expect(imported.skipped.malformed).toBe(2)
+    const [bob] = engine.call('usage/get', { agent: 'bob' }, 'test')
+    expect(bob!.windows[0]!.used).toBe(5 + 24 + 262)
+  })
+
   it('drops a line past the cap that is still being written without holding it whole', async () => {
     writeFileSync(session(), lines(assistant({ id: 'msg_A1' })) + 'y'.repeat(5000))
     expect(await run({ maxLineBytes: 1000 })).toMatchObject({ rows: 1, skipped: { tooLong: 0 } })

@@ -50,18 +50,22 @@ export interface ClaudeLogsOptions {
   batchBytes?: number
 }
 
+/** How far ahead of this machine's clock a line may be stamped (clocks drift a little). */
+const FUTURE_SLACK_MS = 10 * 60_000
+
 export function claudeProjectsDir(options: Pick<ClaudeLogsOptions, 'dir' | 'home'>): string {
   return resolve(options.dir ?? join(options.home ?? homedir(), '.claude', 'projects'))
 }
 
-const count = z.number().int().nonnegative()
+// Bounds no real message reaches: a hostile or corrupt line cannot overflow a window's sum.
+const count = z.number().int().nonnegative().max(1_000_000_000)
 const assistantLine = z.object({
   type: z.literal('assistant'),
   timestamp: z.string(),
   cwd: z.string().optional(),
   requestId: z.string().min(1).optional(),
   uuid: z.string().min(1).optional(),
-  costUSD: z.number().nonnegative().finite().optional(),
+  costUSD: z.number().nonnegative().max(100_000).optional(),
   message: z.object({
     id: z.string().min(1).optional(),
     model: z.string().optional(),
@@ -244,7 +248,9 @@ export async function importClaudeLogs(
         const parsed = parseLogLine(event.text)
         if (parsed === 'malformed') result.skipped.malformed++
         else if (parsed !== 'other') {
-          if (isFactoryRun(parsed.cwd)) result.skipped.factoryRuns++
+          // Stamped in the future (a wrong clock): it would fill a window until that day comes.
+          if (parsed.ts > ledger.now() + FUTURE_SLACK_MS) result.skipped.malformed++
+          else if (isFactoryRun(parsed.cwd)) result.skipped.factoryRuns++
           else batch.lines.push(parsed)
         }
       } else result.skipped.tooLong++
