@@ -36,7 +36,10 @@ const RANGE_SQL = `SELECT agent, json_group_array(bucket), json_group_array(toke
 /** The buckets from 31 days before `now` to a day after it, per agent that used anything. */
 export function usageBuckets(ledger: Ledger, now: number): UsageBuckets {
   const base = Math.floor(now / FINE_MS) - KEEP + 1
-  const rows = ledger.sqlite.prepare(RANGE_SQL).raw(true).all(base, base + SLOTS) as Row[]
+  const rows = ledger.sqlite
+    .prepare(RANGE_SQL)
+    .raw(true)
+    .all(base, base + SLOTS) as Row[]
   const agents = new Map<string, AgentBuckets>()
   for (const [agent, bucketList, tokenList, usdList, messageList] of rows) {
     const numbers = JSON.parse(bucketList) as number[]
