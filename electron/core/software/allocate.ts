@@ -13,21 +13,29 @@ import type { Ledger } from '../db/ledger'
 import { agents } from '../db/schema'
 import { readSetting } from '../settings'
 import { planAllocation, type QueuedSpec } from './allocator'
+import { blueprintDirs, blueprintNeeds } from './blueprints'
 import { followSoftwareReactors } from './holding'
 import { agentCli, dispatchRun, type RunHost } from './dispatch'
 import { readUsage } from './quotas'
 import { activeRunRows } from './runs'
 
-type QueuedRow = [id: string, title: string, agent: string | null, waitingOn: string | null]
+type QueuedRow = [
+  id: string,
+  title: string,
+  agent: string | null,
+  waitingOn: string | null,
+  blueprint: string | null,
+]
 
 /** Queued Software specs without a run at work, best first; unmet dependencies listed. */
-export function queuedSpecs(ledger: Ledger): QueuedSpec[] {
+export function queuedSpecs(ledger: Ledger, blueprints: string[] = []): QueuedSpec[] {
   const rows = ledger.sqlite
     .prepare(
       `SELECT s.id, s.title, s.agent,
          (SELECT group_concat(d.depends_on, ' ') FROM spec_dependencies d
           WHERE d.spec_id = s.id
-            AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on))
+            AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on)),
+         s.blueprint
        FROM specs s
        WHERE s.stage = 'software' AND s.status = 'queued'
          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = s.run_id
@@ -36,11 +44,18 @@ export function queuedSpecs(ledger: Ledger): QueuedSpec[] {
     )
     .raw()
     .all() as QueuedRow[]
-  return rows.map(([id, title, agent, waitingOn]) => ({
+  // Each blueprint is read once a round, however many specs name it.
+  const needs = new Map<string, ReturnType<typeof blueprintNeeds>>()
+  const needsOf = (name: string) => {
+    if (!needs.has(name)) needs.set(name, blueprintNeeds(blueprints, name))
+    return needs.get(name)!
+  }
+  return rows.map(([id, title, agent, waitingOn, blueprint]) => ({
     id: id as SpecId,
     title,
     agent,
     waitingOn: waitingOn ? (waitingOn.split(' ') as SpecId[]) : [],
+    needs: blueprint ? needsOf(blueprint) : null,
   }))
 }
 
@@ -147,11 +162,14 @@ export function allocateRound(
   const skipped = new Set<string>()
   // Planned again after a lane refuses, so the spec it refused goes to the next-best lane.
   for (;;) {
-    const specs = queuedSpecs(ledger).filter((spec) => !skipped.has(spec.id))
+    const specs = queuedSpecs(ledger, blueprintDirs(host.dataDir)).filter(
+      (spec) => !skipped.has(spec.id),
+    )
     const now = ledger.now()
     const cap = readSetting(ledger, 'maxConcurrentRuns')
     const plan = planAllocation({
       specs,
+      runners: new Map(listAgents(ledger).map((agent) => [agent.name, agent.runner])),
       lanes: readUsage(ledger, now),
       blocked: blockedLanes(ledger, host, now),
       globalFree: cap === null ? Infinity : cap - activeRunRows(ledger).length,

@@ -125,6 +125,36 @@ describe('the allocator', () => {
     ])
   })
 
+  it('places a spec only on a lane its blueprint fits, and says so when none has room', () => {
+    const queued = specs(2, { needs: { runners: ['codex'] } })
+    queued[1] = { ...queued[1]!, needs: { problem: 'no blueprint named "web" in /x' } }
+    const result = planAllocation({
+      specs: queued,
+      lanes: [lane('bob', {}, 0), lane('alice', {}, 0.5)],
+      blocked: new Map(),
+      globalFree: Infinity,
+      runners: new Map([
+        ['bob', 'claude'],
+        ['alice', 'codex'],
+      ]),
+    })
+    // bob has more headroom, but only alice drives codex.
+    expect(result.assign.map((d) => [d.spec, d.agent])).toEqual([['s_1', 'alice']])
+    expect(result.waiting).toEqual([
+      { spec: 's_2', title: 'Spec 2', reason: 'no blueprint named "web" in /x' },
+    ])
+    const full = planAllocation({
+      specs: specs(1, { needs: { runners: ['codex'] } }),
+      lanes: [lane('bob')],
+      blocked: new Map(),
+      globalFree: Infinity,
+      runners: new Map([['bob', 'claude']]),
+    })
+    expect(full.waiting[0]!.reason).toBe(
+      'no lane that fits has room (its blueprint needs a codex lane)',
+    )
+  })
+
   it('lists the first waiting specs and counts the rest of a long queue', () => {
     const result = plan(specs(10_000), [lane('bob')])
     expect(result.assign).toHaveLength(2)

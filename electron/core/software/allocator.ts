@@ -4,8 +4,9 @@
 // round costs O(dispatched × lanes + queued), whatever the queue's length.
 import type { AllocationDecision, AllocationWait } from '../../../shared/allocation'
 import { describeHeadroom, laneAvailability, peakUtilization } from '../../../shared/availability'
-import type { SpecId } from '../../../shared/domain'
+import type { RunnerPreset, SpecId } from '../../../shared/domain'
 import type { AgentUsage } from '../../../shared/quotas'
+import { describeNeeds, misfit, type BlueprintNeeds } from './blueprints'
 
 export interface QueuedSpec {
   id: SpecId
@@ -14,6 +15,8 @@ export interface QueuedSpec {
   agent: string | null
   /** Dependencies that have not shipped. */
   waitingOn: SpecId[]
+  /** What its blueprint asks of a lane (null: no blueprint), or why that cannot be known. */
+  needs?: BlueprintNeeds | { problem: string } | null
 }
 
 export interface AllocationInput {
@@ -24,6 +27,8 @@ export interface AllocationInput {
   blocked: Map<string, string>
   /** Runs the global cap still allows; Infinity without one. */
   globalFree: number
+  /** Each lane's runner, for blueprints that need one (absent: no spec has a blueprint). */
+  runners?: Map<string, RunnerPreset>
   /** Waiting specs listed one by one; the rest are only counted. */
   listLimit?: number
 }
@@ -82,15 +87,32 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       wait(spec, `waits for ${spec.waitingOn.join(', ')} to ship`)
       continue
     }
+    if (spec.needs && 'problem' in spec.needs) {
+      wait(spec, spec.needs.problem)
+      continue
+    }
     if (globalFree <= 0) {
       wait(spec, 'the factory is at its global limit of runs at once')
       continue
     }
+    const needs = spec.needs
+    const misfitOf = (lane: Lane): string | null =>
+      needs
+        ? misfit(needs, {
+            agent: lane.usage.agent,
+            runner: input.runners?.get(lane.usage.agent) ?? 'command',
+          })
+        : null
     let chosen: Lane | undefined
     if (spec.agent !== null) {
       const lane = lanes.get(spec.agent)
       if (!lane) {
         wait(spec, `no agent named ${spec.agent}`)
+        continue
+      }
+      const wrong = misfitOf(lane)
+      if (wrong) {
+        wait(spec, `${spec.agent} does not fit: ${wrong}`)
         continue
       }
       if (lane.free <= 0) {
@@ -99,9 +121,16 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       }
       chosen = lane
     } else {
-      for (const lane of open) if (!chosen || better(lane, chosen)) chosen = lane
+      for (const lane of open) {
+        if ((!chosen || better(lane, chosen)) && !misfitOf(lane)) chosen = lane
+      }
       if (!chosen) {
-        wait(spec, 'no agent has room: every lane is full, held or over a quota window')
+        wait(
+          spec,
+          needs && describeNeeds(needs)
+            ? `no lane that fits has room (${describeNeeds(needs)})`
+            : 'no agent has room: every lane is full, held or over a quota window',
+        )
         continue
       }
     }
