@@ -102,7 +102,7 @@ test('a lane over a quota window refuses the drop with the reason, and the card 
   await expect(
     toast(
       page,
-      `alice can’t take “One too many”: alice has used 5h runs: 1 run of 1 run (100%); it frees up at ${frees}`,
+      `“One too many” went back: alice has used 5h runs: 1 run of 1 run (100%); it frees up at ${frees}`,
     ),
   ).toBeVisible()
   await expect(card(cell(page, 'idea', 'unassigned'), 'One too many')).toBeVisible()
@@ -110,6 +110,12 @@ test('a lane over a quota window refuses the drop with the reason, and the card 
   await page.screenshot({ path: join(ARTIFACTS, 'lanes-refused.png') })
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.screenshot({ path: join(ARTIFACTS, 'lanes-refused-dark.png'), animations: 'disabled' })
+
+  // The refusal offers the way to wait for that lane: its queue, where it starts once it frees up.
+  await toast(page, 'went back').getByRole('button', { name: 'Queue on alice' }).click()
+  await expect(toast(page, 'Queued “One too many” for alice')).toBeVisible()
+  await expect(card(cell(page, 'software', 'alice'), 'One too many')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_2')).toMatchObject({ agent: 'alice', status: 'queued' })
 })
 
 test('a paused lane shows until when and why; a drop on Unassigned goes to the free lane by itself', async ({
@@ -221,10 +227,15 @@ test('a chained spec waits on its card, then starts by itself once the one it de
   factory.cli('spec', 'queue', 's_2')
   await page.goto(factory.url)
   const waiting = card(cell(page, 'software', 'unassigned'), 'Billing page')
-  await expect(waiting.getByTestId('card-waiting')).toHaveText('Waits for s_1 to ship')
+  await expect(waiting.getByTestId('card-waiting')).toHaveText('Waits for “Billing API” to ship')
   await page.screenshot({ path: join(ARTIFACTS, 'lanes-chained.png') })
 
-  await drag(page, card(page, 'Billing API'), cell(page, 'software', 'bob'))
+  // Only the card in Idea: the waiting one names “Billing API” too.
+  await drag(
+    page,
+    card(cell(page, 'idea', 'unassigned'), 'Billing API'),
+    cell(page, 'software', 'bob'),
+  )
   await expect(card(cell(page, 'marketing', 'bob'), 'Billing API')).toBeVisible({ timeout: 15_000 })
   await expect(card(cell(page, 'marketing', 'bob'), 'Billing page')).toBeVisible({
     timeout: 15_000,
@@ -276,4 +287,51 @@ test('usage done outside the factory counts: Claude Code’s session logs fill t
   await expect(header.getByTestId('lane-meter')).toContainText('30%')
   await dialog.page().reload()
   await expect(header.getByTestId('lane-meter')).toContainText('30%')
+})
+
+test('Shift+arrows cross Software without starting anything; a running card stays put', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('ship', '1500'))
+  factory.cli('spec', 'add', '--title', 'Launch post')
+  factory.cli('spec', 'add', '--title', 'Signup form')
+  await page.goto(factory.url)
+
+  // Two quick presses: Idea → Software → Marketing. Auto-dispatch is on, yet nothing ran.
+  await card(page, 'Launch post').focus()
+  await page.keyboard.press('Shift+ArrowRight')
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect(toast(page, 'Moved “Launch post” to Marketing · Unassigned')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'marketing', status: 'new' })
+  expect(factory.cli('runs')).toEqual([])
+
+  // A card whose run is at work is not moved away from it.
+  factory.cli('dispatch', 's_2', '--agent', 'bob')
+  const running = card(cell(page, 'software', 'bob'), 'Signup form')
+  await expect(running).toBeVisible()
+  await running.focus()
+  await page.keyboard.press('Shift+ArrowLeft')
+  await expect(
+    toast(page, '“Signup form” stays put while its run r_1 is at work on bob'),
+  ).toBeVisible()
+  await expect(running).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_2')).toMatchObject({ stage: 'software', agent: 'bob' })
+})
+
+test('a queued card moved back to Idea leaves the queue; Undo queues it again', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('settings', '--auto-dispatch', 'off')
+  factory.cli('spec', 'add', '--title', 'Not yet')
+  factory.cli('spec', 'queue', 's_1')
+  await page.goto(factory.url)
+  await card(cell(page, 'software', 'unassigned'), 'Not yet').focus()
+  await page.keyboard.press('Shift+ArrowLeft')
+  await expect(toast(page, 'Moved “Not yet” to Idea · Unassigned, out of the queue')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'idea', status: 'new' })
+  await toast(page, 'out of the queue').getByRole('button', { name: 'Undo' }).click()
+  await expect(card(cell(page, 'software', 'unassigned'), 'Not yet')).toBeVisible()
+  expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', status: 'queued' })
 })

@@ -20,7 +20,7 @@ import {
   type Saturation,
   type SaturationBucket,
 } from './saturation'
-import { parseQuota, type AgentUsage, type UsageSourceSync } from './quotas'
+import { MAX_QUOTA_WINDOWS, parseQuota, type AgentUsage, type UsageSourceSync } from './quotas'
 import {
   RUN_ID_PATTERN,
   type LogChunk,
@@ -105,7 +105,13 @@ const agentSettings = {
   maxConcurrent: z.number().int().min(1, 'at least 1 run at once').max(100),
   enabled: z.boolean(),
   plan: z.string().trim().min(1).max(80).nullable(),
-  quotas: z.array(quotaSchema).max(10, 'at most 10 quota windows'),
+  quotas: z
+    .array(quotaSchema)
+    .max(MAX_QUOTA_WINDOWS, `at most ${MAX_QUOTA_WINDOWS} quota windows`)
+    .refine(
+      (windows) => new Set(windows.map((w) => `${w.durationMs}:${w.unit}`)).size === windows.length,
+      'two quota windows of the same length count the same unit; keep one',
+    ),
   queue: pathSchema.nullable(),
   usageSources: usageSourcesSchema,
 }

@@ -3,6 +3,8 @@
 import { formatCount, formatUsd, parseDuration } from './format'
 
 export const QUOTA_UNITS = ['tokens', 'usd', 'messages', 'runs'] as const
+/** How many windows a lane may have. */
+export const MAX_QUOTA_WINDOWS = 10
 export type QuotaUnit = (typeof QUOTA_UNITS)[number]
 
 export interface QuotaWindow {

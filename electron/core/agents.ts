@@ -57,6 +57,8 @@ function settingsColumns(settings: AgentSettings): Partial<AgentRow> {
     ['workspace', settings.workspace],
     ['bin', settings.bin],
     ['queue', settings.queue],
+    ['Claude projects folder', settings.usageSources?.claudeLogs?.dir],
+    ['credentials file', settings.usageSources?.usageReport?.credentialsFile],
   ] as const) {
     if (path && !isAbsolute(path)) {
       throw new FactoryError('InvalidInput', `${field}: use an absolute path, not "${path}"`)

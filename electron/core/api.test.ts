@@ -69,6 +69,11 @@ const malformed: Record<OperationName, [input: unknown, error: RegExp][]> = {
     [{ name: 'bob' }, /nothing to change/],
     [{ name: 'nobody', bin: '/usr/bin/true' }, /no agent named "nobody"/],
     [{ name: 'bob', bin: 'claude' }, /absolute path/],
+    [{ name: 'bob', quotas: ['5h:tokens:10', '5h:tokens:20'] }, /same length count the same unit/],
+    [
+      { name: 'bob', usageSources: { claudeLogs: { enabled: true, dir: '~/.claude/projects' } } },
+      /Claude projects folder: use an absolute path/,
+    ],
   ],
   'agent/list': [[{ all: true }, /all/]],
   'agent/remove': [

@@ -140,9 +140,20 @@ export function moveSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec
     const agent = input.agent === undefined ? spec.agent : input.agent
     if (agent) requireAgent(ledger, agent)
     if (agent === spec.agent && input.stage === spec.stage) return spec
+    if (spec.run && isRunActive(spec.run.state)) {
+      throw new FactoryError(
+        'SpecBusy',
+        `${spec.id} stays put while its run ${spec.run.id} is at work; it moves on by itself when the run ends (or cancel it: factory run cancel ${spec.run.id})`,
+      )
+    }
+    // Out of the Software column, a queued spec leaves the queue with the status it had before.
+    const status =
+      spec.status === 'queued' && input.stage !== 'software'
+        ? statusBeforeQueued(ledger, spec.id)
+        : spec.status
     ledger.db
       .update(specs)
-      .set({ stage: input.stage, agent, updatedAt: change.now })
+      .set({ stage: input.stage, agent, status, updatedAt: change.now })
       .where(eq(specs.id, spec.id))
       .run()
     change.append({
@@ -151,9 +162,10 @@ export function moveSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec
       payload: {
         from: { stage: spec.stage, agent: spec.agent },
         to: { stage: input.stage, agent },
+        ...(status !== spec.status ? { status: { from: spec.status, to: status } } : {}),
       },
     })
-    return { ...spec, stage: input.stage, agent, updatedAt: change.now }
+    return { ...spec, stage: input.stage, agent, status, updatedAt: change.now }
   })
 }
 
@@ -252,13 +264,7 @@ export function unqueueSpec(
         `${spec.id} is no longer queued: it has started${started}; cancel the run instead`,
       )
     }
-    const queued = ledger.sqlite
-      .prepare(
-        `SELECT json_extract(payload, '$.from.status') AS status FROM events
-         WHERE subject = ? AND type = 'spec.queued' ORDER BY seq DESC LIMIT 1`,
-      )
-      .get(spec.id) as { status: string | null } | undefined
-    const status = (queued?.status ?? 'new') as SpecStatus
+    const status = statusBeforeQueued(ledger, spec.id)
     ledger.db
       .update(specs)
       .set({ stage: input.stage, agent: input.agent, status, updatedAt: change.now })
@@ -274,4 +280,16 @@ export function unqueueSpec(
     })
     return requireSpec(ledger, spec.id)
   })
+}
+
+/** The status a queued spec had before it was last queued (new, failed, review …). */
+function statusBeforeQueued(ledger: Ledger, specId: string): SpecStatus {
+  const queued = ledger.sqlite
+    .prepare(
+      `SELECT json_extract(payload, '$.from.status') AS status FROM events
+       WHERE subject = ? AND type = 'spec.queued' ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(specId) as { status: string | null } | undefined
+  const status = queued?.status
+  return status && status !== 'queued' && status !== 'running' ? (status as SpecStatus) : 'new'
 }

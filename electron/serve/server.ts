@@ -34,6 +34,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   SpecNotFound: 404,
   AgentNotFound: 404,
   AgentExists: 409,
+  DependencyCycle: 400,
+  // Refusals: the request was fine, the state of things says no (and says why).
+  AgentUnavailable: 409,
+  AgentCliMissing: 409,
+  SpecBusy: 409,
+  SpecNotReady: 409,
+  RunNotActive: 409,
+  MergeRefused: 409,
+  DiscardRefused: 409,
+  WorkspaceError: 409,
 }
 
 const SECURITY_HEADERS = {

@@ -306,3 +306,25 @@ describe('a lane that cannot work', () => {
     })
   })
 })
+
+describe('moving a spec by hand', () => {
+  it('takes a queued one out of the queue with the status it had, and leaves a running one put', async () => {
+    ;({ engine, cleanup } = runEngine())
+    engine.call(
+      'agent/add',
+      { name: 'bob', runner: 'command', command: fixtureCommand('hang') },
+      'test',
+    )
+    const spec = queued('Changed my mind')
+    const moved = engine.call('spec/move', { id: spec, stage: 'idea', agent: null }, 'test')
+    expect(moved).toMatchObject({ stage: 'idea', status: 'new' })
+    expect(engine.call('allocator/round', {}, 'test').dispatched).toEqual([])
+
+    const run = engine.call('run/dispatch', { spec, agent: 'bob' }, 'test')
+    const refused = engine.invoke('spec/move', { id: spec, stage: 'marketing' }, 'test')
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SpecBusy' } })
+    expect(engine.call('spec/get', { id: spec }, 'test').stage).toBe('software')
+    engine.call('run/cancel', { id: run.id }, 'test')
+    await waitForEnd(engine, run.id)
+  })
+})

@@ -1,11 +1,50 @@
 // The Unassigned lane is the allocator's queue: its header says whether the allocator dispatches
 // by itself, caps runs across every lane, and runs a round on request, saying what it did.
 import { useState } from 'react'
+import type { AllocationRound } from '../../../shared/allocation'
 import { toFactoryError } from '../../../shared/errors'
 import { client } from '../client'
+import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useUi } from '../stores/ui'
 import './capacity.css'
+
+/** The global caps offered; one set by the CLI to another number is shown as well. */
+const CAPS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 30, 50]
+
+/** Spec ids in the allocator's words ("waits for s_1 to ship") as the titles on the board. */
+function named(text: string): string {
+  const specs = useBoard.getState().specs
+  return text.replace(/\bs_\d+\b/g, (id) => {
+    const title = specs.find((s) => s.id === id)?.title
+    return title ? `“${title}”` : id
+  })
+}
+
+/** One round in a sentence: what started, what could not after all, and why the rest wait. */
+function describeRound(round: AllocationRound): string {
+  const started = round.dispatched.filter((d) => d.run)
+  const refused = round.dispatched.filter((d) => d.refused)
+  const waiting = round.waiting.length + round.moreWaiting
+  const first = round.waiting[0]
+  const parts: string[] = []
+  if (started.length > 0) {
+    const shown = started.slice(0, 3).map((d) => `“${d.title}” on ${d.agent}`)
+    const more = started.length > 3 ? ` and ${started.length - 3} more` : ''
+    parts.push(`Started ${shown.join(', ')}${more}`)
+  }
+  for (const d of refused.slice(0, 2))
+    parts.push(`“${d.title}” could not start on ${d.agent}: ${d.refused}`)
+  if (first) {
+    const others = waiting > 1 ? ` (${waiting - 1} more waiting)` : ''
+    parts.push(
+      `${parts.length ? '' : 'Nothing started: '}“${first.title}” ${named(first.reason)}${others}`,
+    )
+  }
+  return parts.length > 0
+    ? parts.join('; ')
+    : 'Nothing is queued: drop a spec on Software · Unassigned to queue it'
+}
 
 export function AllocatorControls() {
   const settings = useCapacity((s) => s.settings)
@@ -25,18 +64,9 @@ export function AllocatorControls() {
   const allocate = async () => {
     setBusy(true)
     try {
-      const round = await client().call('allocator/round', {})
-      const started = round.dispatched.filter((d) => d.run)
-      const waiting = round.waiting.length + round.moreWaiting
-      const first = round.waiting[0]
       showToast({
         tone: 'info',
-        message:
-          started.length > 0
-            ? `Started ${started.map((d) => `${d.spec} on ${d.agent}`).join(', ')}${waiting ? `; ${waiting} waiting` : ''}`
-            : first
-              ? `Nothing started: ${first.spec} ${first.reason}${waiting > 1 ? ` (and ${waiting - 1} more)` : ''}`
-              : 'Nothing is queued: drop a spec on Software · Unassigned to queue it',
+        message: describeRound(await client().call('allocator/round', {})),
       })
     } catch (error) {
       showToast({
@@ -72,15 +102,14 @@ export function AllocatorControls() {
           }
         >
           <option value="">no limit</option>
-          {[1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 30, 50].map((n) => (
+          {CAPS.map((n) => (
             <option key={n} value={n}>
               {n}
             </option>
           ))}
-          {settings.maxConcurrentRuns !== null &&
-            ![1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 30, 50].includes(settings.maxConcurrentRuns) && (
-              <option value={settings.maxConcurrentRuns}>{settings.maxConcurrentRuns}</option>
-            )}
+          {settings.maxConcurrentRuns !== null && !CAPS.includes(settings.maxConcurrentRuns) && (
+            <option value={settings.maxConcurrentRuns}>{settings.maxConcurrentRuns}</option>
+          )}
         </select>
       </label>
       <button

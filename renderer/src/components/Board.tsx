@@ -53,7 +53,7 @@ export function Board() {
     useUi.getState().setDragging(false)
     const card = (active.data.current as { card: SpecCard } | undefined)?.card
     const target = over?.data.current as Placement | undefined
-    if (card && target) void moveCard(card.id, target)
+    if (card && target) void moveCard(card.id, target, { drop: true })
   }
   const onDragCancel = () => {
     setDragged(null)

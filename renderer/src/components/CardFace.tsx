@@ -1,11 +1,69 @@
 // What a card shows — shared by the card in its cell and the copy that follows the pointer.
-import { formatAge } from '../../../shared/format'
-import type { SpecCard } from '../../../shared/domain'
+import { laneAvailability } from '../../../shared/availability'
+import { formatAge, formatClock } from '../../../shared/format'
+import type { SpecCard, SpecId } from '../../../shared/domain'
+import { useBoard } from '../stores/board'
+import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
 import { RunStateBadge } from './run/RunStateBadge'
 import { StatusBadge } from './StatusBadge'
 
 const MAX_TAGS = 3
+
+// Titles by id, built once per board read (not once per waiting card).
+let titlesOf: readonly SpecCard[] | null = null
+let titles = new Map<SpecId, string>()
+function titleOf(specs: readonly SpecCard[], id: SpecId): string | undefined {
+  if (specs !== titlesOf) {
+    titles = new Map(specs.map((s) => [s.id, s.title]))
+    titlesOf = specs
+  }
+  return titles.get(id)
+}
+
+/** "Waits for “Billing API” to ship": what a queued card waits for, by the names on the board. */
+function Waiting({ ids }: { ids: SpecId[] }) {
+  const names = useBoard((s) =>
+    ids
+      .map((id) => {
+        const title = titleOf(s.specs, id)
+        return title ? `“${title}”` : id
+      })
+      .join(', '),
+  )
+  return (
+    <div className="card-waiting" data-testid="card-waiting" title={`Waits for ${ids.join(', ')}`}>
+      Waits for {names} to ship
+    </div>
+  )
+}
+
+/** Why a queued spec that waits for no other spec has not started: its lane, or the allocator. */
+function QueueWait({ agent }: { agent: string | null }) {
+  const usage = useCapacity((s) => (agent ? s.byAgent[agent] : undefined))
+  const manual = useCapacity((s) => s.settings?.autoDispatch === false)
+  let text: string | null = null
+  const availability = usage && laneAvailability(usage)
+  if (availability && !availability.ok) {
+    const until = availability.until ? ` until ${formatClock(availability.until)}` : ''
+    text =
+      availability.kind === 'cap'
+        ? `Waits for a run on ${agent} to end`
+        : availability.kind === 'disabled'
+          ? `Waits for ${agent}, which is disabled`
+          : availability.kind === 'quota'
+            ? `Waits for ${agent}: full${until}`
+            : `Waits for ${agent}: paused${until || ' until resumed'}`
+  } else if (manual) {
+    text = 'Waits for Allocate now: auto-dispatch is off'
+  }
+  if (!text) return null
+  return (
+    <div className="card-waiting" data-testid="card-queue-wait">
+      {text}
+    </div>
+  )
+}
 
 export function CardFace({ card }: { card: SpecCard }) {
   const now = useClock((s) => s.now)
@@ -48,10 +106,10 @@ export function CardFace({ card }: { card: SpecCard }) {
           {formatAge(card.createdAt, now)}
         </time>
       </div>
-      {card.waitingOn.length > 0 && (
-        <div className="card-waiting" data-testid="card-waiting">
-          Waits for {card.waitingOn.join(', ')} to ship
-        </div>
+      {card.waitingOn.length > 0 ? (
+        <Waiting ids={card.waitingOn} />
+      ) : (
+        card.status === 'queued' && <QueueWait agent={card.agent} />
       )}
       {card.status !== 'queued' && card.run?.tail && (
         <div className="card-tail" title={card.run.tail} data-testid="card-tail">

@@ -155,13 +155,15 @@ export function LaneCapacity({ agent }: { agent: string }) {
       >
         {usage.running}/{usage.maxConcurrent} running
       </span>
-      {usage.windows.map((window) => (
-        <WindowMeter key={`${window.window}:${window.unit}`} window={window} now={now} />
+      {/* First, so a lane with many windows still says why it is held where the eye starts. */}
+      <HoldChip usage={usage} now={now} />
+      {usage.windows.map((window, index) => (
+        // Two windows may share a length and a unit; their place in the list tells them apart.
+        <WindowMeter key={`${index}:${window.window}:${window.unit}`} window={window} now={now} />
       ))}
       {unmatchedReports(usage).map((report) => (
         <ReportMeter key={report.window} report={report} now={now} />
       ))}
-      <HoldChip usage={usage} now={now} />
     </span>
   )
 }

@@ -19,9 +19,14 @@ export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
   useEffect(() => {
     const node = dialog.current
     if (!node) return
+    // Focus goes back where it was (the button that opened it), not to the page's start.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
     if (!node.open) node.showModal()
     node.querySelector<HTMLElement>('[data-autofocus]')?.focus()
-    return () => node.close()
+    return () => {
+      node.close()
+      if (opener?.isConnected) opener.focus()
+    }
   }, [])
 
   return (

@@ -9,9 +9,11 @@ import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 import { SpecRuns } from './run/SpecRuns'
 import { StatusBadge } from './StatusBadge'
+import './card.css'
 
 export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
   const agents = useBoard((s) => s.agents)
+  const specs = useBoard((s) => s.specs)
   const now = useClock((s) => s.now)
   const laneNames = agents.map((a) => a.name)
   if (spec.agent && !laneNames.includes(spec.agent)) laneNames.push(spec.agent)
@@ -68,16 +70,19 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
             <dt>Depends on</dt>
             <dd className="facts-chips" data-testid="spec-dependencies">
               {spec.dependsOn.map((id) => {
-                const waiting = spec.waitingOn.includes(id)
+                const dependency = specs.find((s) => s.id === id)
+                const shipped = !spec.waitingOn.includes(id)
+                const name = dependency ? `${dependency.title} (${id})` : id
                 return (
                   <button
                     key={id}
                     type="button"
-                    className={`chip chip-link${waiting ? '' : ' chip-done'}`}
-                    title={waiting ? `${id} has not shipped yet` : `${id} has shipped`}
+                    className={`chip chip-link${shipped ? ' chip-done' : ''}`}
+                    title={shipped ? `${name} has shipped` : `${name} has not shipped yet`}
                     onClick={() => useUi.getState().openDrawer(id)}
                   >
-                    {id} {waiting ? '· waiting' : '✓'}
+                    <span className="chip-text">{dependency?.title ?? id}</span>
+                    {shipped ? '✓' : '· waiting'}
                   </button>
                 )
               })}

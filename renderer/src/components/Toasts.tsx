@@ -8,7 +8,13 @@ export function Toasts() {
   return (
     <div className="toasts" role="status" aria-live="polite">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.tone}`} data-testid="toast">
+        <div
+          key={toast.id}
+          className={`toast toast-${toast.tone}`}
+          data-testid="toast"
+          // A refusal is announced at once; news waits for a pause.
+          role={toast.tone === 'error' ? 'alert' : undefined}
+        >
           <span className="toast-message">{toast.message}</span>
           {toast.action && (
             <button

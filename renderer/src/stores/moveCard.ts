@@ -2,29 +2,97 @@
 // a toast that says where it went (with Undo) or why it could not. Into the Software column a move
 // means work: onto an agent's lane it dispatches a run there (or queues it there while what it
 // depends on has not shipped); onto Unassigned it queues the spec for the allocator. A refused
-// drop puts the card back and says why.
-import { STAGE_LABELS, type Placement, type SpecCard, type SpecId } from '../../../shared/domain'
+// drop puts the card back and says why. A card whose run is at work stays where it is, and a
+// queued card moved out of Software leaves the queue.
+import { laneAvailability } from '../../../shared/availability'
+import {
+  STAGE_LABELS,
+  toCard,
+  type Placement,
+  type SpecCard,
+  type SpecId,
+} from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
+import { isRunActive } from '../../../shared/runs'
 import { laneLabel, samePlace } from '../board/cells'
 import { client } from '../client'
 import { useBoard } from './board'
+import { useCapacity } from './capacity'
 import { useUi } from './ui'
+
+/** A card's title as a toast quotes it: a long one cut short, so the reason after it is read. */
+function quoted(card: { title: string }): string {
+  const title = card.title.length > 60 ? `${card.title.slice(0, 57).trimEnd()}…` : card.title
+  return `“${title}”`
+}
 
 function where(to: Placement): string {
   return `${STAGE_LABELS[to.stage]} · ${laneLabel(to.agent)}`
 }
 
+/**
+ * A key press may be one step on the way (Shift+→ twice from Idea crosses Software): a move into
+ * Software that is not a drop rests this long before it starts work, and moving the card on
+ * meanwhile passes through without starting anything.
+ */
+const REST_MS = 700
+
+interface Rest {
+  /** Resolves when the card has rested; rejects when it moved on first. */
+  over: Promise<void>
+  passed: boolean
+  pass(): void
+}
+
+function rest(ms: number): Rest {
+  let pass = () => {}
+  const state: Rest = {
+    passed: false,
+    over: new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms)
+      pass = () => {
+        clearTimeout(timer)
+        state.passed = true
+        reject(new Error('moved on'))
+      }
+    }),
+    pass: () => pass(),
+  }
+  // Nobody may be waiting on `over` yet when it is passed.
+  state.over.catch(() => {})
+  return state
+}
+
+/** Cards resting in Software, and the work that follows the rest. */
+const resting = new Map<SpecId, { rest: Rest; work: Promise<void> }>()
+
 export async function moveCard(
   id: SpecId,
   to: Placement,
-  /** undo: false offers no Undo; restore: an Undo putting it back, never starting work. */
-  options: { undo?: boolean; restore?: boolean } = {},
+  /**
+   * undo: false offers no Undo; restore: an Undo putting it back, never starting work; drop: the
+   * user let go of it there (a drop is a decision, a key press may be a step on the way).
+   */
+  options: { undo?: boolean; restore?: boolean; drop?: boolean } = {},
 ) {
+  // Still resting in a Software cell on its way: it started nothing there, and is back where it was.
+  const earlier = resting.get(id)
+  if (earlier) {
+    earlier.rest.pass()
+    await earlier.work
+  }
   const card = useBoard.getState().specs.find((s) => s.id === id)
   if (!card || samePlace(card, to)) return
+  if (card.run && isRunActive(card.run.state)) return refuseBusy(card)
   if (to.stage === 'software' && !options.restore) {
-    return to.agent ? dispatchCard(card, to.agent) : queueCard(card)
+    const pause = rest(options.drop ? 0 : REST_MS)
+    const work = to.agent ? dispatchCard(card, to.agent, pause) : queueCard(card, null, pause)
+    resting.set(id, { rest: pause, work })
+    await work
+    if (resting.get(id)?.rest === pause) resting.delete(id)
+    return
   }
+  if (card.status === 'queued' && card.stage === 'software') return leaveQueue(card, to)
   const from: Placement = { stage: card.stage, agent: card.agent }
   const { showToast } = useUi.getState()
   try {
@@ -32,13 +100,13 @@ export async function moveCard(
   } catch (error) {
     showToast({
       tone: 'error',
-      message: `Could not move “${card.title}”: ${(error as Error).message}`,
+      message: `Could not move ${quoted(card)}: ${(error as Error).message}`,
     })
     return
   }
   showToast({
     tone: 'info',
-    message: `Moved “${card.title}” to ${where(to)}`,
+    message: `Moved ${quoted(card)} to ${where(to)}`,
     action:
       options.undo === false
         ? undefined
@@ -46,52 +114,92 @@ export async function moveCard(
   })
 }
 
+/** A run at work owns its card: it moves on by itself when the run ends. */
+function refuseBusy(card: SpecCard) {
+  const { showToast, openRun } = useUi.getState()
+  const run = card.run!
+  showToast({
+    tone: 'error',
+    message: `${quoted(card)} stays put while its run ${run.id} is at work${card.agent ? ` on ${card.agent}` : ''}; it moves on by itself when the run ends (cancel the run to move it now)`,
+    action: { label: 'Open run', run: () => openRun(run.id) },
+  })
+}
+
 /** Onto an agent's lane: a run starts there now, or the card says why it cannot. */
-async function dispatchCard(card: SpecCard, agent: string) {
+async function dispatchCard(card: SpecCard, agent: string, pause: Rest) {
   const { showToast, openRun } = useUi.getState()
   const to = { stage: 'software' as const, agent }
   try {
     const run = await useBoard
       .getState()
       .placeSpec(card.id, { ...to, status: 'running' }, () =>
-        client().call('run/dispatch', { spec: card.id, agent }),
+        pause.over.then(() => client().call('run/dispatch', { spec: card.id, agent })),
       )
     showToast({
       tone: 'info',
-      message: `Started “${card.title}” on ${agent}`,
+      message: `Started ${quoted(card)} on ${agent}`,
       action: { label: 'Open run', run: () => openRun(run.id) },
     })
   } catch (error) {
+    if (pause.passed) return
     const problem = toFactoryError(error)
     // Not ready yet: it waits in that lane and starts by itself once its dependencies ship.
     if (problem.code === 'SpecNotReady') return queueCard(card, agent)
-    showToast({ tone: 'error', message: `${agent} can’t take “${card.title}”: ${problem.message}` })
+    // What to do about it: wait in that lane's queue for it to free up, or change the lane
+    // (enable or resume it) where the lane editor says why it is held.
+    const unavailable = problem.code === 'AgentUnavailable'
+    showToast({
+      tone: 'error',
+      message: `${quoted(card)} went back: ${problem.message}`,
+      action: !unavailable
+        ? undefined
+        : freesByItself(agent)
+          ? { label: `Queue on ${agent}`, run: () => void queueCard(card, agent) }
+          : {
+              label: `Edit ${agent}`,
+              run: () => useUi.getState().openDialog({ kind: 'agent', name: agent }),
+            },
+    })
   }
 }
 
+/** Whether a lane that refused a run takes one later without anyone resuming or enabling it. */
+function freesByItself(agent: string): boolean {
+  const usage = useCapacity.getState().byAgent[agent]
+  if (!usage) return true
+  const availability = laneAvailability(usage)
+  return availability.ok || availability.kind === 'cap' || availability.until !== null
+}
+
 /** Into the queue: Unassigned for the allocator's choice, or one lane while it waits. */
-async function queueCard(card: SpecCard, agent: string | null = null) {
+async function queueCard(card: SpecCard, agent: string | null = null, pause: Rest = rest(0)) {
   const { showToast } = useUi.getState()
   const from: Placement = { stage: card.stage, agent: card.agent }
   try {
     const spec = await useBoard.getState().placeSpec(
       card.id,
       { stage: 'software', agent, status: 'queued' },
-      () => client().call('spec/queue', { id: card.id, agent }),
+      () => pause.over.then(() => client().call('spec/queue', { id: card.id, agent })),
       (queued) => ({ status: queued.status, agent: queued.agent, stage: queued.stage }),
     )
-    const waits = spec.waitingOn.length
-      ? `; it starts by itself once ${spec.waitingOn.join(', ')} ship${spec.waitingOn.length === 1 ? 's' : ''}`
+    const specs = useBoard.getState().specs
+    const names = spec.waitingOn.map((id) => {
+      const spec = specs.find((s) => s.id === id)
+      return spec ? quoted(spec) : id
+    })
+    const waits = names.length
+      ? `; it starts by itself once ${names.join(', ')} ship${names.length === 1 ? 's' : ''}`
       : ''
     showToast({
       tone: 'info',
-      message: `Queued “${card.title}” for ${agent ?? 'the allocator'}${waits}`,
+      message: `Queued ${quoted(card)} for ${agent ?? 'the allocator'}${waits}`,
       action: { label: 'Undo', run: () => void unqueue(card, from) },
     })
   } catch (error) {
+    if (pause.passed) return
     showToast({
       tone: 'error',
-      message: `Could not queue “${card.title}”: ${toFactoryError(error).message}`,
+      message: `Could not queue ${quoted(card)}: ${toFactoryError(error).message}`,
     })
   }
 }
@@ -110,4 +218,34 @@ async function unqueue(card: SpecCard, from: Placement) {
       message: `Could not undo: ${toFactoryError(error).message}`,
     })
   }
+}
+
+/** Out of Software: it leaves the queue too, so nothing starts it from where it now sits. */
+async function leaveQueue(card: SpecCard, to: Placement) {
+  const { showToast } = useUi.getState()
+  try {
+    await useBoard.getState().placeSpec(
+      card.id,
+      to,
+      () => client().call('spec/unqueue', { id: card.id, stage: to.stage, agent: to.agent }),
+      (spec) => toCard(spec),
+    )
+  } catch (error) {
+    showToast({
+      tone: 'error',
+      message: `Could not move ${quoted(card)}: ${toFactoryError(error).message}`,
+    })
+    return
+  }
+  showToast({
+    tone: 'info',
+    message: `Moved ${quoted(card)} to ${where(to)}, out of the queue`,
+    action: {
+      label: 'Undo',
+      run: () => {
+        const now = useBoard.getState().specs.find((s) => s.id === card.id)
+        if (now) void queueCard(now, card.agent)
+      },
+    },
+  })
 }

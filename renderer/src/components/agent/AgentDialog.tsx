@@ -4,7 +4,6 @@
 import { useState, type ReactNode } from 'react'
 import { checkInput } from '../../../../shared/api'
 import { RUNNER_PRESETS, type Agent } from '../../../../shared/domain'
-import { formatClock } from '../../../../shared/format'
 import { toFactoryError } from '../../../../shared/errors'
 import { client } from '../../client'
 import { useBoard } from '../../stores/board'
@@ -13,8 +12,10 @@ import { useUi } from '../../stores/ui'
 import { Field } from '../Field'
 import { InlineError } from '../InlineError'
 import { Modal } from '../Modal'
-import { addInput, editInput, formFor, type AgentForm } from './agentForm'
+import { addInput, editInput, formFor, problemInWords, type AgentForm } from './agentForm'
+import { HoldRow } from './HoldRow'
 import { QuotaRows } from './QuotaRows'
+import { SyncButton } from './SyncButton'
 import './agent.css'
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -50,7 +51,7 @@ export function AgentDialog({ name }: { name: string | null }) {
         message: editing ? `Saved ${saved.name}` : `Added the ${saved.name} lane`,
       })
     } catch (e) {
-      setError(toFactoryError(e).message)
+      setError(problemInWords(toFactoryError(e).message))
       setSaving(false)
     }
   }
@@ -77,7 +78,7 @@ export function AgentDialog({ name }: { name: string | null }) {
   const text = (
     label: string,
     key: keyof AgentForm,
-    props: { hint?: string; placeholder?: string } = {},
+    props: { hint?: string; placeholder?: string; maxLength?: number } = {},
   ) => (
     <Field label={label} {...(props.hint ? { hint: props.hint } : {})}>
       {(id) => (
@@ -86,6 +87,7 @@ export function AgentDialog({ name }: { name: string | null }) {
           className="input"
           value={form[key] as string}
           placeholder={props.placeholder}
+          maxLength={props.maxLength}
           autoComplete="off"
           onChange={(e) => set({ [key]: e.target.value })}
         />
@@ -117,6 +119,7 @@ export function AgentDialog({ name }: { name: string | null }) {
                     className="input"
                     value={form.name}
                     placeholder="bob"
+                    maxLength={32}
                     data-autofocus
                     autoComplete="off"
                     onChange={(e) => set({ name: e.target.value })}
@@ -124,7 +127,11 @@ export function AgentDialog({ name }: { name: string | null }) {
                 )}
               </Field>
             )}
-            <Field label="Runner" className="field-grow">
+            <Field
+              label="Runner"
+              className="field-grow"
+              {...(editing ? { hint: 'set when the lane was added' } : {})}
+            >
               {(id) => (
                 <select
                   id={id}
@@ -156,7 +163,11 @@ export function AgentDialog({ name }: { name: string | null }) {
           </div>
           <div className="field-row">
             <div className="field-grow">
-              {text('Plan', 'plan', { hint: 'optional', placeholder: 'Claude Max 20x' })}
+              {text('Plan', 'plan', {
+                hint: 'optional',
+                placeholder: 'Claude Max 20x',
+                maxLength: 80,
+              })}
             </div>
             <label className="checkbox-field">
               <input
@@ -167,6 +178,7 @@ export function AgentDialog({ name }: { name: string | null }) {
               Enabled
             </label>
           </div>
+          {agent && <HoldRow agent={agent} onError={setError} />}
         </Section>
         <Section title="Subscription">
           <QuotaRows rows={form.quotas} onChange={(quotas) => set({ quotas })} />
@@ -179,14 +191,14 @@ export function AgentDialog({ name }: { name: string | null }) {
           <div className="field-row">
             <div className="field-grow">
               {text('Workspace', 'workspace', {
-                hint: 'a folder; a git repository gets a worktree per spec',
+                hint: 'an absolute path to a folder; a git repository gets a worktree per spec',
                 placeholder: '/home/me/product',
               })}
             </div>
           </div>
           <div className="field-row">
             <div className="field-grow">
-              {text('CLI path', 'bin', { hint: 'when it is not on PATH' })}
+              {text('CLI path', 'bin', { hint: 'an absolute path, when it is not on PATH' })}
             </div>
             <div className="field-narrow">{text('Timeout', 'timeout', { placeholder: '2h' })}</div>
           </div>
@@ -205,7 +217,9 @@ export function AgentDialog({ name }: { name: string | null }) {
             Claude Code’s session logs, so work done outside the factory counts
           </label>
           {form.claudeLogs &&
-            text('Claude projects folder', 'claudeLogsDir', { placeholder: '~/.claude/projects' })}
+            text('Claude projects folder', 'claudeLogsDir', {
+              hint: 'an absolute path; empty: ~/.claude/projects',
+            })}
           <label className="checkbox-field">
             <input
               type="checkbox"
@@ -224,7 +238,7 @@ export function AgentDialog({ name }: { name: string | null }) {
               </div>
               <div className="field-grow">
                 {text('Credentials file', 'credentialsFile', {
-                  placeholder: '~/.claude/.credentials.json',
+                  hint: 'absolute; empty: ~/.claude/.credentials.json',
                 })}
               </div>
             </div>
@@ -232,7 +246,6 @@ export function AgentDialog({ name }: { name: string | null }) {
         </Section>
         <InlineError message={error} testId="agent-error" />
         <div className="form-actions">
-          {agent && <HoldButton agent={agent} onError={setError} />}
           <button type="button" className="button button-secondary" onClick={close}>
             Cancel
           </button>
@@ -247,73 +260,5 @@ export function AgentDialog({ name }: { name: string | null }) {
         </div>
       </form>
     </Modal>
-  )
-}
-
-/** Pause until resumed, or resume a held lane (by hand or after a quota hold). */
-function HoldButton({ agent, onError }: { agent: Agent; onError: (message: string) => void }) {
-  const held =
-    agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > Date.now())
-  const toggle = async () => {
-    try {
-      if (held) await client().call('agent/resume', { name: agent.name })
-      else await client().call('agent/pause', { name: agent.name })
-      void useBoard.getState().load()
-      void useCapacity.getState().load()
-    } catch (e) {
-      onError(toFactoryError(e).message)
-    }
-  }
-  return (
-    <button type="button" className="button button-ghost hold-toggle" onClick={() => void toggle()}>
-      {held
-        ? `Resume now${agent.pausedUntil ? ` (held until ${formatClock(agent.pausedUntil)})` : ''}`
-        : 'Pause lane'}
-    </button>
-  )
-}
-
-/** Reads the lane's saved usage sources now and says what came in (or why nothing could). */
-function SyncButton({ agent }: { agent: string }) {
-  const [result, setResult] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const sync = async () => {
-    setBusy(true)
-    try {
-      const results = await client().call('usage/sync', { agent })
-      setResult(
-        results
-          .map((r) =>
-            r.error
-              ? `${r.source}: ${r.error}`
-              : r.source === 'claude-logs'
-                ? `Claude logs: ${r.rows} new, ${r.updated} updated from ${r.files} file${r.files === 1 ? '' : 's'}`
-                : `Usage report: ${r.windows.map((w) => `${w.window} ${Math.round(w.utilization * 100)}%`).join(', ') || 'no windows'}`,
-          )
-          .join(' · ') || 'No usage source is switched on.',
-      )
-      void useCapacity.getState().load()
-    } catch (e) {
-      setResult(toFactoryError(e).message)
-    } finally {
-      setBusy(false)
-    }
-  }
-  return (
-    <div className="sync-row">
-      <button
-        type="button"
-        className="button button-secondary button-small"
-        disabled={busy}
-        onClick={() => void sync()}
-      >
-        {busy ? 'Reading…' : 'Read usage now'}
-      </button>
-      {result && (
-        <span className="sync-result" role="status" data-testid="sync-result">
-          {result}
-        </span>
-      )}
-    </div>
   )
 }

@@ -1,5 +1,5 @@
 // Quota windows as rows: a window ("5h"), a unit and a limit, added and removed in place.
-import { QUOTA_UNITS, type QuotaUnit } from '../../../../shared/quotas'
+import { QUOTA_UNITS, type QuotaUnit, MAX_QUOTA_WINDOWS } from '../../../../shared/quotas'
 import type { QuotaRow } from './agentForm'
 
 const UNIT_LABELS: Record<QuotaUnit, string> = {
@@ -22,8 +22,15 @@ export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
       <legend className="field-label">
         Quota windows <span className="field-optional">rolling; nothing is sent past a limit</span>
       </legend>
-      {rows.length === 0 && (
+      {rows.length === 0 ? (
         <p className="quota-empty">No windows: this lane is never held for quota.</p>
+      ) : (
+        // Each field has its own label for screen readers; this row names the columns for the eye.
+        <div className="quota-row quota-head" aria-hidden="true">
+          <span className="quota-window">Window</span>
+          <span className="quota-unit">Unit</span>
+          <span className="quota-limit">Limit</span>
+        </div>
       )}
       {rows.map((row, index) => (
         <div className="quota-row" key={index} data-testid="quota-row">
@@ -35,7 +42,7 @@ export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
             onChange={(e) => change(index, { window: e.target.value })}
           />
           <select
-            className="select"
+            className="select quota-unit"
             aria-label={`Window ${index + 1} unit`}
             value={row.unit}
             onChange={(e) => change(index, { unit: e.target.value as QuotaUnit })}
@@ -67,6 +74,10 @@ export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
       <button
         type="button"
         className="button button-secondary button-small quota-add"
+        disabled={rows.length >= MAX_QUOTA_WINDOWS}
+        title={
+          rows.length >= MAX_QUOTA_WINDOWS ? `At most ${MAX_QUOTA_WINDOWS} windows` : undefined
+        }
         onClick={() => onChange([...rows, { window: '5h', unit: 'tokens', limit: '' }])}
       >
         Add a window

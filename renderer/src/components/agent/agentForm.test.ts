@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkInput } from '../../../../shared/api'
 import { makeAgent } from '../../../../shared/testing'
-import { addInput, editInput, formFor } from './agentForm'
+import { addInput, editInput, formFor, problemInWords } from './agentForm'
 
 describe('the agent form', () => {
   it('shows an agent as editable text and reads it back unchanged', () => {
@@ -46,5 +46,30 @@ describe('the agent form', () => {
     }
     const checked = checkInput('agent/add', addInput(badQuota))
     expect(checked.ok ? '' : checked.problem).toMatch(/the window is a duration like 5h or 7d/)
+  })
+
+  it('reads limits the way people write them', () => {
+    const form = {
+      ...formFor(null),
+      name: 'alice',
+      quotas: [
+        { window: '5h', unit: 'tokens' as const, limit: '2,000,000' },
+        { window: '7d', unit: 'usd' as const, limit: '$200' },
+      ],
+    }
+    expect(addInput(form).quotas).toEqual(['5h:tokens:2000000', '7d:usd:200'])
+  })
+
+  it('names a problem by the labels in the dialog, not the engine’s field names', () => {
+    expect(
+      problemInWords(
+        'agent/add: maxConcurrent: at least 1 run at once; quotas.1: "7x:usd:200": the window is a duration like 5h or 7d',
+      ),
+    ).toBe(
+      'Runs at once: at least 1 run at once; Window 2: "7x:usd:200": the window is a duration like 5h or 7d',
+    )
+    expect(problemInWords('an agent named "bob" already exists')).toBe(
+      'an agent named "bob" already exists',
+    )
   })
 })

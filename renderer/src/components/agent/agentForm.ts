@@ -96,7 +96,11 @@ export function settingsFrom(form: AgentForm) {
     maxConcurrent,
     enabled: form.enabled,
     plan: orNull(form.plan),
-    quotas: form.quotas.map((row) => `${row.window.trim()}:${row.unit}:${row.limit.trim()}`),
+    // "2,000,000" and "$200" are how people write limits; the engine reads 2000000 and 200.
+    quotas: form.quotas.map(
+      (row) =>
+        `${row.window.trim()}:${row.unit}:${row.limit.replace(/[\s,_]/g, '').replace(/^\$/, '')}`,
+    ),
     queue: orNull(form.queue),
     usageSources: {
       claudeLogs: { enabled: form.claudeLogs, dir: orNull(form.claudeLogsDir) },
@@ -115,4 +119,42 @@ export function addInput(form: AgentForm): Input<'agent/add'> {
 
 export function editInput(form: AgentForm): Input<'agent/edit'> {
   return { name: form.name, ...settingsFrom(form) }
+}
+
+/** The engine's names for the fields, as the dialog labels them. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name',
+  runner: 'Runner',
+  command: 'Command',
+  workspace: 'Workspace',
+  bin: 'CLI path',
+  timeoutMs: 'Timeout',
+  setup: 'Setup',
+  maxConcurrent: 'Runs at once',
+  enabled: 'Enabled',
+  plan: 'Plan',
+  quotas: 'Quota windows',
+  queue: 'Queue folder',
+  'usageSources.claudeLogs.dir': 'Claude projects folder',
+  'usageSources.usageReport.baseUrl': 'Base URL',
+  'usageSources.usageReport.credentialsFile': 'Credentials file',
+}
+
+/**
+ * "maxConcurrent: at least 1 run at once; quotas.1: …" → "Runs at once: at least 1 run at once;
+ * Window 2: …": a problem named by the labels the person sees, not the engine's field names.
+ */
+export function problemInWords(problem: string): string {
+  return problem
+    .replace(/^agent\/(?:add|edit): /, '')
+    .split('; ')
+    .map((part) =>
+      part.replace(/^([\w.]+): /, (whole, path: string) => {
+        const window = /^quotas\.(\d+)$/.exec(path)
+        if (window) return `Window ${Number(window[1]) + 1}: `
+        const label = FIELD_LABELS[path]
+        return label ? `${label}: ` : whole
+      }),
+    )
+    .join('; ')
 }

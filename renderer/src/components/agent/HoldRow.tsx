@@ -1,0 +1,44 @@
+// A lane's hold in the lane editor: paused or not, the reason in full, and the button that pauses
+// or resumes it at once (not on Save).
+import type { Agent } from '../../../../shared/domain'
+import { formatClock } from '../../../../shared/format'
+import { toFactoryError } from '../../../../shared/errors'
+import { client } from '../../client'
+import { useBoard } from '../../stores/board'
+import { useCapacity } from '../../stores/capacity'
+
+/**
+ * The lane's hold as it is now, with the reason in full, and the button that changes it at once
+ * (not on Save): pause until resumed, or resume a lane held by hand or after a quota hold.
+ */
+export function HoldRow({ agent, onError }: { agent: Agent; onError: (message: string) => void }) {
+  const held =
+    agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > Date.now())
+  const state = held
+    ? `Paused ${agent.pausedUntil ? `until ${formatClock(agent.pausedUntil)}` : 'until resumed'}: ${agent.pauseReason}`
+    : 'Not paused: it takes runs while it has room.'
+  const toggle = async () => {
+    try {
+      if (held) await client().call('agent/resume', { name: agent.name })
+      else await client().call('agent/pause', { name: agent.name })
+      void useBoard.getState().load()
+      void useCapacity.getState().load()
+    } catch (e) {
+      onError(toFactoryError(e).message)
+    }
+  }
+  return (
+    <div className="hold-row">
+      <span className="hold-state" data-testid="agent-hold">
+        {state}
+      </span>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => void toggle()}
+      >
+        {held ? 'Resume now' : 'Pause lane'}
+      </button>
+    </div>
+  )
+}
