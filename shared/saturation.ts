@@ -42,6 +42,8 @@ export interface IdleQuota extends QuotaWindow {
 
 export interface AgentIdleWeek {
   agent: string
+  /** Where its capacity starts in the week: the week's start, or when the lane was added. */
+  since: number
   /** The window with the least idle share: the one that limited the agent most. */
   binding: IdleQuota
   windows: IdleQuota[]

@@ -37,7 +37,12 @@ export function readIdleWeek(uses: AgentUse[], now: number): IdleWeek {
     const binding = windows.reduce((tightest, w) =>
       w.idleShare < tightest.idleShare ? w : tightest,
     )
-    agents.push({ agent: use.agent.name, binding, windows })
+    agents.push({
+      agent: use.agent.name,
+      since: Math.max(now - WEEK_MS, capacityFrom),
+      binding,
+      windows,
+    })
   }
   return {
     from: now - WEEK_MS,

@@ -40,13 +40,12 @@ const read = (days = 1, bucketMs = HOUR, now = NOW) =>
 const at = (hour: number, minute = 0) => Date.UTC(2026, 10, 25, hour, minute)
 
 describe('saturation', () => {
-  it('divides each hour’s use by the window’s capacity rate; the current hour by its elapsed part', () => {
-    // 5h of 1,000,000 tokens refills at 200,000 tokens an hour.
+  it('is each window’s use over its rolling length at the end of every hour, as the lane meter reads', () => {
     addAgent('bob', '5h:tokens:1000000')
     used('bob', at(9, 10), 100_000)
     used('bob', at(9, 50), 200_000)
     used('bob', at(11, 0), 50_000)
-    used('bob', at(12, 10), 50_000) // half an hour elapsed: capacity 100,000
+    used('bob', at(12, 10), 50_000)
     const saturation = read()
     expect(saturation.from).toBe(at(13) - DAY)
     expect(saturation.to).toBe(at(13))
@@ -55,22 +54,30 @@ describe('saturation', () => {
     const bob = saturation.agents[0]!
     // Before its first use (and it was added later still): no capacity, no utilization.
     expect(bob.utilization!.slice(0, -4).every((u) => u === null)).toBe(true)
-    expect(bob.utilization!.slice(-4)).toEqual([1.5, 0, 0.25, 0.5])
+    // At 10:00 the 5h window holds 300k (30%), at 11:00 too, at 12:00 350k, and now (12:30) 400k.
+    expect(bob.utilization!.slice(-4)).toEqual([0.3, 0.3, 0.35, 0.4])
     expect(bob.used).toEqual({ tokens: 400_000, usd: 0, messages: 0, runs: 0 })
-    expect(saturation.portfolio.slice(-4)).toEqual([1.5, 0, 0.25, 0.5])
-    expect(saturation.idle.slice(-4)).toEqual([0, 1, 0.75, 0.5])
+    expect(saturation.portfolio.slice(-4)).toEqual([0.3, 0.3, 0.35, 0.4])
+    expect(saturation.idle.slice(-4)).toEqual([0.7, 0.7, 0.65, 0.6])
+  })
+
+  it('lets use leave the window after its length, and over a limit reads above 100%', () => {
+    addAgent('bob', '1h:tokens:100000')
+    used('bob', at(8, 30), 150_000)
+    const bob = read().agents[0]!.utilization!
+    // 09:00 holds the 08:30 use (150%); by 10:00 it has left the hour-long window.
+    expect(bob.slice(-5)).toEqual([1.5, 0, 0, 0, 0])
   })
 
   it('takes the binding window: the highest utilization of an agent’s windows', () => {
-    // 200,000 tokens or $1 an hour; in the 11:00 hour it used 50,000 tokens (25%) and $0.80 (80%).
     addAgent('bob', '5h:tokens:1000000', '5h:usd:5')
-    used('bob', at(11, 5), 50_000, 800_000)
-    used('bob', at(12, 0), 150_000, 100_000) // tokens bind: 150,000 of 100,000
-    expect(read().agents[0]!.utilization!.slice(-2)).toEqual([0.8, 1.5])
+    used('bob', at(11, 5), 50_000, 4_000_000) // $4 of $5: 80%, tokens 5%
+    used('bob', at(12, 0), 950_000, 0) // tokens now 100%
+    expect(read().agents[0]!.utilization!.slice(-2)).toEqual([0.8, 1])
   })
 
   it('counts runs by when they were created, for a runs window', () => {
-    addAgent('bob', '5h:runs:10') // 2 runs an hour
+    addAgent('bob', '5h:runs:10')
     const spec = engine.call('spec/add', { title: 'x' }, 'test').id
     const insert = engine.ledger.sqlite.prepare(
       `INSERT INTO runs (id, spec_id, agent, runner, state, argv, cwd, workspace_kind, run_dir,
@@ -79,20 +86,20 @@ describe('saturation', () => {
     for (const [id, ts] of [
       ['r_1', at(11, 1)],
       ['r_2', at(11, 59)],
-      ['r_3', at(11, 30)],
+      ['r_3', at(12, 20)],
     ] as const) {
       insert.run(id, spec, ts, ts)
     }
     used('bob', at(11, 0), 1) // capacity from 11:00
     const bob = read().agents[0]!
-    expect(bob.utilization!.slice(-2)).toEqual([1.5, 0])
+    expect(bob.utilization!.slice(-2)).toEqual([0.2, 0.3])
     expect(bob.used.runs).toBe(3)
   })
 
   it('shows an agent without quota windows by its usage only, and leaves it out of the portfolio', () => {
     addAgent('bob', '5h:tokens:1000000')
     addAgent('carol')
-    used('bob', at(11, 0), 100_000)
+    used('bob', at(11, 0), 500_000)
     used('carol', at(11, 0), 7_000_000, 2_500_000, 12)
     const saturation = read()
     const carol = saturation.agents.find((a) => a.agent === 'carol')!
@@ -106,13 +113,13 @@ describe('saturation', () => {
     addAgent('bob', '5h:tokens:1000000')
     used('bob', at(10) - 1, 20_000)
     used('bob', at(10), 40_000)
-    expect(read().agents[0]!.utilization!.slice(-4, -2)).toEqual([0.1, 0.2])
-    // Usage before the range is not in it; the 5-minute view of the same hour splits it again.
+    // The 09:00 hour ends holding the first only; the 10:00 hour both.
+    expect(read().agents[0]!.utilization!.slice(-4, -2)).toEqual([0.02, 0.06])
     expect(read(1, HOUR, at(9, 30) + DAY).agents[0]!.used.tokens).toBe(40_000)
     const fine = read(1, 5 * MINUTE)
     expect(fine.timestamps).toHaveLength(288)
-    // 12:30 is the last bucket's start: 10:00 is the 31st from the end.
-    expect(fine.agents[0]!.utilization!.slice(-32, -30)).toEqual([1.2, 2.4])
+    // 12:30 is the last bucket's start: 09:55 and 10:00 are the 32nd and 31st from the end.
+    expect(fine.agents[0]!.utilization!.slice(-32, -30)).toEqual([0.02, 0.06])
   })
 
   it('says how much quota sat idle over the last 7 days, per agent and window and in total', () => {
@@ -173,7 +180,7 @@ describe('saturation', () => {
     engine.ledger.sqlite.prepare('UPDATE usage SET ts = ? WHERE ts = ?').run(at(12, 5), at(11, 20))
     const moved = read().agents[0]!
     expect(moved.used.tokens).toBe(150_000)
-    expect(moved.utilization!.slice(-2)).toEqual([0.5, 0.5])
+    expect(moved.utilization!.slice(-2)).toEqual([0.1, 0.15])
     engine.ledger.sqlite.prepare('DELETE FROM usage WHERE ts = ?').run(at(12, 5))
     expect(read().agents[0]!.used.tokens).toBe(100_000)
   })

@@ -1,18 +1,15 @@
 // The saturation view's numbers: each agent's utilization per bucket, the portfolio, and the idle
 // quota of the last 7 days (idleWeek.ts).
 //
-// Utilization, precisely. A quota window of limit L over duration D refills at L / D, so a bucket
-// of B ms holds L × B / D of capacity in that window's unit (tokens: input + output + cache writes,
-// as quotas.ts counts them; usd; messages = turns; runs = runs created then). A bucket's utilization
-// for the window is what the agent used in the bucket, in that unit, divided by that capacity; the
-// agent's utilization is the highest over its windows, the one that binds. 1 means used exactly as
-// fast as the window allows; above 1 is faster, fine for a while (it borrows from the rest of the
-// window). Idle capacity is max(0, 1 − utilization). Capacity starts with the bucket in which the
-// agent was added or first used, whichever is earlier, and stops at `now` (the last bucket is
-// partial: its capacity is what has elapsed of it). An agent
-// without windows has no capacity: its usage is reported, its utilization is null. The portfolio is
-// the mean over the agents with capacity in the bucket, each agent one seat: their units differ
-// (tokens, dollars), so only shares of capacity can be added.
+// Utilization, precisely: what the lane meter shows, over time. At the end of each bucket (the last
+// one: now), each quota window's use over its rolling duration — the 5 hours, the 7 days up to
+// that moment — divided by its limit (tokens: input + output + cache writes, as quotas.ts counts
+// them; usd; messages = turns; runs = runs created then); the agent's utilization is the highest
+// over its windows, the one that binds. 1 means a window is full (the lane is held); idle capacity
+// is max(0, 1 − utilization): what the lane could still have taken then. Before the agent was
+// added (or first used) it has no capacity; an agent without windows has none at all: its usage is
+// reported, its utilization is null. The portfolio is the mean over the agents with capacity in the
+// bucket, each agent one seat: their units differ (tokens, dollars), so only shares can be added.
 import { FactoryError } from '../../../shared/errors'
 import type { QuotaUnit } from '../../../shared/quotas'
 import {
@@ -25,7 +22,7 @@ import {
 import { listAgents } from '../agents'
 import type { Ledger } from '../db/ledger'
 import { idleWeekStart, readIdleWeek } from './idleWeek'
-import { FINE_MS, usageBuckets, usedBetween, type AgentUse } from './usageBuckets'
+import { FINE_MS, rollingUse, usageBuckets, usedBetween, type AgentUse } from './usageBuckets'
 
 export interface SaturationQuery {
   now: number
@@ -34,9 +31,6 @@ export interface SaturationQuery {
   /** A multiple of 5 minutes that divides a day: 3_600_000 or 300_000. */
   bucketMs: number
 }
-
-/** A bucket only seconds old would be judged on seconds of capacity: count at least a minute. */
-const MIN_ELAPSED_MS = 60_000
 
 export function readSaturation(ledger: Ledger, query: SaturationQuery): Saturation {
   const { now, days, bucketMs } = query
@@ -67,8 +61,12 @@ export function readSaturation(ledger: Ledger, query: SaturationQuery): Saturati
   }
 }
 
-function agentUses(ledger: Ledger, now: number, runsFrom: number): AgentUse[] {
-  const fine = usageBuckets(ledger, now)
+function agentUses(ledger: Ledger, now: number, spanFrom: number): AgentUse[] {
+  const agents = listAgents(ledger)
+  // The first bucket's windows reach back their own length before it.
+  const longest = Math.max(0, ...agents.flatMap((a) => a.quotas.map((q) => q.durationMs)))
+  const runsFrom = spanFrom - longest
+  const fine = usageBuckets(ledger, runsFrom, now)
   const runs = new Map<string, number[]>()
   const runRows = ledger.sqlite
     .prepare('SELECT agent, created_at FROM runs WHERE created_at >= ? AND created_at <= ?')
@@ -80,7 +78,7 @@ function agentUses(ledger: Ledger, now: number, runsFrom: number): AgentUse[] {
     else runs.set(agent, [at])
   }
   const firstUse = ledger.sqlite.prepare('SELECT min(ts) AS ts FROM usage WHERE agent = ?')
-  return listAgents(ledger).map((agent) => {
+  return agents.map((agent) => {
     const first = (firstUse.get(agent.name) as { ts: number | null }).ts
     return {
       agent,
@@ -98,30 +96,6 @@ interface Span {
   now: number
 }
 
-/** Used in `unit` per bucket of the span. */
-function bucketSeries(use: AgentUse, unit: QuotaUnit, span: Span): Float64Array {
-  const series = new Float64Array(span.count)
-  if (unit === 'runs') {
-    for (const at of use.runs) {
-      const i = Math.floor((at - span.from) / span.bucketMs)
-      if (i >= 0 && i < span.count) series[i]! += 1
-    }
-    return series
-  }
-  const fine = use.fine.agents.get(use.agent.name)?.[unit]
-  if (!fine) return series
-  const perBucket = span.bucketMs / FINE_MS
-  const first = span.from / FINE_MS - use.fine.base
-  for (let i = 0; i < span.count; i++) {
-    let sum = 0
-    for (let slot = first + i * perBucket; slot < first + (i + 1) * perBucket; slot++) {
-      sum += fine[slot] ?? 0
-    }
-    series[i] = sum
-  }
-  return series
-}
-
 function agentSaturation(use: AgentUse, span: Span): AgentSaturation {
   const { agent } = use
   const used: UsageTotals = { tokens: 0, usd: 0, messages: 0, runs: 0 }
@@ -129,29 +103,19 @@ function agentSaturation(use: AgentUse, span: Span): AgentSaturation {
     used[unit] = usedBetween(use, unit, span.from, span.count * span.bucketMs)
   }
   if (!agent.quotas.length) return { agent: agent.name, quotas: [], utilization: null, used }
-  const windows = agent.quotas.map((window) => ({
-    rate: window.limit / window.durationMs,
-    used: bucketSeries(use, window.unit, span),
-  }))
-  const utilization: (number | null)[] = []
-  for (let i = 0; i < span.count; i++) {
-    const start = span.from + i * span.bucketMs
-    if (start + span.bucketMs <= use.capacityFrom) {
-      utilization.push(null)
-      continue
-    }
-    // The bucket where capacity begins counts whole: usage is recorded after the work it measures,
-    // so the first delta would otherwise be divided by the few minutes since its own timestamp.
-    const elapsed = Math.min(start + span.bucketMs, span.now) - start
+  // Each bucket is judged at its end (the last one at `now`): what its windows held then.
+  const ends = Array.from({ length: span.count }, (_, i) =>
+    Math.min(span.from + (i + 1) * span.bucketMs, span.now),
+  )
+  const windows = agent.quotas.map((window) =>
+    rollingUse(use, window.unit, window.durationMs, ends).map((u) => u / window.limit),
+  )
+  const utilization = ends.map((end, i) => {
+    if (end <= use.capacityFrom) return null
     let highest = 0
-    for (const window of windows) {
-      highest = Math.max(
-        highest,
-        window.used[i]! / (window.rate * Math.max(elapsed, MIN_ELAPSED_MS)),
-      )
-    }
-    utilization.push(round(highest))
-  }
+    for (const window of windows) highest = Math.max(highest, window[i]!)
+    return round(highest)
+  })
   return { agent: agent.name, quotas: agent.quotas, utilization, used }
 }
 

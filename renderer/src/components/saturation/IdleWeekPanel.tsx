@@ -1,5 +1,6 @@
 // "Idle quota this week" in plain numbers: per agent, what its binding window left unused over the
 // last 7 days, in that window's own unit; the total; and the agents that have no windows to measure.
+import { formatAge } from '../../../../shared/format'
 import { DAY_MS, type Saturation } from '../../../../shared/saturation'
 import { AGENT_COLOR_COUNT } from './chartColors'
 import {
@@ -47,7 +48,7 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
         </p>
       )}
       <ul className="idle-week-agents">
-        {week.agents.map(({ agent, binding, windows }) => (
+        {week.agents.map(({ agent, since, binding, windows }) => (
           <li key={agent} className="idle-agent" data-testid="idle-agent" data-agent={agent}>
             <div className="idle-agent-head">
               <span
@@ -66,7 +67,12 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
             <p className="idle-agent-line" data-testid="idle-per-window">
               {idlePerWindow(binding)} left unused on average
             </p>
-            <p className="idle-agent-sub">{idleOfCapacity(binding)} over the week</p>
+            <p className="idle-agent-sub">
+              {idleOfCapacity(binding)}{' '}
+              {since > saturation.week.from
+                ? `since the lane was added ${formatAge(since, saturation.now)}`
+                : 'over the week'}
+            </p>
             {windows
               .filter((w) => w !== binding && w.window + w.unit !== binding.window + binding.unit)
               .map((w) => (

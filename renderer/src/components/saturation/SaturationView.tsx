@@ -139,9 +139,9 @@ export function SaturationView() {
                 <p className="saturation-hint">
                   <span className="saturation-idle-key" aria-hidden="true" /> Idle capacity of{' '}
                   {shade.kind === 'agent' ? value.agents[shade.index]!.agent : 'the portfolio'} ·
-                  100% = an agent’s tightest quota window used as fast as it refills (lines above
-                  200% are clipped; hover for the value). Drag across the chart to zoom (2 days or
-                  less in 5-minute buckets); double-click to zoom out.
+                  100% = an agent’s fullest quota window is used up, as its lane meter would have
+                  said then (lines above 200% are clipped; hover for the value). Drag across the
+                  chart to zoom (2 days or less in 5-minute buckets); double-click to zoom out.
                 </p>
               </>
             )}

@@ -59,10 +59,19 @@ export class SaturationChart {
       {},
       { ...edge, label: '100%' },
       { ...edge, label: 'idle floor' },
-      { label: 'Portfolio', stroke: color((c) => c.portfolio), width: 2 },
+      {
+        label: 'Portfolio',
+        stroke: color((c) => c.portfolio),
+        width: 2,
+        points: { filter: isolatedPoints },
+      },
     ]
     for (let i = 0; i < agentCount; i++) {
-      series.push({ stroke: color((c) => c.agents[i % c.agents.length]!), width: 1 })
+      series.push({
+        stroke: color((c) => c.agents[i % c.agents.length]!),
+        width: 1,
+        points: { filter: isolatedPoints },
+      })
     }
     const axis = (values: uPlot.Axis['values']): uPlot.Axis => ({
       stroke: color((c) => c.axis),
@@ -189,4 +198,19 @@ function drawFullLine(u: uPlot, color: string): void {
   ctx.lineTo(bbox.left + bbox.width, y)
   ctx.stroke()
   ctx.restore()
+}
+
+/**
+ * A value with no value on either side (a lane added this hour, one run in a quiet week) is a line
+ * of no length: uPlot would draw nothing. Those get a point, everything else stays a line.
+ */
+function isolatedPoints(self: uPlot, seriesIdx: number, show: boolean): number[] | null {
+  if (show) return null
+  const values = self.data[seriesIdx] as (number | null | undefined)[]
+  const isolated: number[] = []
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] == null) continue
+    if (values[i - 1] == null && values[i + 1] == null) isolated.push(i)
+  }
+  return isolated.length ? isolated : null
 }
