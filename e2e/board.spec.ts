@@ -1,27 +1,6 @@
-import type { Locator, Page } from '@playwright/test'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ARTIFACTS, expect, test } from './factory'
-
-const FIXTURE_AGENT = fileURLToPath(
-  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
-)
-
-const cell = (page: Page, stage: string, lane: string): Locator =>
-  page.getByTestId(`cell-${stage}-${lane}`)
-const card = (scope: Page | Locator, title: string): Locator =>
-  scope.getByTestId('card').filter({ hasText: title })
-
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await from.boundingBox()
-  const b = await to.boundingBox()
-  if (!a || !b) throw new Error('cannot see what to drag')
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 })
-  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 })
-  await page.mouse.up()
-}
+import { card, cell, drag, FIXTURE_AGENT } from './board'
 
 test('create a spec, drag it to another column and lane, reload: it is still there', async ({
   page,

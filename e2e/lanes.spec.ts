@@ -1,35 +1,11 @@
 // Lanes as capacity: a drop onto a lane runs the spec there, a lane that cannot take it refuses
 // with the reason and the card goes back, a held lane says until when, and a drop on Unassigned
 // is taken by the allocator by itself.
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ARTIFACTS, expect, test } from './factory'
-
-const FIXTURE_AGENT = fileURLToPath(
-  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
-)
-const fixture = (...scenario: string[]) =>
-  [`"${process.execPath}"`, `"${FIXTURE_AGENT}"`, ...scenario].join(' ')
-
-const cell = (page: Page, stage: string, lane: string): Locator =>
-  page.getByTestId(`cell-${stage}-${lane}`)
-const card = (scope: Page | Locator, title: string): Locator =>
-  scope.getByTestId('card').filter({ hasText: title })
-const toast = (page: Page, text: string): Locator =>
-  page.getByTestId('toast').filter({ hasText: text })
-
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await from.boundingBox()
-  const b = await to.boundingBox()
-  if (!a || !b) throw new Error('cannot see what to drag')
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 })
-  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 })
-  await page.mouse.up()
-}
+import { card, cell, drag, fixture, toast } from './board'
 
 /** 14:05 as the page formats it (same locale and time zone as the board). */
 const clockInPage = (page: Page, ms: number): Promise<string> =>

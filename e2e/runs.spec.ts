@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { FIXTURE_AGENT } from './board'
 import { ARTIFACTS, expect, test } from './factory'
 
-const FIXTURE_AGENT = fileURLToPath(
-  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
-)
 
 /** A git repository for the agent to work in, with one commit on `main`. */
 function makeRepo(dir: string): string {

@@ -75,22 +75,33 @@ function hold(
   const until = announced + backoffMs(strikes)
   if (heldNow && (agent.pausedUntil === null || agent.pausedUntil >= until)) return
   if (until <= change.now) return // it has reset already
-  const reason = `${failure.class}: ${failure.message}`.slice(0, 200)
+  pauseLane(ledger, change, name, {
+    until,
+    reason: `${failure.class}: ${failure.message}`,
+    run: event.subject,
+    strikes,
+  })
+}
+
+/** The lane's hold in the read model and its `agent.paused` event, one change. */
+function pauseLane(
+  ledger: Ledger,
+  change: Change,
+  name: string,
+  hold: { until: number | null; reason: string; run: string; strikes?: number },
+): void {
+  const reason = hold.reason.slice(0, 200)
   ledger.db
     .update(agents)
     .set({
-      pausedUntil: until,
+      pausedUntil: hold.until,
       pauseReason: reason,
-      quotaStrikes: strikes,
+      ...(hold.strikes !== undefined ? { quotaStrikes: hold.strikes } : {}),
       updatedAt: change.now,
     })
     .where(eq(agents.name, name))
     .run()
-  change.append({
-    type: 'agent.paused',
-    subject: `agent:${name}`,
-    payload: { until, reason, run: event.subject, strikes },
-  })
+  change.append({ type: 'agent.paused', subject: `agent:${name}`, payload: { ...hold, reason } })
 }
 
 /**
@@ -109,21 +120,11 @@ function stopLane(
   if (!agent) return
   if (why === 'auth') requeue(event, change, ledger)
   if (agent.pauseReason !== null && agent.pausedUntil === null) return // already stopped
-  const reason = (
+  const reason =
     why === 'auth'
       ? `auth_expired: ${failure.message} — log in again, then resume the lane`
       : `${BREAKER_RUNS} runs in a row failed (last: ${failure.class}: ${failure.message}) — check the lane, then resume it`
-  ).slice(0, 200)
-  ledger.db
-    .update(agents)
-    .set({ pausedUntil: null, pauseReason: reason, updatedAt: change.now })
-    .where(eq(agents.name, name))
-    .run()
-  change.append({
-    type: 'agent.paused',
-    subject: `agent:${name}`,
-    payload: { until: null, reason, run: event.subject },
-  })
+  pauseLane(ledger, change, name, { until: null, reason, run: event.subject })
 }
 
 /** The breaker: the lane's last runs all failed, recently — stop it before it burns the queue. */

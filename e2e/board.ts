@@ -1,0 +1,31 @@
+// What the board tests share: finding cells, cards and toasts, dragging a card with the mouse as a
+// person does, and the fixture agent as a command line.
+import type { Locator, Page } from '@playwright/test'
+import { fileURLToPath } from 'node:url'
+
+export const FIXTURE_AGENT = fileURLToPath(
+  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
+)
+
+/** `factory agent add NAME --command "…"` for the fixture agent playing `scenario`. */
+export const fixture = (...scenario: string[]): string =>
+  [`"${process.execPath}"`, `"${FIXTURE_AGENT}"`, ...scenario].join(' ')
+
+export const cell = (page: Page, stage: string, lane: string): Locator =>
+  page.getByTestId(`cell-${stage}-${lane}`)
+export const card = (scope: Page | Locator, title: string): Locator =>
+  scope.getByTestId('card').filter({ hasText: title })
+export const toast = (page: Page, text: string): Locator =>
+  page.getByTestId('toast').filter({ hasText: text })
+
+/** Press, move past dnd-kit's 5 px threshold, travel to the target, let go. */
+export async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox()
+  const b = await to.boundingBox()
+  if (!a || !b) throw new Error('cannot see what to drag')
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 })
+  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 })
+  await page.mouse.up()
+}
