@@ -150,12 +150,18 @@ function breakIfFailing(event: LedgerEvent, change: Change, ledger: Ledger): voi
   if (failing) stopLane(event, event.payload.failure as Failure, 'failing', change, ledger)
 }
 
-/**
- * The spec whose run hit the limit waits in the queue again, where it came from: Unassigned when
- * the allocator placed it, its lane when a person did. Only while that run still owns the card.
- */
 function requeue(event: LedgerEvent, change: Change, ledger: Ledger): void {
-  const run = findRunRow(ledger, event.subject)
+  const agent = String(event.payload.agent)
+  requeueRun(ledger, change, event.subject, `${agent} hit its limit; waits for it to reset`)
+}
+
+/**
+ * The spec whose run could not work (a limit, an expired login, a stalled remote queue) waits in
+ * the queue again, where it came from: Unassigned when the allocator placed it, its lane when a
+ * person did. Only while that run still owns the card.
+ */
+export function requeueRun(ledger: Ledger, change: Change, runId: string, reason: string): void {
+  const run = findRunRow(ledger, runId)
   // A follow-up carries a reviewer's comments the queue cannot: it stays failed, and Retry repeats
   // the same request once the lane is back.
   if (!run || run.followUpOf) return
@@ -171,10 +177,7 @@ function requeue(event: LedgerEvent, change: Change, ledger: Ledger): void {
     .get(run.specId, run.id) as { reason: string | null; fromAgent: string | null } | undefined
   // The allocator's dispatches carry its reason.
   const agent = dispatched?.reason ? dispatched.fromAgent : run.agent
-  markQueued(ledger, change, spec, agent, {
-    reason: `${run.agent} hit its limit; waits for it to reset`,
-    run: run.id,
-  })
+  markQueued(ledger, change, spec, agent, { reason, run: run.id })
 }
 
 /** A run that started after the lane's last hold and got through ends the string of holds. */

@@ -148,6 +148,11 @@ export function LaneCapacity({ agent }: { agent: string }) {
   if (!usage) return null
   return (
     <span className="lane-capacity" data-testid="lane-capacity">
+      {usage.plan && (
+        <span className="chip chip-faint lane-plan" title="The subscription's plan">
+          {usage.plan}
+        </span>
+      )}
       <span
         className="lane-running"
         title={`${usage.running} of ${usage.maxConcurrent} runs at once`}

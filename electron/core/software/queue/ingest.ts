@@ -23,12 +23,15 @@ import { RUN_FILES } from '../transcript'
 import { isQueueRun, queueItemId } from './enqueue'
 import { DEFAULT_STALE_MS, locate, resultName, type ResultFolder } from './maildir'
 import { returnStaleClaims } from './staleClaims'
+import { withdrawFromStalledQueues } from './stalled'
 import { readResult } from './result'
 
 export interface IngestOptions {
   /** Where shipped screenshots are copied: <dataDir>/artifacts by default. */
   artifactsDir?: string
   staleMs?: number
+  /** How long work may wait unclaimed, with no sign of life from the lane, before it is taken back. */
+  stallMs?: number
   /** How long a run's file may be nowhere (a sync tool mid-way) before the run counts as lost. */
   missingGraceMs?: number
 }
@@ -54,6 +57,11 @@ export function ingestQueues(ledger: Ledger, options: IngestOptions = {}): strin
     } catch {
       // busy, or the queue is out of reach: the next tick looks again, other runs go on
     }
+  }
+  try {
+    withdrawFromStalledQueues(ledger, options.stallMs)
+  } catch {
+    // busy: the next tick looks again
   }
   return changed
 }
