@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { FIXTURE_AGENT } from './board'
 import { ARTIFACTS, expect, test } from './factory'
 
-
 /** A git repository for the agent to work in, with one commit on `main`. */
 function makeRepo(dir: string): string {
   const repo = join(dir, 'product')
