@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
 import { commands, type Command, type CommandContext, type OptionSpec } from './commands'
 import { allocatorCommands } from './allocatorCommands'
+import { saturationCommands } from './saturationCommands'
 import { capacityCommands } from './capacityCommands'
 import { queueCommands } from './queueCommands'
 import { runCommands } from './runCommands'
@@ -33,6 +34,7 @@ const ALL: Record<string, Command> = {
   ...usageSourceCommands,
   ...queueCommands,
   ...allocatorCommands,
+  ...saturationCommands,
   serve: serveCommand,
 }
 
