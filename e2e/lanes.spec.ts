@@ -2,7 +2,7 @@
 // with the reason and the card goes back, a held lane says until when, and a drop on Unassigned
 // is taken by the allocator by itself.
 import type { Page } from '@playwright/test'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test } from './factory'
 import { card, cell, drag, fixture, toast } from './board'
@@ -310,4 +310,36 @@ test('a queued card moved back to Idea leaves the queue; Undo queues it again', 
   await toast(page, 'out of the queue').getByRole('button', { name: 'Undo' }).click()
   await expect(card(cell(page, 'software', 'unassigned'), 'Not yet')).toBeVisible()
   expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', status: 'queued' })
+})
+
+test('a drop on a remote lane writes the spec to its queue, and the card and run say so', async ({
+  page,
+  factory,
+}) => {
+  const queue = join(factory.dir, 'eve-queue')
+  factory.cli(
+    'agent',
+    'add',
+    'eve',
+    '--runner',
+    'command',
+    '--command',
+    fixture('done'),
+    '--queue',
+    queue,
+  )
+  factory.cli('spec', 'add', '--title', 'Runs elsewhere')
+  await page.goto(factory.url)
+  await drag(page, card(page, 'Runs elsewhere'), cell(page, 'software', 'eve'))
+  const queued = card(cell(page, 'software', 'eve'), 'Runs elsewhere')
+  await expect(queued.getByTestId('card-queue-wait')).toHaveText(
+    'In eve’s queue, for its drainer to claim',
+  )
+  expect(readdirSync(join(queue, 'new'))).toHaveLength(1)
+  await toast(page, 'Sent “Runs elsewhere” to eve’s queue')
+    .getByRole('button', { name: 'Open run' })
+    .click()
+  await expect(page.getByTestId('transcript-empty')).toHaveText(
+    'In its agent’s queue, waiting for a drainer to claim it (docs/queue.md).',
+  )
 })

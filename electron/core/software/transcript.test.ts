@@ -23,6 +23,20 @@ afterEach(() => cleanup())
 
 const log = (offset: number, limit: number) => readLog(dir, 'r_1', offset, limit)
 
+describe('a run with no files yet', () => {
+  it('reads as an empty transcript and log (a run queued remotely, or not started)', () => {
+    const nowhere = join(dir, 'runs', 'r_9')
+    expect(readTranscript(nowhere, 'r_9', 'queued', 0, 100)).toEqual({
+      runId: 'r_9',
+      from: 0,
+      total: 0,
+      entries: [],
+      state: 'queued',
+    })
+    expect(readLog(nowhere, 'r_9', 0, 1000)).toMatchObject({ runId: 'r_9', text: '' })
+  })
+})
+
 describe('readLog', () => {
   it('returns whole characters only and reports where the text really starts', () => {
     const text = 'a€b😀c\n' // € is 3 bytes, 😀 is 4

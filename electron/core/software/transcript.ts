@@ -154,6 +154,8 @@ export function transcriptLength(runDir: string): number {
 }
 
 function readAt(path: string, offset: number, length: number): Buffer {
+  // Nothing to read (a run queued remotely, or not started yet, has no files at all).
+  if (length <= 0) return Buffer.alloc(0)
   const fd = openSync(path, 'r')
   try {
     const buffer = Buffer.alloc(Math.max(0, length))

@@ -109,7 +109,15 @@ export function CardFace({ card }: { card: SpecCard }) {
       {card.waitingOn.length > 0 ? (
         <Waiting ids={card.waitingOn} />
       ) : (
-        card.status === 'queued' && <QueueWait agent={card.agent} />
+        card.status === 'queued' &&
+        (card.run?.state === 'queued' ? (
+          // Written to a remote agent's queue: it is the drainer's turn, not the allocator's.
+          <div className="card-waiting" data-testid="card-queue-wait">
+            In {card.agent}’s queue, for its drainer to claim
+          </div>
+        ) : (
+          <QueueWait agent={card.agent} />
+        ))
       )}
       {card.status !== 'queued' && card.run?.tail && (
         <div className="card-tail" title={card.run.tail} data-testid="card-tail">

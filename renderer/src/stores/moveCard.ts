@@ -137,7 +137,11 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest) {
       )
     showToast({
       tone: 'info',
-      message: `Started ${quoted(card)} on ${agent}`,
+      // A remote lane's run starts when its drainer claims it; until then it waits in the queue.
+      message:
+        run.state === 'queued'
+          ? `Sent ${quoted(card)} to ${agent}’s queue`
+          : `Started ${quoted(card)} on ${agent}`,
       action: { label: 'Open run', run: () => openRun(run.id) },
     })
   } catch (error) {

@@ -181,7 +181,9 @@ export function RunView({ id }: { id: RunId }) {
       <div className="run-body" role="tabpanel">
         {!run && <InlineError message={error} />}
         {!run && !error && <Loading className="run-empty">Loading run…</Loading>}
-        {run && tab === 'transcript' && <TranscriptView runId={run.id} live={isLive(run)} />}
+        {run && tab === 'transcript' && (
+          <TranscriptView runId={run.id} live={isLive(run)} queued={run.state === 'queued'} />
+        )}
         {run && tab === 'log' && <RawLogView runId={run.id} />}
         {run &&
           tab === 'diff' &&

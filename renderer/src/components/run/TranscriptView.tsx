@@ -99,7 +99,16 @@ function Row(props: {
   )
 }
 
-export function TranscriptView({ runId, live }: { runId: RunId; live: boolean }) {
+export function TranscriptView({
+  runId,
+  live,
+  queued = false,
+}: {
+  runId: RunId
+  live: boolean
+  /** Written to a remote agent's queue and not claimed yet: nothing runs here. */
+  queued?: boolean
+}) {
   const transcript = useTranscript(runId)
   const [expanded, setExpanded] = useState<ReadonlyMap<number, number>>(new Map())
   const [active, setActive] = useState<number | null>(null)
@@ -153,7 +162,11 @@ export function TranscriptView({ runId, live }: { runId: RunId; live: boolean })
   if (transcript.loaded && total === 0) {
     return (
       <p className="run-empty muted" data-testid="transcript-empty">
-        {live ? 'Waiting for the agent’s first words…' : 'This run printed nothing.'}
+        {queued
+          ? 'In its agent’s queue, waiting for a drainer to claim it (docs/queue.md).'
+          : live
+            ? 'Waiting for the agent’s first words…'
+            : 'This run printed nothing.'}
       </p>
     )
   }
