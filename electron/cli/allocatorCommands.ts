@@ -2,7 +2,7 @@
 // by hand, and the factory-wide settings (auto-dispatch, the global cap).
 import type { AllocationRound } from '../../shared/allocation'
 import type { FactorySettings } from '../../shared/domain'
-import { one, str } from './args'
+import { none, one, str } from './args'
 import type { Command } from './commands'
 
 export function printRound(round: AllocationRound): string {
@@ -46,7 +46,7 @@ export const allocatorCommands: Record<string, Command> = {
     summary: 'one allocator round: queued specs to the lanes with the most headroom; prints why',
     options: { 'dry-run': { type: 'boolean' } },
     run(c) {
-      if (c.positionals.length) c.usage(`unexpected argument "${c.positionals[0]}"`)
+      none(c)
       c.engine().recoverRuns()
       const round = c.call('allocator/round', { dryRun: Boolean(c.values['dry-run']) })
       return { json: round, text: printRound(round) }

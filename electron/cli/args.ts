@@ -21,3 +21,8 @@ export function one(context: CommandContext, what: string): string {
   if (rest.length) context.usage(`unexpected argument "${rest[0]}"`)
   return value
 }
+
+/** A command that takes no positional argument refuses one. */
+export function none(context: CommandContext): void {
+  if (context.positionals.length) context.usage(`unexpected argument "${context.positionals[0]}"`)
+}

@@ -1,7 +1,7 @@
 // The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
 import { formatClock, formatDuration, parseDuration } from '../../shared/format'
 import { describeWindow, type AgentUsage } from '../../shared/quotas'
-import { one, str } from './args'
+import { none, one, str } from './args'
 import type { Command, CommandContext } from './commands'
 import { describeReport } from './usageSourceCommands'
 
@@ -83,7 +83,7 @@ export const capacityCommands: Record<string, Command> = {
     summary: 'quota use per window, running runs and pauses, per agent',
     options: { agent: { type: 'string' } },
     run(c) {
-      if (c.positionals.length) c.usage(`unexpected argument "${c.positionals[0]}"`)
+      none(c)
       const usages = c.call('usage/get', { agent: str(c.values.agent) })
       return { json: usages, text: printCapacity(usages) }
     },

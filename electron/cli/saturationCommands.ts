@@ -2,7 +2,7 @@
 // utilization over the range, the portfolio, and the quota left idle over the last 7 days.
 import { formatQuotaAmount } from '../../shared/quotas'
 import type { Saturation } from '../../shared/saturation'
-import { intOption, str } from './args'
+import { intOption, none, str } from './args'
 import type { Command } from './commands'
 import { table } from './print'
 
@@ -74,7 +74,7 @@ export const saturationCommands: Record<string, Command> = {
     summary: 'utilization per agent over time, the portfolio, and idle quota this week',
     options: { days: { type: 'string' }, bucket: { type: 'string' } },
     run(c) {
-      if (c.positionals.length) c.usage(`unexpected argument "${c.positionals[0]}"`)
+      none(c)
       const days = intOption(c, 'days') ?? 7
       const saturation = c.call('usage/saturation', {
         days,

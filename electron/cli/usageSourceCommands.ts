@@ -3,7 +3,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { formatClock, formatCount, formatDuration } from '../../shared/format'
 import type { ReportedWindow, UsageSourceSync, UsageSources } from '../../shared/quotas'
-import { str } from './args'
+import { none, str } from './args'
 import type { Command, CommandContext, OptionSpec } from './commands'
 
 export const usageSourceOptions: OptionSpec = {
@@ -100,7 +100,7 @@ export const usageSourceCommands: Record<string, Command> = {
     summary: "read agents' Claude Code logs and subscription usage reports now",
     options: { agent: { type: 'string' } },
     async run(c) {
-      if (c.positionals.length) c.usage(`unexpected argument "${c.positionals[0]}"`)
+      none(c)
       const agent = str(c.values.agent)
       const results = await c.call('usage/sync', agent ? { agent } : {})
       const failed = results.some((result) => result.error !== null)

@@ -6,7 +6,7 @@ import type { ParsedInput } from '../../shared/api'
 import type { Agent, RunnerPreset, SpecId } from '../../shared/domain'
 import type { QuotaWindow, UsageSources } from '../../shared/quotas'
 import { FactoryError } from '../../shared/errors'
-import type { Ledger } from './db/ledger'
+import type { Change, Ledger } from './db/ledger'
 import { agents, specs } from './db/schema'
 
 type AgentRow = typeof agents.$inferSelect
@@ -189,30 +189,60 @@ export function pauseAgent(
 ): Agent {
   return ledger.change(actor, (change) => {
     requireAgent(ledger, input.name)
-    ledger.db
-      .update(agents)
-      .set({ pausedUntil: input.until ?? null, pauseReason: input.reason, updatedAt: change.now })
-      .where(eq(agents.name, input.name))
-      .run()
-    change.append({
-      type: 'agent.paused',
-      subject: `agent:${input.name}`,
-      payload: { until: input.until ?? null, reason: input.reason },
-    })
+    holdLane(ledger, change, input.name, { until: input.until ?? null, reason: input.reason })
     return requireAgent(ledger, input.name)
   })
+}
+
+/** Whether a lane is held at `now`: paused until resumed, or until a time still to come. */
+export function isHeld(agent: Agent, now: number): boolean {
+  return agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+}
+
+/**
+ * A lane's hold in the read model and its `agent.paused` event, inside `change`: by hand, or by
+ * the lane-holding reactor (with `strikes`, its holds in a row, and the `run` that hit the limit).
+ */
+export function holdLane(
+  ledger: Ledger,
+  change: Change,
+  name: string,
+  hold: { until: number | null; reason: string; run?: string; strikes?: number },
+): void {
+  const reason = hold.reason.slice(0, 200)
+  ledger.db
+    .update(agents)
+    .set({
+      pausedUntil: hold.until,
+      pauseReason: reason,
+      ...(hold.strikes !== undefined ? { quotaStrikes: hold.strikes } : {}),
+      updatedAt: change.now,
+    })
+    .where(eq(agents.name, name))
+    .run()
+  change.append({ type: 'agent.paused', subject: `agent:${name}`, payload: { ...hold, reason } })
+}
+
+/** The end of a lane's hold and its `agent.resumed` event, inside `change`. */
+export function releaseLane(
+  ledger: Ledger,
+  change: Change,
+  name: string,
+  payload: Record<string, unknown> = {},
+): void {
+  ledger.db
+    .update(agents)
+    .set({ pausedUntil: null, pauseReason: null, updatedAt: change.now })
+    .where(eq(agents.name, name))
+    .run()
+  change.append({ type: 'agent.resumed', subject: `agent:${name}`, payload })
 }
 
 export function resumeAgent(ledger: Ledger, actor: string, name: string): Agent {
   return ledger.change(actor, (change) => {
     const agent = requireAgent(ledger, name)
     if (agent.pauseReason === null) return agent
-    ledger.db
-      .update(agents)
-      .set({ pausedUntil: null, pauseReason: null, updatedAt: change.now })
-      .where(eq(agents.name, name))
-      .run()
-    change.append({ type: 'agent.resumed', subject: `agent:${name}`, payload: {} })
+    releaseLane(ledger, change, name)
     return requireAgent(ledger, name)
   })
 }

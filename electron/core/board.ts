@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3'
 import type { Board, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
 import type { RunBadge } from '../../shared/runs'
 import { listAgents } from './agents'
+import { unmetDependenciesSql } from './dependencies'
 import type { Ledger } from './db/ledger'
 import { toBadge } from './software/runs'
 
@@ -45,11 +46,7 @@ function prepared(ledger: Ledger): Statements {
       cards: ledger.sqlite
         .prepare(
           `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
-             CASE WHEN status = 'queued' THEN
-               (SELECT group_concat(d.depends_on, ' ') FROM spec_dependencies d
-                WHERE d.spec_id = specs.id
-                  AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on))
-             END
+             CASE WHEN status = 'queued' THEN ${unmetDependenciesSql('specs.id')} END
            FROM specs ORDER BY priority DESC, created_at DESC`,
         )
         .raw(),

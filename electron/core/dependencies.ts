@@ -16,8 +16,19 @@ export function dependenciesOf(ledger: Ledger, specId: string): SpecId[] {
     .map((row) => row.id as SpecId)
 }
 
+/**
+ * SQL for the unmet dependencies of the spec whose id is `specId` (an SQL expression), as one
+ * space-separated text or NULL: a dependency is met once that spec has shipped an artifact.
+ */
+export function unmetDependenciesSql(specId: string): string {
+  return `(SELECT group_concat(d.depends_on, ' ') FROM spec_dependencies d
+    WHERE d.spec_id = ${specId}
+      AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on))`
+}
+
 /** The dependencies that have not shipped yet. */
 export function unmetDependencies(ledger: Ledger, specId: string): SpecId[] {
+  // Listed in the order they were given (the board's and allocator's lists need no order).
   return (
     ledger.sqlite
       .prepare(

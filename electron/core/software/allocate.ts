@@ -3,14 +3,15 @@
 // event by the allocator carrying its reason; a planned dispatch refused at the last moment
 // (another process took the slot) is an `allocator.refused` event and waits for the next round.
 import { statSync } from 'node:fs'
-import { and, eq, isNotNull, lte } from 'drizzle-orm'
+import { and, isNotNull, lte } from 'drizzle-orm'
 import type { AllocationDecision, AllocationRound } from '../../../shared/allocation'
 import type { SpecId } from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
-import type { RunId } from '../../../shared/runs'
-import { listAgents } from '../agents'
+import { ACTIVE_RUN_STATES, type RunId } from '../../../shared/runs'
+import { listAgents, releaseLane } from '../agents'
 import type { Ledger } from '../db/ledger'
 import { agents } from '../db/schema'
+import { unmetDependenciesSql } from '../dependencies'
 import { readSetting } from '../settings'
 import { planAllocation, type QueuedSpec } from './allocator'
 import { blueprintDirs, blueprintNeeds } from './blueprints'
@@ -27,19 +28,16 @@ type QueuedRow = [
   blueprint: string | null,
 ]
 
+const ACTIVE_STATES_SQL = ACTIVE_RUN_STATES.map((state) => `'${state}'`).join(', ')
+
 /** Queued Software specs without a run at work, best first; unmet dependencies listed. */
 export function queuedSpecs(ledger: Ledger, blueprints: string[] = []): QueuedSpec[] {
   const rows = ledger.sqlite
     .prepare(
-      `SELECT s.id, s.title, s.agent,
-         (SELECT group_concat(d.depends_on, ' ') FROM spec_dependencies d
-          WHERE d.spec_id = s.id
-            AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.spec_id = d.depends_on)),
-         s.blueprint
+      `SELECT s.id, s.title, s.agent, ${unmetDependenciesSql('s.id')}, s.blueprint
        FROM specs s
        WHERE s.stage = 'software' AND s.status = 'queued'
-         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = s.run_id
-                         AND r.state IN ('queued', 'starting', 'running'))
+         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = s.run_id AND r.state IN (${ACTIVE_STATES_SQL}))
        ORDER BY s.priority DESC, s.created_at ASC, s.rowid ASC`,
     )
     .raw()
@@ -71,12 +69,7 @@ export function resumeExpiredHolds(ledger: Ledger, actor: string): string[] {
   if (expired().length === 0) return [] // the common case: no write lock taken
   return ledger.change(actor, (change) =>
     expired().map(({ name }) => {
-      ledger.db
-        .update(agents)
-        .set({ pausedUntil: null, pauseReason: null, updatedAt: change.now })
-        .where(eq(agents.name, name))
-        .run()
-      change.append({ type: 'agent.resumed', subject: `agent:${name}`, payload: { auto: true } })
+      releaseLane(ledger, change, name, { auto: true })
       return name
     }),
   )
@@ -165,6 +158,10 @@ export function allocateRound(
     const specs = queuedSpecs(ledger, blueprintDirs(host.dataDir)).filter(
       (spec) => !skipped.has(spec.id),
     )
+    // The common case on every tick: nothing waits, so no lane needs reading.
+    if (specs.length === 0) {
+      return { dryRun: options.dryRun, dispatched, waiting: [], moreWaiting: 0 }
+    }
     const now = ledger.now()
     const cap = readSetting(ledger, 'maxConcurrentRuns')
     const plan = planAllocation({

@@ -18,18 +18,19 @@ export interface BlueprintNeeds {
 const NAME = /^[a-z0-9][a-z0-9_-]{0,79}$/i
 const MAX_BYTES = 256 * 1024
 
-/** The folders blueprints are read from, the user's first. */
-export function blueprintDirs(dataDir: string): string[] {
-  const dirs = [join(dataDir, 'blueprints')]
-  // The app's own: the `blueprints` folder at the package root, from source or from a build.
+/** The app's own: the `blueprints` folder at the package root, from source or from a build. */
+const shippedBlueprints: string | undefined = (() => {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let up = 0; up < 5; up++, dir = dirname(dir)) {
-    if (existsSync(join(dir, 'blueprints', 'README.md'))) {
-      dirs.push(join(dir, 'blueprints'))
-      break
-    }
+    if (existsSync(join(dir, 'blueprints', 'README.md'))) return join(dir, 'blueprints')
   }
-  return dirs
+  return undefined
+})()
+
+/** The folders blueprints are read from, the user's first. */
+export function blueprintDirs(dataDir: string): string[] {
+  const mine = join(dataDir, 'blueprints')
+  return shippedBlueprints ? [mine, shippedBlueprints] : [mine]
 }
 
 /** A blueprint's needs, or why they cannot be known (which the spec waits on, saying so). */

@@ -7,7 +7,14 @@ import { dispatchRun, type RunHost } from './dispatch'
 import { readOutcomeFile } from './outcome'
 import { cancelQueueRun, isQueueRun } from './queue/enqueue'
 import { isSameProcess, killTreeNow, runMarker } from './processTree'
-import { activeRunRows, recordOutcome, requireRun, requireRunRow, type RunRow } from './runs'
+import {
+  activeRunRows,
+  recordOutcome,
+  requireRun,
+  requireRunRow,
+  type RunRow,
+  NO_EXIT,
+} from './runs'
 import { logTail } from './transcript'
 
 /** How long a dispatched run may wait for its supervisor to record its pid before it counts as lost. */
@@ -49,7 +56,7 @@ export function cancelRun(ledger: Ledger, actor: string, id: string): Run {
       state: 'failed',
       failure: { class: 'cancelled', message: `cancelled by ${actor} before it started` },
     },
-    { code: null, signal: null, logTail: null },
+    NO_EXIT,
     'starting',
   )
   const current = requireRunRow(ledger, id)

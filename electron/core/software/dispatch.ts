@@ -27,6 +27,7 @@ import {
   requireRunRow,
   nextRunId,
   type RunRow,
+  NO_EXIT,
 } from './runs'
 import { REVIEW_HEADING, RUN_FILES } from './transcript'
 import { abandonWorktree, isRepository, prepareWorkspace } from './workspace'
@@ -319,7 +320,7 @@ function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: str
       'dispatcher',
       runId,
       { state: 'failed', failure: { class: 'crashed', message: (error as Error).message } },
-      { code: null, signal: null, logTail: null },
+      NO_EXIT,
     )
   }
 }

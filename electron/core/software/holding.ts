@@ -6,9 +6,9 @@
 // until resumed, so the queue does not drain into it. A reactor: it follows run outcomes from its
 // cursor, so each is handled once.
 import { eq } from 'drizzle-orm'
-import type { Agent, LedgerEvent } from '../../../shared/domain'
+import type { LedgerEvent } from '../../../shared/domain'
 import type { Failure, FailureClass } from '../../../shared/runs'
-import { findAgent } from '../agents'
+import { findAgent, holdLane, isHeld } from '../agents'
 import type { Change, Ledger } from '../db/ledger'
 import { agents } from '../db/schema'
 import { catchUp, type Reactor } from '../reactors'
@@ -53,10 +53,6 @@ export const laneHolding: Reactor = {
   },
 }
 
-function isHeld(agent: Agent, now: number): boolean {
-  return agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
-}
-
 function hold(
   event: LedgerEvent,
   failure: Failure,
@@ -75,33 +71,12 @@ function hold(
   const until = announced + backoffMs(strikes)
   if (heldNow && (agent.pausedUntil === null || agent.pausedUntil >= until)) return
   if (until <= change.now) return // it has reset already
-  pauseLane(ledger, change, name, {
+  holdLane(ledger, change, name, {
     until,
     reason: `${failure.class}: ${failure.message}`,
     run: event.subject,
     strikes,
   })
-}
-
-/** The lane's hold in the read model and its `agent.paused` event, one change. */
-function pauseLane(
-  ledger: Ledger,
-  change: Change,
-  name: string,
-  hold: { until: number | null; reason: string; run: string; strikes?: number },
-): void {
-  const reason = hold.reason.slice(0, 200)
-  ledger.db
-    .update(agents)
-    .set({
-      pausedUntil: hold.until,
-      pauseReason: reason,
-      ...(hold.strikes !== undefined ? { quotaStrikes: hold.strikes } : {}),
-      updatedAt: change.now,
-    })
-    .where(eq(agents.name, name))
-    .run()
-  change.append({ type: 'agent.paused', subject: `agent:${name}`, payload: { ...hold, reason } })
 }
 
 /**
@@ -124,7 +99,7 @@ function stopLane(
     why === 'auth'
       ? `auth_expired: ${failure.message} — log in again, then resume the lane`
       : `${BREAKER_RUNS} runs in a row failed (last: ${failure.class}: ${failure.message}) — check the lane, then resume it`
-  pauseLane(ledger, change, name, { until: null, reason, run: event.subject })
+  holdLane(ledger, change, name, { until: null, reason, run: event.subject })
 }
 
 /** The breaker: the lane's last runs all failed, recently — stop it before it burns the queue. */

@@ -4,7 +4,7 @@
 // cost a tenth of input and would drown the rest. The subscription's own report, when an agent
 // reads it, raises a window of the same length to its figure (usageSources/usageReport.ts).
 import type { AgentUsage, QuotaWindow, ReportedWindow, WindowUsage } from '../../../shared/quotas'
-import { listAgents, requireAgent } from '../agents'
+import { isHeld, listAgents, requireAgent } from '../agents'
 import type { Ledger } from '../db/ledger'
 import { activeRunRows } from './runs'
 import { currentReports, withReport } from './usageSources/usageReport'
@@ -57,8 +57,7 @@ export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsag
   const reports = currentReports(ledger, now, only)
   return agents.map((agent) => {
     const reported = reports.get(agent.name) ?? []
-    const held =
-      agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+    const held = isHeld(agent, now)
     return {
       agent: agent.name,
       plan: agent.plan,

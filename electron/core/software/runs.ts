@@ -273,6 +273,9 @@ export interface OutcomeExit {
   logTail: string | null
 }
 
+/** The end of a run no process of ours ended (cancelled before it started, taken back, lost). */
+export const NO_EXIT: OutcomeExit = { code: null, signal: null, logTail: null }
+
 /**
  * The end of a run: its row, its spec's card and (when shipped) the artifact, in one commit.
  * Returns false (and writes nothing) when the run has already ended, or is no longer in

@@ -15,7 +15,7 @@ import {
   type DispatchRequest,
   type RunHost,
 } from '../dispatch'
-import { recordOutcome, requireRun, nextRunId, type RunRow } from '../runs'
+import { recordOutcome, requireRun, nextRunId, type RunRow, NO_EXIT } from '../runs'
 import { RUN_FILES } from '../transcript'
 import { ensureQueue, publishSpec, specName, withdraw } from './maildir'
 import { formatQueueSpec } from './specFile'
@@ -140,7 +140,7 @@ export function cancelQueueRun(ledger: Ledger, actor: string, row: RunRow): Run 
       state: 'failed',
       failure: { class: 'cancelled', message: `cancelled by ${actor}; ${where}` },
     },
-    { code: null, signal: null, logTail: null },
+    NO_EXIT,
   )
   return requireRun(ledger, row.id)
 }

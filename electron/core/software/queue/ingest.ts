@@ -18,6 +18,7 @@ import {
   type OutcomeExit,
   type RunOutcome,
   type RunRow,
+  NO_EXIT,
 } from '../runs'
 import { RUN_FILES } from '../transcript'
 import { isQueueRun, queueItemId } from './enqueue'
@@ -93,12 +94,10 @@ function ingestRun(ledger: Ledger, row: RunRow, options: IngestOptions): boolean
         class: 'crashed',
         message: `its queue file ${id}.md disappeared from ${queue} without a result`,
       }
-      return recordOutcome(ledger, 'queue', row.id, { state: 'lost', failure }, noExit(null))
+      return recordOutcome(ledger, 'queue', row.id, { state: 'lost', failure }, NO_EXIT)
     }
   }
 }
-
-const noExit = (logTail: string | null): OutcomeExit => ({ code: null, signal: null, logTail })
 
 /** A drainer took it: the run is running (from the dashboard's clock, not the remote one). */
 function markClaimed(ledger: Ledger, row: RunRow): boolean {
@@ -167,7 +166,7 @@ function readOutcome(row: RunRow, folder: ResultFolder, options: IngestOptions) 
       state: 'failed',
       failure: { class: 'bad_output', message: `${folder}/${resultName(id)}: ${problem}` },
     } as RunOutcome,
-    exit: noExit(null),
+    exit: NO_EXIT,
     usage: undefined,
   })
   const reading = readResult(queue, folder, id)

@@ -8,7 +8,7 @@ import { pauseAgent } from '../../agents'
 import type { Ledger } from '../../db/ledger'
 import { agents, runs } from '../../db/schema'
 import { requeueRun } from '../holding'
-import { recordOutcome, type RunRow } from '../runs'
+import { recordOutcome, type RunRow, NO_EXIT } from '../runs'
 import { isQueueRun, queueItemId } from './enqueue'
 import { locate, withdraw } from './maildir'
 
@@ -69,7 +69,7 @@ export function withdrawFromStalledQueues(
           state: 'failed',
           failure: { class: 'cancelled', message: `taken back: ${agent} ${why}` },
         },
-        { code: null, signal: null, logTail: null },
+        NO_EXIT,
         'queued',
       )
       ledger.change(actor, (change) =>
