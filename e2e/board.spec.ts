@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test } from './factory'
-import { card, cell, drag, FIXTURE_AGENT } from './board'
+import { card, cell, drag, fixture, toast } from './board'
 
 test('create a spec, drag it to another column and lane, reload: it is still there', async ({
   page,
@@ -72,30 +72,18 @@ test('a spec added with the CLI appears on the open board without a reload', asy
 test('queue and dispatch a card with the keyboard alone', async ({ page, factory }) => {
   // By hand only: the allocator would otherwise take the queued card before the second key.
   factory.cli('settings', '--auto-dispatch', 'off')
-  factory.cli(
-    'agent',
-    'add',
-    'gordon',
-    '--runner',
-    'command',
-    '--command',
-    `"${process.execPath}" "${FIXTURE_AGENT}" done`,
-  )
+  factory.cli('agent', 'add', 'gordon', '--runner', 'command', '--command', fixture('done'))
   factory.cli('spec', 'add', '--title', 'Keyboard only')
   await page.goto(factory.url)
   await card(page, 'Keyboard only').focus()
   await page.keyboard.press('Shift+ArrowRight')
   await expect(card(cell(page, 'software', 'unassigned'), 'Keyboard only')).toBeVisible()
-  await expect(
-    page.getByTestId('toast').filter({ hasText: 'Queued “Keyboard only” for the allocator' }),
-  ).toBeVisible()
+  await expect(toast(page, 'Queued “Keyboard only” for the allocator')).toBeVisible()
   expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ status: 'queued', agent: null })
   await card(page, 'Keyboard only').focus()
   await page.keyboard.press('Shift+ArrowDown')
   await expect(card(cell(page, 'software', 'gordon'), 'Keyboard only')).toBeVisible()
-  await expect(
-    page.getByTestId('toast').filter({ hasText: 'Started “Keyboard only” on gordon' }),
-  ).toBeVisible()
+  await expect(toast(page, 'Started “Keyboard only” on gordon')).toBeVisible()
   expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', agent: 'gordon' })
 })
 

@@ -110,6 +110,11 @@ export interface FactorySettings {
 
 export const DEFAULT_SETTINGS: FactorySettings = { autoDispatch: true, maxConcurrentRuns: null }
 
+/** Whether a lane is held at `now`: paused until resumed, or until a time still to come. */
+export function isHeld(agent: Pick<Agent, 'pauseReason' | 'pausedUntil'>, now: number): boolean {
+  return agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+}
+
 export interface Board {
   agents: Agent[]
   specs: SpecCard[]

@@ -194,11 +194,6 @@ export function pauseAgent(
   })
 }
 
-/** Whether a lane is held at `now`: paused until resumed, or until a time still to come. */
-export function isHeld(agent: Agent, now: number): boolean {
-  return agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
-}
-
 /**
  * A lane's hold in the read model and its `agent.paused` event, inside `change`: by hand, or by
  * the lane-holding reactor (with `strikes`, its holds in a row, and the `run` that hit the limit).

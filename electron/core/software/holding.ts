@@ -6,9 +6,9 @@
 // until resumed, so the queue does not drain into it. A reactor: it follows run outcomes from its
 // cursor, so each is handled once.
 import { eq } from 'drizzle-orm'
-import type { LedgerEvent } from '../../../shared/domain'
+import { isHeld, type LedgerEvent } from '../../../shared/domain'
 import type { Failure, FailureClass } from '../../../shared/runs'
-import { findAgent, holdLane, isHeld } from '../agents'
+import { findAgent, holdLane } from '../agents'
 import type { Change, Ledger } from '../db/ledger'
 import { agents } from '../db/schema'
 import { catchUp, type Reactor } from '../reactors'

@@ -4,7 +4,8 @@
 // cost a tenth of input and would drown the rest. The subscription's own report, when an agent
 // reads it, raises a window of the same length to its figure (usageSources/usageReport.ts).
 import type { AgentUsage, QuotaWindow, ReportedWindow, WindowUsage } from '../../../shared/quotas'
-import { isHeld, listAgents, requireAgent } from '../agents'
+import { isHeld } from '../../../shared/domain'
+import { listAgents, requireAgent } from '../agents'
 import type { Ledger } from '../db/ledger'
 import { activeRunRows } from './runs'
 import { currentReports, withReport } from './usageSources/usageReport'

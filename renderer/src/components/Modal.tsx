@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import './modal.css'
 import { CloseButton } from './CloseButton'
+import { returnFocus } from './useModalFocus'
 
 interface ModalProps {
   title: string
@@ -20,12 +21,12 @@ export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
     const node = dialog.current
     if (!node) return
     // Focus goes back where it was (the button that opened it), not to the page's start.
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    const opener = document.activeElement
     if (!node.open) node.showModal()
     node.querySelector<HTMLElement>('[data-autofocus]')?.focus()
     return () => {
       node.close()
-      if (opener?.isConnected) opener.focus()
+      returnFocus(opener)
     }
   }, [])
 

@@ -1,5 +1,5 @@
 // A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
-import type { Spec, Stage } from '../../../shared/domain'
+import type { Spec, SpecId, Stage } from '../../../shared/domain'
 import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
@@ -13,7 +13,6 @@ import './card.css'
 
 export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
   const agents = useBoard((s) => s.agents)
-  const specs = useBoard((s) => s.specs)
   const now = useClock((s) => s.now)
   const laneNames = agents.map((a) => a.name)
   if (spec.agent && !laneNames.includes(spec.agent)) laneNames.push(spec.agent)
@@ -69,23 +68,9 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
           <>
             <dt>Depends on</dt>
             <dd className="facts-chips" data-testid="spec-dependencies">
-              {spec.dependsOn.map((id) => {
-                const dependency = specs.find((s) => s.id === id)
-                const shipped = !spec.waitingOn.includes(id)
-                const name = dependency ? `${dependency.title} (${id})` : id
-                return (
-                  <button
-                    key={id}
-                    type="button"
-                    className={`chip chip-link${shipped ? ' chip-done' : ''}`}
-                    title={shipped ? `${name} has shipped` : `${name} has not shipped yet`}
-                    onClick={() => useUi.getState().openDrawer(id)}
-                  >
-                    <span className="chip-text">{dependency?.title ?? id}</span>
-                    {shipped ? '✓' : '· waiting'}
-                  </button>
-                )
-              })}
+              {spec.dependsOn.map((id) => (
+                <Dependency key={id} id={id} shipped={!spec.waitingOn.includes(id)} />
+              ))}
             </dd>
           </>
         )}
@@ -111,5 +96,25 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
         </p>
       )}
     </>
+  )
+}
+
+/**
+ * One spec this one depends on, by its title on the board. It follows only that title, so the
+ * drawer (and its rendered body) does not re-render on every board read.
+ */
+function Dependency({ id, shipped }: { id: SpecId; shipped: boolean }) {
+  const title = useBoard((s) => s.specs.find((card) => card.id === id)?.title)
+  const name = title ? `${title} (${id})` : id
+  return (
+    <button
+      type="button"
+      className={`chip chip-link${shipped ? ' chip-done' : ''}`}
+      title={shipped ? `${name} has shipped` : `${name} has not shipped yet`}
+      onClick={() => useUi.getState().openDrawer(id)}
+    >
+      <span className="chip-text">{title ?? id}</span>
+      {shipped ? '✓' : '· waiting'}
+    </button>
   )
 }

@@ -14,12 +14,18 @@ export function useModalFocus(panel: RefObject<HTMLElement | null>, fallback?: s
     for (const element of behind) element.inert = true
     return () => {
       for (const element of behind) element.inert = false
-      const usable =
-        previous?.isConnected &&
-        previous !== document.body &&
-        !(previous as HTMLButtonElement).disabled
-      if (usable) previous.focus()
-      else if (fallback) document.querySelector<HTMLElement>(fallback)?.focus()
+      returnFocus(previous, fallback)
     }
   }, [panel, fallback])
+}
+
+/** Focus back where it was before a panel or dialog opened, or on `fallback` when that is gone. */
+export function returnFocus(previous: Element | null, fallback?: string): void {
+  const usable =
+    previous instanceof HTMLElement &&
+    previous.isConnected &&
+    previous !== document.body &&
+    !(previous as HTMLButtonElement).disabled
+  if (usable) previous.focus()
+  else if (fallback) document.querySelector<HTMLElement>(fallback)?.focus()
 }

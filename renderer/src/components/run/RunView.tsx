@@ -89,7 +89,7 @@ export function RunView({ id }: { id: RunId }) {
   return (
     <section
       ref={panel}
-      className="run-view"
+      className="overlay-panel run-view"
       role="dialog"
       aria-modal="true"
       aria-label={`Run ${id}`}

@@ -2,7 +2,7 @@
 // last 7 days, in that window's own unit; the total; and the agents that have no windows to measure.
 import { formatAge } from '../../../../shared/format'
 import { DAY_MS, type Saturation } from '../../../../shared/saturation'
-import { AGENT_COLOR_COUNT } from './chartColors'
+import { seriesColor } from './chartColors'
 import {
   describeUsage,
   formatShare,
@@ -11,9 +11,8 @@ import {
   idlePerWindow,
 } from './idleWording'
 
-function seriesColor(saturation: Saturation, agent: string): string {
-  const index = saturation.agents.findIndex((a) => a.agent === agent)
-  return `var(--series-${(index % AGENT_COLOR_COUNT) + 1})`
+function agentColor(saturation: Saturation, agent: string): string {
+  return seriesColor(saturation.agents.findIndex((a) => a.agent === agent))
 }
 
 export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
@@ -53,7 +52,7 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
             <div className="idle-agent-head">
               <span
                 className="saturation-swatch"
-                style={{ background: seriesColor(saturation, agent) }}
+                style={{ background: agentColor(saturation, agent) }}
                 aria-hidden="true"
               />
               <strong className="idle-agent-name">{agent}</strong>
@@ -74,7 +73,7 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
                 : 'over the week'}
             </p>
             {windows
-              .filter((w) => w !== binding && w.window + w.unit !== binding.window + binding.unit)
+              .filter((w) => w.window + w.unit !== binding.window + binding.unit)
               .map((w) => (
                 <p key={`${w.window}:${w.unit}`} className="idle-agent-sub">
                   Also {w.window} {w.unit}: {formatShare(w.idleShare)} idle ({idlePerWindow(w)})

@@ -2,7 +2,7 @@
 // the hovered bucket, or the average over what the chart shows when nothing is hovered.
 import { useMemo } from 'react'
 import type { Saturation } from '../../../../shared/saturation'
-import { AGENT_COLOR_COUNT } from './chartColors'
+import { seriesColor } from './chartColors'
 import { formatShare } from './idleWording'
 import type { ZoomRange } from './saturationChart'
 
@@ -57,7 +57,7 @@ export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }:
             {
               key: agent.agent,
               label: agent.agent,
-              color: `var(--series-${(i % AGENT_COLOR_COUNT) + 1})`,
+              color: seriesColor(i),
               values: agent.utilization,
             },
           ]

@@ -56,7 +56,7 @@ export function SaturationView() {
   return (
     <section
       ref={panel}
-      className="saturation"
+      className="overlay-panel saturation"
       role="dialog"
       aria-modal="true"
       aria-labelledby="saturation-title"

@@ -4,6 +4,11 @@ import type { ChartColors } from './saturationChart'
 
 export const AGENT_COLOR_COUNT = 10
 
+/** The CSS colour of the agent at `index` in the chart, the legend and the idle panel. */
+export function seriesColor(index: number): string {
+  return `var(--series-${(index % AGENT_COLOR_COUNT) + 1})`
+}
+
 export function readChartColors(element: Element): ChartColors {
   const style = getComputedStyle(element)
   const read = (name: string) => style.getPropertyValue(name).trim()
