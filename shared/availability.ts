@@ -74,7 +74,7 @@ export function peakUtilization(usage: AgentUsage): number {
   return peak
 }
 
-/** Why the allocator chose a lane: "alice: 12% of 5h used, 0/2 running". */
+/** Why the allocator chose a lane: "alice: 12% of 5h tokens used, 0/2 running". */
 export function describeHeadroom(usage: AgentUsage): string {
   const running = `${usage.running}/${usage.maxConcurrent} running`
   let busiest = usage.windows[0]
@@ -83,5 +83,5 @@ export function describeHeadroom(usage: AgentUsage): string {
   }
   if (!busiest) return `${usage.agent}: no quota windows, ${running}`
   const percent = Math.round(busiest.utilization * 100)
-  return `${usage.agent}: ${percent}% of ${busiest.window} used, ${running}`
+  return `${usage.agent}: ${percent}% of ${busiest.window} ${busiest.unit} used, ${running}`
 }

@@ -25,6 +25,19 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? total : undefined
 }
 
+/** "14:05" → the next moment after `now` the local clock reads 14:05: today, else tomorrow. */
+export function parseClockTime(text: string, now: number): number | undefined {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim())
+  if (!match) return undefined
+  const hours = Number(match[1])
+  const minutes = Number(match[2])
+  if (hours > 23 || minutes > 59) return undefined
+  const at = new Date(now)
+  at.setHours(hours, minutes, 0, 0)
+  if (at.getTime() <= now) at.setDate(at.getDate() + 1)
+  return at.getTime()
+}
+
 /** 7_200_000 → "2h", 5_400_000 → "1h30m", 1500 → "1.5s". */
 export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`

@@ -66,4 +66,30 @@ describe('factory agent add --quota, agent pause|resume, usage', () => {
     expect((await factory('agent', 'list', '--json')).stdout.trim()).toBe('[]')
     expect((await factory('agent', 'pause', 'bob', '--until', 'soonish')).code).toBe(2)
   })
+
+  it('pauses until a clock time (the next one), and refuses a time already past', async () => {
+    await factory('agent', 'add', 'bob', '--quota', '5h:runs:10', '--quota', '7d:usd:200')
+    const paused = await factory('agent', 'pause', 'bob', '--until', '14:05')
+    expect(paused.code).toBe(0)
+    expect(paused.stdout).toMatch(/^Paused bob until 14:05 \(in (\d+h)?(\d+m)?(\d+s)?\)\n$/)
+    const [bob] = (await factory('usage', '--agent', 'bob', '--json')).json()
+    const until = new Date(bob.pausedUntil)
+    expect([until.getHours(), until.getMinutes()]).toEqual([14, 5])
+    expect(bob.pausedUntil - Date.now()).toBeGreaterThan(0)
+    expect(bob.pausedUntil - Date.now()).toBeLessThanOrEqual(24 * 3_600_000)
+
+    await factory('agent', 'resume', 'bob')
+    const past = await factory('agent', 'pause', 'bob', '--until', '2026-01-01T00:00')
+    expect(past.code).toBe(2)
+    expect(past.stderr).toContain('--until 2026-01-01T00:00 has already passed')
+    const [resumed] = (await factory('usage', '--agent', 'bob', '--json')).json()
+    expect(resumed).toMatchObject({ pausedUntil: null, pausedIndefinitely: false })
+
+    // What the operation refuses is named by the flag, and the list shows each lane's windows.
+    const zero = await factory('agent', 'set', 'bob', '--max-concurrent', '0')
+    expect(zero.stderr).toContain('factory: InvalidInput: --max-concurrent: at least 1 run at once')
+    expect((await factory('agent', 'list')).stdout).toMatch(
+      /^NAME\s+RUNS\s+AT ONCE\s+QUOTA WINDOWS\s+ADDED\nbob\s+claude\s+1\s+5h 10 runs, 7d \$200\s+just now/,
+    )
+  })
 })

@@ -1,19 +1,23 @@
 // The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
-import { formatClock, formatDuration, parseDuration } from '../../shared/format'
+import { formatClock, formatDuration, parseClockTime, parseDuration } from '../../shared/format'
 import { describeWindow, type AgentUsage } from '../../shared/quotas'
 import { none, one, str } from './args'
 import type { Command, CommandContext } from './commands'
 import { describeReport } from './usageSourceCommands'
 
-/** "2h" (from now) or an ISO date/time → epoch ms. */
+/** "2h" (from now), "14:05" (the next 14:05) or an ISO date and time → epoch ms. */
 function untilOption(c: CommandContext, now: number): number | undefined {
   const text = str(c.values.until)
   if (text === undefined) return undefined
   const duration = parseDuration(text)
   if (duration !== undefined) return now + duration
-  const at = Date.parse(text)
-  if (Number.isNaN(at))
-    c.usage(`--until takes a duration like 2h or a time like 2026-11-25T14:05, not "${text}"`)
+  const at = parseClockTime(text, now) ?? Date.parse(text)
+  if (Number.isNaN(at)) {
+    c.usage(
+      `--until takes a duration like 2h, a time like 14:05 or a date like 2026-11-25T14:05, not "${text}"`,
+    )
+  }
+  if (at <= now) c.usage(`--until ${text} has already passed; give a time still to come`)
   return at
 }
 
@@ -53,7 +57,7 @@ export function printCapacity(usages: AgentUsage[], now = Date.now()): string {
 
 export const capacityCommands: Record<string, Command> = {
   'agent pause': {
-    usage: 'factory agent pause NAME [--until 2h|TIME] [--reason TEXT]',
+    usage: 'factory agent pause NAME [--until 2h|14:05|2026-11-25T14:05] [--reason TEXT]',
     summary: 'hold a lane: nothing is dispatched to it until it resumes',
     options: { until: { type: 'string' }, reason: { type: 'string' } },
     run(c) {
@@ -64,7 +68,7 @@ export const capacityCommands: Record<string, Command> = {
         reason: str(c.values.reason),
       })
       const when = agent.pausedUntil
-        ? ` until ${new Date(agent.pausedUntil).toLocaleString()}`
+        ? ` until ${formatClock(agent.pausedUntil)} (in ${formatDuration(agent.pausedUntil - Date.now())})`
         : ' until resumed'
       return { json: agent, text: `Paused ${agent.name}${when}` }
     },
@@ -84,6 +88,8 @@ export const capacityCommands: Record<string, Command> = {
     options: { agent: { type: 'string' } },
     run(c) {
       none(c)
+      // Running counts as they are: runs that ended while no app was open are recorded first.
+      c.engine().recoverRuns()
       const usages = c.call('usage/get', { agent: str(c.values.agent) })
       return { json: usages, text: printCapacity(usages) }
     },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../core/testing'
@@ -97,17 +98,50 @@ describe('factory (CLI)', () => {
 
     const badStage = await factory('spec', 'add', '--title', 'x', '--stage', 'shipping')
     expect(badStage.code).toBe(1)
-    expect(badStage.stderr).toMatch(/InvalidInput: spec\/add: stage: /)
+    // Named by the flag typed, not by the operation's field.
+    expect(badStage.stderr).toMatch(/^factory: InvalidInput: --stage: /)
+
+    const typo = await factory('spec', 'list', '--db', join(dir, 'no-such-folder', 'ledger.db'))
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain(`there is no folder ${join(dir, 'no-such-folder')}`)
+    expect(existsSync(join(dir, 'no-such-folder'))).toBe(false)
 
     const noTitle = await factory('spec', 'add', '--json')
     expect(noTitle.code).toBe(2)
-    expect(JSON.parse(noTitle.stderr).error.message).toMatch(/--title is required/)
+    expect(JSON.parse(noTitle.stderr).error).toMatchObject({
+      code: 'InvalidInput',
+      message: '--title is required',
+      usage: expect.stringMatching(/^factory spec add --title TEXT/),
+    })
 
     const unknownFlag = await factory('spec', 'list', '--colour', 'red')
     expect(unknownFlag.code).toBe(2)
     expect(unknownFlag.stderr).toMatch(/Unknown option '--colour'/)
 
     expect((await factory('log', '--json')).json()).toEqual([])
+  })
+
+  it('reads a negative priority, and refuses flags that contradict each other', async () => {
+    const low = (
+      await factory('spec', 'add', '--title', 'Later', '--priority', '-1', '--json')
+    ).json()
+    expect(low.priority).toBe(-1)
+    const dependent = await factory('spec', 'add', '--title', 'After', '--depends-on', 's_1')
+    expect(dependent.code).toBe(0)
+    const both = await factory('spec', 'edit', 's_2', '--depends-on', 's_1', '--no-dependencies')
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('use --depends-on or --no-dependencies, not both')
+    expect((await factory('spec', 'show', 's_2', '--json')).json().dependsOn).toEqual(['s_1'])
+  })
+
+  it('refuses a dependency on a spec that does not exist, even the id the new one would get', async () => {
+    const ahead = await factory('spec', 'add', '--title', 'x', '--depends-on', 's_1', '--json')
+    expect(ahead.code).toBe(1)
+    expect(JSON.parse(ahead.stderr).error).toEqual({
+      code: 'SpecNotFound',
+      message: 'no spec with id "s_1" to depend on',
+    })
+    expect((await factory('spec', 'list', '--json')).json()).toEqual([])
   })
 
   it('names an unknown command and shows help', async () => {

@@ -1,5 +1,7 @@
 // `factory`: parses argv, opens the ledger (--db, FACTORY_DB or the platform default) and runs one
 // command. Output goes to stdout (JSON with --json), errors to stderr with a non-zero exit.
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { toErrorPayload } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
@@ -12,6 +14,7 @@ import { queueCommands } from './queueCommands'
 import { runCommands } from './runCommands'
 import { serveCommand } from './serve'
 import { usageSourceCommands } from './usageSourceCommands'
+import { joinNegativeNumbers, problemAsFlags } from './problems'
 
 export interface CliIO {
   stdout: (text: string) => void
@@ -94,9 +97,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   let engine: Engine | undefined
   try {
+    const options = { ...GLOBAL_OPTIONS, ...found.command.options }
+    const valued = Object.entries(options).filter(([, spec]) => spec.type === 'string')
     const { values, positionals } = parseArgs({
-      args: found.rest,
-      options: { ...GLOBAL_OPTIONS, ...found.command.options },
+      args: joinNegativeNumbers(found.rest, new Set(valued.map(([name]) => `--${name}`))),
+      options,
       allowPositionals: true,
       strict: true,
     })
@@ -104,7 +109,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stdout(`usage: ${found.command.usage}\n  ${found.command.summary}`)
       return 0
     }
-    const dbPath = resolveLedgerPath(typeof values.db === 'string' ? values.db : undefined, io.env)
+    const dbFlag = typeof values.db === 'string' ? values.db : undefined
+    const dbPath = resolveLedgerPath(dbFlag, io.env)
+    // A typed path into a folder that does not exist is a typo far more often than a wish for a
+    // new, empty ledger (which would answer "No agents yet" and look like data was lost).
+    if (dbFlag !== undefined && !existsSync(dirname(dbPath))) {
+      throw new UsageError(`--db ${dbFlag}: there is no folder ${dirname(dbPath)}`)
+    }
     const dashes = found.rest.indexOf('--')
     const context: CommandContext = {
       // The words after `--`, as given (they are also the last positionals, as parseArgs has them).
@@ -124,18 +135,22 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (json || text) io.stdout(json ? JSON.stringify(data, null, 2) : text)
     return exitCode
   } catch (error) {
-    const usage =
+    const parsing =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    const payload = usage
-      ? {
-          code: 'InvalidInput',
-          message: `${(error as Error).message}\nusage: ${found.command.usage}`,
-        }
+    const payload = parsing
+      ? { code: 'InvalidInput' as const, message: (error as Error).message }
       : toErrorPayload(error)
+    // What the operation refuses is named by the flags typed, not by the engine's field names.
+    if (!parsing && payload.code === 'InvalidInput')
+      payload.message = problemAsFlags(payload.message)
+    // A command line that could not be read (exit 2) comes with the command's usage.
+    const usage = found.command.usage
     io.stderr(
-      json ? JSON.stringify({ error: payload }) : `factory: ${payload.code}: ${payload.message}`,
+      json
+        ? JSON.stringify({ error: parsing ? { ...payload, usage } : payload })
+        : `factory: ${payload.code}: ${payload.message}${parsing ? `\nusage: ${usage}` : ''}`,
     )
-    return usage ? 2 : 1
+    return parsing ? 2 : 1
   } finally {
     engine?.close()
   }

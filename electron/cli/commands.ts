@@ -64,7 +64,7 @@ const specFields: OptionSpec = {
 export const commands: Record<string, Command> = {
   'agent add': {
     usage:
-      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
     summary: 'add an agent lane',
     options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
@@ -84,7 +84,8 @@ export const commands: Record<string, Command> = {
         queue: settings.queue ?? null,
         usageSources: settings.usageSources ?? {},
       })
-      return { json: agent, text: `Added agent ${agent.name} (${agent.runner})` }
+      const where = agent.queue ? `runs from its queue ${agent.queue}` : agent.runner
+      return { json: agent, text: `Added agent ${agent.name} (${where})` }
     },
   },
   'agent list': {
@@ -192,6 +193,9 @@ export const commands: Record<string, Command> = {
       'no-dependencies': { type: 'boolean' },
     },
     run(c) {
+      if (c.values['no-dependencies'] && c.values['depends-on'] !== undefined) {
+        c.usage('use --depends-on or --no-dependencies, not both')
+      }
       const dependsOn = c.values['no-dependencies'] ? [] : list(c.values['depends-on'])
       const spec = c.call('spec/edit', {
         id: one(c, 'ID'),

@@ -9,6 +9,7 @@ import {
   type SpecCard,
 } from '../../shared/domain'
 import { formatAge } from '../../shared/format'
+import { formatQuotaAmount } from '../../shared/quotas'
 
 export function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
@@ -56,8 +57,15 @@ export function printSpec(spec: Spec): string {
 export function printAgents(agents: Agent[]): string {
   if (agents.length === 0) return 'No agents yet. Add a lane: factory agent add bob --runner claude'
   return table([
-    ['NAME', 'RUNNER', 'ADDED'],
-    ...agents.map((a) => [a.name, a.runner, formatAge(a.createdAt)]),
+    ['NAME', 'RUNS', 'AT ONCE', 'QUOTA WINDOWS', 'ADDED'],
+    ...agents.map((a) => [
+      a.name,
+      // A remote lane's runs happen wherever its queue is drained, not by its runner here.
+      a.queue ? `queue ${a.queue}` : `${a.runner}${a.workspace ? ` in ${a.workspace}` : ''}`,
+      `${a.maxConcurrent}${a.enabled ? '' : ' (disabled)'}`,
+      a.quotas.map((q) => `${q.window} ${formatQuotaAmount(q.unit, q.limit)}`).join(', ') || '-',
+      formatAge(a.createdAt),
+    ]),
   ])
 }
 

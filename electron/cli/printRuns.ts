@@ -44,11 +44,15 @@ export function printRuns(runs: Run[]): string {
 }
 
 export function printRun(run: Run): string {
+  // A queue run is run by the remote drainer: where it waits is what there is to show.
+  const remote = run.workspaceKind === 'queue'
   const lines = [
-    `${run.id}  ${run.specId} on ${run.agent} (${run.runner})  ${stateOf(run)}`,
+    `${run.id}  ${run.specId} on ${run.agent} (${remote ? 'remote queue' : run.runner})  ${stateOf(run)}`,
     `exit ${run.signal ? `signal ${run.signal}` : (run.exitCode ?? '-')} · ${duration(run)} · ${printUsage(run.usage)}`,
-    `cwd ${run.cwd}${run.branch ? ` · branch ${run.branch} (base ${run.baseRef})` : ''}`,
-    `argv ${JSON.stringify(run.argv)}`,
+    remote
+      ? `queue ${run.cwd}`
+      : `cwd ${run.cwd}${run.branch ? ` · branch ${run.branch} (base ${run.baseRef})` : ''}`,
+    ...(remote ? [] : [`argv ${JSON.stringify(run.argv)}`]),
   ]
   if (run.failure) {
     const reset = run.failure.resetAt

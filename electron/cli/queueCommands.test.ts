@@ -49,6 +49,8 @@ describe('factory enqueue', () => {
   it('refuses an agent without a queue, and says how to give it one', async () => {
     await factory('agent', 'add', 'bob')
     await factory('spec', 'add', '--title', 'x')
+    // Paused, too: the missing queue is still what is said, as it is the thing to fix first.
+    await factory('agent', 'pause', 'bob')
     const refused = await factory('enqueue', 's_1', '--target', 'bob')
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain(
@@ -58,6 +60,34 @@ describe('factory enqueue', () => {
 })
 
 describe('factory drain', () => {
+  it('frees the lane for the next enqueue once a result is back, with no app open', async () => {
+    await enqueue('First')
+    const drained = await factory(
+      'drain',
+      '--queue',
+      queue,
+      '--once',
+      '--',
+      ...fixtureCommand('done'),
+    )
+    expect(drained.code).toBe(0)
+    // alice takes one run at a time; the first one's result frees her without `factory runs`.
+    await factory('spec', 'add', '--title', 'Second')
+    const second = await factory('enqueue', 's_2', '--target', 'alice', '--json')
+    expect(second.code).toBe(0)
+    expect(second.json()).toMatchObject({ id: 'r_2', state: 'queued' })
+    expect((await factory('run', 'show', 'r_1', '--json')).json().state).toBe('done')
+  })
+
+  it('names the queue to drain once, and an agent it does not know as not found', async () => {
+    const both = await factory('drain', '--queue', queue, '--agent', 'alice', '--once')
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('give --queue DIR or --agent NAME, not both')
+    const nobody = await factory('drain', '--agent', 'nobody', '--once', '--json')
+    expect(nobody.code).toBe(1)
+    expect(JSON.parse(nobody.stderr).error.code).toBe('AgentNotFound')
+  })
+
   it('runs COMMAND under the run contract and writes a shipped result with its artifact', async () => {
     const run = await enqueue('Hello page')
     const workspace = dirs.make('factory-ws-')

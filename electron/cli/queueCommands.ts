@@ -2,6 +2,7 @@
 // side, `drain` on the agent's. `drain --queue DIR` never opens a ledger: the machine that drains
 // may have none.
 import { resolve } from 'node:path'
+import { FactoryError } from '../../shared/errors'
 import { parseDuration } from '../../shared/format'
 import { queuedFilePath } from '../core/software/queue/enqueue'
 import { drain, type Drained } from '../core/software/queue/drainer'
@@ -12,10 +13,14 @@ import type { Command, CommandContext } from './commands'
 function queueDir(c: CommandContext): string {
   const queue = str(c.values.queue)
   const agent = str(c.values.agent)
-  if ((queue === undefined) === (agent === undefined)) c.usage('give --queue DIR or --agent NAME')
+  if (queue !== undefined && agent !== undefined)
+    c.usage('give --queue DIR or --agent NAME, not both')
   if (queue !== undefined) return resolve(queue)
+  if (agent === undefined) return c.usage('give --queue DIR or --agent NAME')
   const found = c.call('agent/list', {}).find((a) => a.name === agent)
-  if (!found) return c.usage(`no agent named "${agent}" (see: factory agent list)`)
+  if (!found) {
+    throw new FactoryError('AgentNotFound', `no agent named "${agent}" (see: factory agent list)`)
+  }
   if (!found.queue) {
     return c.usage(
       `${found.name} has no queue; give it one: factory agent set ${found.name} --queue DIR`,
@@ -61,6 +66,8 @@ export const queueCommands: Record<string, Command> = {
     run(c) {
       const spec = one(c, 'SPEC')
       const target = str(c.values.target) ?? c.usage('--target is required')
+      // Results that came back while no app was open free their slots before the lane is judged.
+      c.engine().recoverRuns()
       const run = c.call('queue/enqueue', { spec, target })
       return {
         json: run,

@@ -109,7 +109,7 @@ export const runCommands: Record<string, Command> = {
   'agent set': {
     usage:
       'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
-    summary: 'change an agent’s command, workspace, CLI path, timeout or setup',
+    summary: 'change an agent’s settings (--quota given once or more replaces all its windows)',
     options: agentSettingOptions,
     run(c) {
       const agent = c.call('agent/edit', { name: one(c, 'NAME'), ...agentSettingFlags(c) })
@@ -123,6 +123,8 @@ export const runCommands: Record<string, Command> = {
     async run(c) {
       const spec = one(c, 'SPEC')
       const agent = str(c.values.agent) ?? c.usage('--agent is required')
+      // Runs that ended while no app was open free their slots before the lane's room is judged.
+      c.engine().recoverRuns()
       const run = c.call('run/dispatch', { spec, agent })
       if (!c.values.wait) {
         return {

@@ -189,6 +189,10 @@ export function pauseAgent(
 ): Agent {
   return ledger.change(actor, (change) => {
     requireAgent(ledger, input.name)
+    // A hold that ended before it began would write an event and hold nothing.
+    if (input.until !== undefined && input.until <= change.now) {
+      throw new FactoryError('InvalidInput', 'until: that time has already passed')
+    }
     holdLane(ledger, change, input.name, { until: input.until ?? null, reason: input.reason })
     return requireAgent(ledger, input.name)
   })

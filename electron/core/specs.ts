@@ -96,6 +96,10 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
       n: number
     }
     const id = `s_${next.n}` as SpecId
+    // Asked for before the spec had an id, so naming this id means a spec that does not exist.
+    if (input.dependsOn.includes(id)) {
+      throw new FactoryError('SpecNotFound', `no spec with id "${id}" to depend on`)
+    }
     const spec: Spec = {
       id,
       title: input.title,

@@ -62,18 +62,18 @@ describe('an allocator round', () => {
     expect(round.dispatched[0]).toMatchObject({
       spec: high,
       agent: 'alice',
-      reason: 'alice: 0% of 5h used, 0/1 running',
+      reason: 'alice: 0% of 5h runs used, 0/1 running',
     })
     // alice takes one at a time; the low one waits for her or bob (50% used) — bob it is.
     expect(round.dispatched[1]).toMatchObject({
       spec: low,
       agent: 'bob',
-      reason: 'bob: 50% of 5h used, 0/1 running',
+      reason: 'bob: 50% of 5h runs used, 0/1 running',
     })
     const dispatches = events('spec.dispatched').filter((e) => e.payload.reason)
     expect(dispatches.map((e) => e.payload.reason)).toEqual([
-      'alice: 0% of 5h used, 0/1 running',
-      'bob: 50% of 5h used, 0/1 running',
+      'alice: 0% of 5h runs used, 0/1 running',
+      'bob: 50% of 5h runs used, 0/1 running',
     ])
     for (const decision of round.dispatched) await waitForEnd(engine, decision.run!)
   })

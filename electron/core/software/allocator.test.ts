@@ -58,7 +58,7 @@ describe('the allocator', () => {
         spec: 's_1',
         title: 'Spec 1',
         agent: 'alice',
-        reason: 'alice: 12% of 5h used, 0/2 running',
+        reason: 'alice: 12% of 5h tokens used, 0/2 running',
       },
     ])
   })
@@ -69,7 +69,7 @@ describe('the allocator', () => {
     expect(result.assign[2]!.reason).toBe('bob: no quota windows, 1/2 running')
     expect(result.waiting).toHaveLength(3)
     expect(result.waiting[0]!.reason).toBe(
-      'no agent has room: every lane is full, held or over a quota window',
+      'no agent has room: bob is at its limit of runs at once · alice is at its limit of runs at once',
     )
   })
 
@@ -88,6 +88,16 @@ describe('the allocator', () => {
     })
     expect(result.assign).toEqual([])
     expect(result.waiting).toHaveLength(3)
+    // Each lane's own reason, so the user sees what to change, the first three by name.
+    expect(result.waiting[0]!.reason).toMatch(
+      /^no agent has room: full has used 5h tokens: .*\(100%\); it frees up at \d\d:\d\d · off is disabled \(factory agent set off --enabled yes\) · held is paused until \d\d:\d\d \(quota_exhausted: limit\) · and 1 more$/,
+    )
+  })
+
+  it('says there are no lanes yet when there are none', () => {
+    expect(plan(specs(1), []).waiting[0]!.reason).toBe(
+      'no agents yet: add a lane (factory agent add NAME)',
+    )
   })
 
   it('keeps a pinned spec for its lane, saying what holds that lane', () => {

@@ -77,6 +77,8 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
   let open = [...lanes.values()].filter((lane) => lane.free > 0)
   let globalFree = input.globalFree
   const plan: AllocationPlan = { assign: [], waiting: [], moreWaiting: 0 }
+  // Why nothing has room, worked out once for all the specs that wait for that reason.
+  let noRoom: string | undefined
   const wait = (spec: QueuedSpec, reason: string) => {
     if (plan.waiting.length < listLimit) {
       plan.waiting.push({ spec: spec.id, title: spec.title, reason })
@@ -129,7 +131,7 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
           spec,
           needs && describeNeeds(needs)
             ? `no lane that fits has room (${describeNeeds(needs)})`
-            : 'no agent has room: every lane is full, held or over a quota window',
+            : (noRoom ??= describeNoRoom(lanes)),
         )
         continue
       }
@@ -144,9 +146,23 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
     chosen.usage = { ...chosen.usage, running: chosen.usage.running + 1 }
     globalFree--
     if (chosen.free === 0) {
+      noRoom = undefined
       chosen.closed = `${chosen.usage.agent} is at its limit of runs at once`
       open = open.filter((lane) => lane !== chosen)
     }
   }
   return plan
 }
+
+/** "no agent has room: alice is disabled (…) · bob has used 5h runs: 10 of 10 … · and 3 more". */
+function describeNoRoom(lanes: Map<string, Lane>): string {
+  if (lanes.size === 0) return 'no agents yet: add a lane (factory agent add NAME)'
+  const reasons = [...lanes.values()].map((lane) => lane.closed).filter((r) => r !== null)
+  const shown = reasons.slice(0, LANES_NAMED)
+  const more = reasons.length - shown.length
+  // " · " between lanes: a lane's own reason may have a ";" of its own.
+  return `no agent has room: ${shown.join(' · ')}${more > 0 ? ` · and ${more} more` : ''}`
+}
+
+/** How many lanes a "no room" reason names before it only counts the rest. */
+const LANES_NAMED = 3

@@ -44,8 +44,10 @@ export async function drain(options: DrainOptions): Promise<Drained[]> {
   const { queue, stop } = options
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS
   const pollMs = options.pollMs ?? 500
-  ensureQueue(queue)
+  // A drainer may well start before anything was enqueued; a mistyped folder should still show.
+  if (ensureQueue(queue)) options.note(`${queue} did not exist; made it as an empty queue`)
   const drained: Drained[] = []
+  let idle = false
   // One listing serves many claims; the names in it that others took meanwhile just fail to rename.
   let candidates: string[] = []
   let sweptAt = 0
@@ -72,9 +74,12 @@ export async function drain(options: DrainOptions): Promise<Drained[]> {
     const claimed = next()
     if (!claimed) {
       if (options.untilEmpty) break
+      if (!idle) options.note(`waiting for specs in ${queue}/new (Ctrl-C stops)`)
+      idle = true
       await pause(pollMs, stop)
       continue
     }
+    idle = false
     if (!options.command) {
       options.say(claimed.path)
       drained.push({ id: claimed.id, path: claimed.path, end: 'claimed' })

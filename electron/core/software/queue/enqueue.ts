@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FactoryError } from '../../../../shared/errors'
 import type { Run } from '../../../../shared/runs'
+import { requireAgent } from '../../agents'
 import type { Ledger } from '../../db/ledger'
 import { runs } from '../../db/schema'
 import {
@@ -36,15 +37,15 @@ export function queueItemId(run: Pick<RunRow, 'id' | 'createdAt'>): string {
 }
 
 function checkQueue(ledger: Ledger, request: DispatchRequest) {
-  const checked = checkRefusals(ledger, request)
-  const queue = checked.agent.queue
-  if (!queue) {
+  // A lane without a queue is the first thing to say: its capacity is beside the point.
+  const target = requireAgent(ledger, request.agent)
+  if (!target.queue) {
     throw new FactoryError(
       'InvalidInput',
-      `${checked.agent.name} has no queue; give it one: factory agent set ${checked.agent.name} --queue DIR`,
+      `${target.name} has no queue; give it one: factory agent set ${target.name} --queue DIR`,
     )
   }
-  return { ...checked, queue }
+  return { ...checkRefusals(ledger, request), queue: target.queue }
 }
 
 export function enqueueRun(

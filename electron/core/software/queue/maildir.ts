@@ -54,8 +54,11 @@ export function stamped(id: string, step: 'returning' | 'finishing', now: number
   return `${specName(id)}.${step}-${now}-${unique()}`
 }
 
-export function ensureQueue(queue: string): void {
+/** Makes the queue's folders where they are missing; true when the queue itself was new. */
+export function ensureQueue(queue: string): boolean {
+  const created = !existsSync(queue)
   for (const folder of QUEUE_FOLDERS) mkdirSync(join(queue, folder), { recursive: true })
+  return created
 }
 
 /** Writes `text` whole in tmp/, then renames it to `to` (a path inside the same queue). */
