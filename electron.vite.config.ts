@@ -37,7 +37,8 @@ export default defineConfig({
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       minify: true,
-      // Loaded from disk or loopback, never over a network: one bundle is fine.
+      // Loaded from disk or loopback, never over a network: large chunks are fine. The board's own
+      // chunk is kept small by loading the layers above it lazily (components/App.tsx).
       chunkSizeWarningLimit: 2000,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },

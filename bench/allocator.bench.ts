@@ -64,18 +64,24 @@ export function benchAllocator(): void {
   const round = median(
     Array.from({ length: 7 }, () =>
       timeMs(() => {
+        const queue = queuedSpecs(ledger)
         const plan = planAllocation({
-          specs: queuedSpecs(ledger),
+          specs: queue.specs,
+          total: queue.total,
           lanes: readUsage(ledger, ledger.now()),
           blocked: new Map(),
           globalFree: Infinity,
         })
         planned = plan.assign.length
+        // Every spec is accounted for, whether the round read it or only counted it.
+        const counted = plan.assign.length + plan.waiting.length + plan.moreWaiting
+        if (counted !== SPECS)
+          throw new Error(`the round accounted for ${counted} specs, not ${SPECS}`)
       }),
     ),
   )
   const planOnly = (() => {
-    const specs = queuedSpecs(ledger)
+    const specs = [...queuedSpecs(ledger).specs]
     const lanes = readUsage(ledger, ledger.now())
     return median(
       Array.from({ length: 7 }, () =>

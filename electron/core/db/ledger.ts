@@ -49,6 +49,7 @@ export class Ledger {
   private readonly insertEvent: Database.Statement
   private readonly selectAfter: Database.Statement
   private readonly commitListeners = new Set<() => void>()
+  private readonly statements = new Map<string, Database.Statement>()
   /** Built once: making a better-sqlite3 transaction function per change costs more than the insert. */
   private readonly transact: Database.Transaction<<T>(work: () => T) => T>
 
@@ -124,6 +125,19 @@ export class Ledger {
   onCommit(listener: () => void): () => void {
     this.commitListeners.add(listener)
     return () => this.commitListeners.delete(listener)
+  }
+
+  /**
+   * The prepared statement for `sql`, made once per ledger: preparing costs more than running the
+   * small queries that hot paths (capacity, the allocator) ask every few seconds.
+   */
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.sqlite.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
   }
 
   close(): void {

@@ -77,7 +77,13 @@ export const specs = sqliteTable(
       .notNull()
       .default(sql`0`),
   },
-  (t) => [index('specs_board_idx').on(t.stage, t.agent, t.priority, t.createdAt)],
+  (t) => [
+    index('specs_board_idx').on(t.stage, t.agent, t.priority, t.createdAt),
+    // The allocator's queue in serving order, so a round reads only the specs it gets to.
+    index('specs_queue_idx')
+      .on(sql`${t.priority} DESC`, t.createdAt)
+      .where(sql`${t.stage} = 'software' AND ${t.status} = 'queued'`),
+  ],
 )
 
 /** Reactors' persisted positions in the event log, so a crash resumes instead of repeating. */
@@ -142,7 +148,12 @@ export const runs = sqliteTable(
     endedAt: integer('ended_at'),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('runs_spec_idx').on(t.specId, t.createdAt), index('runs_state_idx').on(t.state)],
+  (t) => [
+    index('runs_spec_idx').on(t.specId, t.createdAt),
+    index('runs_state_idx').on(t.state),
+    // A lane's runs quota window counts its runs since a time.
+    index('runs_agent_created_idx').on(t.agent, t.createdAt),
+  ],
 )
 
 /** Usage as it happened, one row per recorded delta: quota windows are sums over time ranges. */

@@ -30,31 +30,59 @@ type QueuedRow = [
 
 const ACTIVE_STATES_SQL = ACTIVE_RUN_STATES.map((state) => `'${state}'`).join(', ')
 
-/** Queued Software specs without a run at work, best first; unmet dependencies listed. */
-export function queuedSpecs(ledger: Ledger, blueprints: string[] = []): QueuedSpec[] {
-  const rows = ledger.sqlite
-    .prepare(
-      `SELECT s.id, s.title, s.agent, ${unmetDependenciesSql('s.id')}, s.blueprint
-       FROM specs s
-       WHERE s.stage = 'software' AND s.status = 'queued'
-         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = s.run_id AND r.state IN (${ACTIVE_STATES_SQL}))
+// The queue: Software · queued, without a run at work (a remote queue's runs are `queued` too).
+// INDEXED BY: the partial index holds the queue in serving order, so rows come without a sort and
+// a round reads only as far as it gets; SQLite's planner, without statistics, would pick the
+// board's index and sort every queued spec first.
+const QUEUE_FROM = `FROM specs s INDEXED BY specs_queue_idx
+  WHERE s.stage = 'software' AND s.status = 'queued'
+    AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = s.run_id AND r.state IN (${ACTIVE_STATES_SQL}))`
+
+export interface Queue {
+  /** Best first (priority, then oldest), read as they are taken. */
+  specs: Iterable<QueuedSpec>
+  /** How many `specs` holds. */
+  total: number
+}
+
+/** Queued Software specs without a run at work, best first, with their unmet dependencies. */
+export function queuedSpecs(
+  ledger: Ledger,
+  blueprints: string[] = [],
+  skip: ReadonlySet<string> = new Set(),
+): Queue {
+  const { n } = ledger.statement(`SELECT count(*) AS n ${QUEUE_FROM}`).get() as { n: number }
+  return { specs: readQueue(ledger, blueprints, skip), total: n - skip.size }
+}
+
+function* readQueue(
+  ledger: Ledger,
+  blueprints: string[],
+  skip: ReadonlySet<string>,
+): Generator<QueuedSpec> {
+  const rows = ledger
+    .statement(
+      `SELECT s.id, s.title, s.agent, ${unmetDependenciesSql('s.id')}, s.blueprint ${QUEUE_FROM}
        ORDER BY s.priority DESC, s.created_at ASC, s.rowid ASC`,
     )
     .raw()
-    .all() as QueuedRow[]
+    .iterate() as IterableIterator<QueuedRow>
   // Each blueprint is read once a round, however many specs name it.
   const needs = new Map<string, ReturnType<typeof blueprintNeeds>>()
   const needsOf = (name: string) => {
     if (!needs.has(name)) needs.set(name, blueprintNeeds(blueprints, name))
     return needs.get(name)!
   }
-  return rows.map(([id, title, agent, waitingOn, blueprint]) => ({
-    id: id as SpecId,
-    title,
-    agent,
-    waitingOn: waitingOn ? (waitingOn.split(' ') as SpecId[]) : [],
-    needs: blueprint ? needsOf(blueprint) : null,
-  }))
+  for (const [id, title, agent, waitingOn, blueprint] of rows) {
+    if (skip.has(id)) continue
+    yield {
+      id: id as SpecId,
+      title,
+      agent,
+      waitingOn: waitingOn ? (waitingOn.split(' ') as SpecId[]) : [],
+      needs: blueprint ? needsOf(blueprint) : null,
+    }
+  }
 }
 
 /** Lanes held until a time that has passed are resumed, with an event saying so. */
@@ -155,17 +183,16 @@ export function allocateRound(
   const skipped = new Set<string>()
   // Planned again after a lane refuses, so the spec it refused goes to the next-best lane.
   for (;;) {
-    const specs = queuedSpecs(ledger, blueprintDirs(host.dataDir)).filter(
-      (spec) => !skipped.has(spec.id),
-    )
+    const queue = queuedSpecs(ledger, blueprintDirs(host.dataDir), skipped)
     // The common case on every tick: nothing waits, so no lane needs reading.
-    if (specs.length === 0) {
+    if (queue.total <= 0) {
       return { dryRun: options.dryRun, dispatched, waiting: [], moreWaiting: 0 }
     }
     const now = ledger.now()
     const cap = readSetting(ledger, 'maxConcurrentRuns')
     const plan = planAllocation({
-      specs,
+      specs: queue.specs,
+      total: queue.total,
       runners: new Map(listAgents(ledger).map((agent) => [agent.name, agent.runner])),
       lanes: readUsage(ledger, now),
       blocked: blockedLanes(ledger, host, now),

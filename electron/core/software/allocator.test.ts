@@ -171,4 +171,26 @@ describe('the allocator', () => {
     expect(result.waiting).toHaveLength(100)
     expect(result.moreWaiting).toBe(10_000 - 2 - 100)
   })
+
+  it('stops reading a long queue once nothing more can start and the list is full', () => {
+    const queue = specs(10_000)
+    let read = 0
+    function* lazily() {
+      for (const spec of queue) {
+        read++
+        yield spec
+      }
+    }
+    const result = planAllocation({
+      specs: lazily(),
+      total: queue.length,
+      lanes: [lane('bob')],
+      blocked: new Map(),
+      globalFree: Infinity,
+    })
+    expect(result.assign).toHaveLength(2)
+    expect(result.waiting).toHaveLength(100)
+    expect(result.moreWaiting).toBe(10_000 - 2 - 100)
+    expect(read).toBeLessThanOrEqual(2 + 100 + 1)
+  })
 })

@@ -1,7 +1,8 @@
 // The allocator's planning, pure: queued specs by priority, each to the lane with the most headroom
 // that can take it (enabled, not held, below its cap, every quota window below its limit), never
-// past the global cap. Lanes are scanned per spec; once no lane has room the rest only wait, so a
-// round costs O(dispatched × lanes + queued), whatever the queue's length.
+// past the global cap. Lanes are scanned per spec; once no lane has room and the waiting list is
+// full, the rest are counted without being read, so a round costs O(dispatched × lanes + listed),
+// whatever the queue's length.
 import type { AllocationDecision, AllocationWait } from '../../../shared/allocation'
 import { describeHeadroom, laneAvailability, peakUtilization } from '../../../shared/availability'
 import type { RunnerPreset, SpecId } from '../../../shared/domain'
@@ -20,8 +21,10 @@ export interface QueuedSpec {
 }
 
 export interface AllocationInput {
-  /** In the order they should be served: priority, then oldest first. */
-  specs: QueuedSpec[]
+  /** In the order they should be served: priority, then oldest first; read only as far as needed. */
+  specs: Iterable<QueuedSpec>
+  /** How many `specs` holds (an array's length when not given): what is not read is counted. */
+  total?: number
   lanes: AgentUsage[]
   /** Lanes that cannot run anything for a reason capacity does not show (a missing CLI). */
   blocked: Map<string, string>
@@ -84,7 +87,19 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       plan.waiting.push({ spec: spec.id, title: spec.title, reason })
     } else plan.moreWaiting++
   }
+  const total = input.total ?? (Array.isArray(input.specs) ? input.specs.length : undefined)
+  let read = 0
   for (const spec of input.specs) {
+    // Nothing more can start and the list is full: the rest only wait, so they are only counted.
+    if (
+      total !== undefined &&
+      plan.waiting.length >= listLimit &&
+      (open.length === 0 || globalFree <= 0)
+    ) {
+      plan.moreWaiting += total - read
+      break
+    }
+    read++
     if (spec.waitingOn.length > 0) {
       wait(spec, `waits for ${spec.waitingOn.join(', ')} to ship`)
       continue

@@ -28,7 +28,7 @@ export function windowUsage(
   window: QuotaWindow,
   now: number,
 ): WindowUsage {
-  const row = ledger.sqlite.prepare(USED_SQL[window.unit]).get(agent, now - window.durationMs) as {
+  const row = ledger.statement(USED_SQL[window.unit]).get(agent, now - window.durationMs) as {
     used: number
     oldest: number | null
   }

@@ -9,6 +9,11 @@ import {
   type Stage,
 } from '../../../shared/domain'
 
+/** A cell draws about two of its heights of cards at first (it scrolls at 560px), so the board paints sooner. */
+export const CELL_FIRST_PAGE = 16
+/** Then this many more each time the end of its list scrolls near. */
+export const CELL_PAGE = 50
+
 /** A swimlane: an agent's name, or null for Unassigned. */
 export type Lane = string | null
 

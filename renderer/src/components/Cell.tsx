@@ -3,11 +3,9 @@
 import { useDroppable } from '@dnd-kit/core'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { STAGE_LABELS, type Placement, type SpecCard, type Stage } from '../../../shared/domain'
-import { laneLabel, laneSlug, type Lane } from '../board/cells'
+import { CELL_FIRST_PAGE, CELL_PAGE, laneLabel, laneSlug, type Lane } from '../board/cells'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
-
-const PAGE = 50
 
 interface CellProps {
   stage: Stage
@@ -32,7 +30,8 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
     () => (focusedId ? cards.findIndex((c) => c.id === focusedId) : -1),
     [cards, focusedId],
   )
-  const shown = Math.min(cards.length, Math.max(pages * PAGE, focusedIndex + 1))
+  const revealed = CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE
+  const shown = Math.min(cards.length, Math.max(revealed, focusedIndex + 1))
   const hidden = cards.length - shown
   const revealMore = useCallback(() => setPages((p) => p + 1), [])
 

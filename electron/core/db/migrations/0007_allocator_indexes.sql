@@ -1,0 +1,2 @@
+CREATE INDEX `runs_agent_created_idx` ON `runs` (`agent`,`created_at`);--> statement-breakpoint
+CREATE INDEX `specs_queue_idx` ON `specs` ("priority" DESC,`created_at`) WHERE "specs"."stage" = 'software' AND "specs"."status" = 'queued';
