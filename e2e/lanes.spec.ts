@@ -78,7 +78,7 @@ test('a lane over a quota window refuses the drop with the reason, and the card 
   await expect(
     toast(
       page,
-      `“One too many” went back: alice has used 5h runs: 1 run of 1 run (100%); it frees up at ${frees}`,
+      `“One too many” went back: alice has used 5h runs: 1 of 1 run (100%); it frees up at ${frees}`,
     ),
   ).toBeVisible()
   await expect(card(cell(page, 'idea', 'unassigned'), 'One too many')).toBeVisible()

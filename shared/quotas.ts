@@ -52,16 +52,29 @@ function dollarsToMicros(text: string): number {
   return Number(whole) * 1_000_000 + Number(fraction.padEnd(6, '0'))
 }
 
-export function formatQuotaAmount(unit: QuotaUnit, amount: number): string {
-  if (unit === 'usd') return formatUsd(amount)
-  if (unit === 'tokens') return `${formatCount(amount)} tokens`
-  return `${amount} ${amount === 1 ? unit.replace(/s$/, '') : unit}`
+/** An amount without its unit's name: "1.3M", "$40", "6.5" (an average may be fractional). */
+export function formatQuotaFigure(unit: QuotaUnit, amount: number): string {
+  if (unit === 'usd') return formatUsd(Math.round(amount))
+  if (unit === 'tokens' || amount >= 100) return formatCount(Math.round(amount))
+  return String(Math.round(amount * 10) / 10)
 }
 
-/** "5h tokens: 1.2M tokens of 2M tokens (60%)", and "; the subscription reports 85%" with a report. */
+/** An amount with its unit: "1.3M tokens", "$40", "12 messages", "1 run". */
+export function formatQuotaAmount(unit: QuotaUnit, amount: number): string {
+  const figure = formatQuotaFigure(unit, amount)
+  if (unit === 'usd') return figure
+  return `${figure} ${figure === '1' ? unit.replace(/s$/, '') : unit}`
+}
+
+/** "1.2M of 2M tokens", "$12 of $200", "1 of 10 runs": the unit said once. */
+export function formatUsedOf(unit: QuotaUnit, used: number, limit: number): string {
+  return `${formatQuotaFigure(unit, used)} of ${formatQuotaAmount(unit, limit)}`
+}
+
+/** "5h tokens: 1.2M of 2M tokens (60%)", and "; the subscription reports 85%" with a report. */
 export function describeWindow(usage: WindowUsage): string {
   const percent = (utilization: number) => `${Math.round(utilization * 100)}%`
-  const text = `${usage.window} ${usage.unit}: ${formatQuotaAmount(usage.unit, usage.used)} of ${formatQuotaAmount(usage.unit, usage.limit)} (${percent(usage.used / usage.limit)})`
+  const text = `${usage.window} ${usage.unit}: ${formatUsedOf(usage.unit, usage.used, usage.limit)} (${percent(usage.used / usage.limit)})`
   // The report may be what holds the lane: "(10%)" alone next to a refusal would make no sense.
   return usage.reported
     ? `${text}; the subscription reports ${percent(usage.reported.utilization)}`

@@ -45,7 +45,7 @@ describe('factory agent add --quota, agent pause|resume, usage', () => {
     ).toBe(0)
     const text = (await factory('usage')).stdout
     expect(text).toContain('bob (Max 20x): 0/2 running')
-    expect(text).toContain('5h tokens: 0 tokens of 2M tokens (0%)')
+    expect(text).toContain('5h tokens: 0 of 2M tokens (0%)')
     expect(text).toContain('7d usd: $0 of $200 (0%)')
     expect(text).toMatch(/paused until \d\d:\d\d \(in 2h\): limit reached/)
     await factory('agent', 'resume', 'bob')

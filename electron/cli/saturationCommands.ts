@@ -1,6 +1,6 @@
 // `factory saturation`: the saturation view in a terminal — each agent's average and peak
 // utilization over the range, the portfolio, and the quota left idle over the last 7 days.
-import { formatQuotaAmount } from '../../shared/quotas'
+import { formatQuotaAmount, formatUsedOf } from '../../shared/quotas'
 import type { Saturation } from '../../shared/saturation'
 import { intOption, none, str } from './args'
 import type { Command } from './commands'
@@ -43,7 +43,7 @@ export function printSaturation(saturation: Saturation, days: number): string {
       percent(average),
       percent(peak),
       week
-        ? `${percent(week.idleShare)}: ${formatQuotaAmount(week.unit, week.idle)} of ${formatQuotaAmount(week.unit, week.capacity)} (${week.window} ${week.unit})`
+        ? `${percent(week.idleShare)}: ${formatUsedOf(week.unit, week.idle, week.capacity)} (${week.window} ${week.unit})`
         : '–',
     ])
   }

@@ -161,9 +161,7 @@ describe('factory usage sync', () => {
 
     const usage = (await factory('usage')).stdout
     // The ledger counts 10%; the subscription says 24% and that is what holds the lane.
-    expect(usage).toContain(
-      '5h tokens: 100 tokens of 1k tokens (10%); the subscription reports 24%',
-    )
+    expect(usage).toContain('5h tokens: 100 of 1k tokens (10%); the subscription reports 24%')
     // A reported window no quota window matches is still shown.
     expect(usage).toMatch(/subscription 7d: 36%, resets in 4d\d+h/)
     expect(usage).toMatch(/subscription 7d Sonnet: 1%/)

@@ -55,7 +55,7 @@ describe('dispatch refuses an agent that cannot take work', () => {
       )
       .run(Date.now() - 1000, Date.now())
     expect(refusal('over quota')).toMatch(
-      /^bob has used 5h runs: 1 run of 1 run \(100%\); it frees up at \d\d:\d\d$/,
+      /^bob has used 5h runs: 1 of 1 run \(100%\); it frees up at \d\d:\d\d$/,
     )
   })
 })

@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import type { AllocationRound } from '../../../shared/allocation'
 import { toFactoryError } from '../../../shared/errors'
+import { withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
@@ -15,7 +16,7 @@ const CAPS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 30, 50]
 /** Spec ids in the allocator's words ("waits for s_1 to ship") as the titles on the board. */
 function named(text: string): string {
   const specs = useBoard.getState().specs
-  return text.replace(/\bs_\d+\b/g, (id) => {
+  return withoutCliHints(text).replace(/\bs_\d+\b/g, (id) => {
     const title = specs.find((s) => s.id === id)?.title
     return title ? `“${title}”` : id
   })
@@ -37,8 +38,10 @@ function describeRound(round: AllocationRound): string {
     parts.push(`“${d.title}” could not start on ${d.agent}: ${d.refused}`)
   if (first) {
     const others = waiting > 1 ? ` (${waiting - 1} more waiting)` : ''
+    // "waits for … to ship" reads after the title; any other reason is why it waits.
+    const reason = first.reason.startsWith('waits ') ? first.reason : `waits: ${first.reason}`
     parts.push(
-      `${parts.length ? '' : 'Nothing started: '}“${first.title}” ${named(first.reason)}${others}`,
+      `${parts.length ? '' : 'Nothing started: '}“${first.title}” ${named(reason)}${others}`,
     )
   }
   return parts.length > 0

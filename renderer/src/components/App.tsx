@@ -1,30 +1,47 @@
 // The window: header, board, and the layers above it (drawer, run view, dialogs, toasts).
 // The layers are loaded apart from the board (markdown, the chart library, input schemas and the
 // run view are most of the code): the board paints first, and the layers' code follows once it has.
-import { lazy, Suspense, useEffect } from 'react'
+import { useEffect } from 'react'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
 import { BoardView } from './BoardView'
 import { HeaderBar } from './HeaderBar'
+import { lazyLayer } from './lazyLayer'
 import { Toasts } from './Toasts'
 import { useGlobalShortcuts } from './useGlobalShortcuts'
 
-const loadLayers = {
-  drawer: () => import('./SpecDrawer'),
-  runView: () => import('./run/RunView'),
-  saturation: () => import('./saturation/SaturationView'),
-  agent: () => import('./agent/AgentDialog'),
-  newSpec: () => import('./NewSpecDialog'),
-  help: () => import('./KeyboardHelp'),
+const layers = {
+  drawer: lazyLayer(
+    () => import('./SpecDrawer'),
+    (m) => m.SpecDrawer,
+  ),
+  runView: lazyLayer(
+    () => import('./run/RunView'),
+    (m) => m.RunView,
+  ),
+  saturation: lazyLayer(
+    () => import('./saturation/SaturationView'),
+    (m) => m.SaturationView,
+  ),
+  agent: lazyLayer(
+    () => import('./agent/AgentDialog'),
+    (m) => m.AgentDialog,
+  ),
+  newSpec: lazyLayer(
+    () => import('./NewSpecDialog'),
+    (m) => m.NewSpecDialog,
+  ),
+  help: lazyLayer(
+    () => import('./KeyboardHelp'),
+    (m) => m.KeyboardHelp,
+  ),
 }
-const SpecDrawer = lazy(() => loadLayers.drawer().then((m) => ({ default: m.SpecDrawer })))
-const RunView = lazy(() => loadLayers.runView().then((m) => ({ default: m.RunView })))
-const SaturationView = lazy(() =>
-  loadLayers.saturation().then((m) => ({ default: m.SaturationView })),
-)
-const AgentDialog = lazy(() => loadLayers.agent().then((m) => ({ default: m.AgentDialog })))
-const NewSpecDialog = lazy(() => loadLayers.newSpec().then((m) => ({ default: m.NewSpecDialog })))
-const KeyboardHelp = lazy(() => loadLayers.help().then((m) => ({ default: m.KeyboardHelp })))
+const SpecDrawer = layers.drawer.Component
+const RunView = layers.runView.Component
+const SaturationView = layers.saturation.Component
+const AgentDialog = layers.agent.Component
+const NewSpecDialog = layers.newSpec.Component
+const KeyboardHelp = layers.help.Component
 
 /** Fetches the layers' code once the board is up, so opening one later does not wait for it. */
 function usePreloadedLayers(): void {
@@ -33,7 +50,7 @@ function usePreloadedLayers(): void {
   useEffect(() => {
     if (!boardReady) return
     const preload = () => {
-      for (const load of Object.values(loadLayers)) void load().catch(() => {})
+      for (const layer of Object.values(layers)) void layer.preload().catch(() => {})
     }
     const idle = window.requestIdleCallback?.(preload, { timeout: 2000 })
     const timer = idle === undefined ? window.setTimeout(preload, 500) : undefined
@@ -57,14 +74,12 @@ export function App() {
       <main className={`app-main${drawerSpecId ? ' app-main-with-drawer' : ''}`}>
         <BoardView />
       </main>
-      <Suspense fallback={null}>
-        {drawerSpecId && <SpecDrawer key={drawerSpecId} id={drawerSpecId} />}
-        {saturationOpen && <SaturationView />}
-        {runViewId && <RunView key={runViewId} id={runViewId} />}
-        {dialog?.kind === 'agent' && <AgentDialog key={dialog.name ?? ''} name={dialog.name} />}
-        {dialog?.kind === 'new-spec' && <NewSpecDialog place={dialog.place} />}
-        {dialog?.kind === 'help' && <KeyboardHelp />}
-      </Suspense>
+      {drawerSpecId && <SpecDrawer key={drawerSpecId} id={drawerSpecId} />}
+      {saturationOpen && <SaturationView />}
+      {runViewId && <RunView key={runViewId} id={runViewId} />}
+      {dialog?.kind === 'new-spec' && <NewSpecDialog place={dialog.place} />}
+      {dialog?.kind === 'help' && <KeyboardHelp />}
+      {dialog?.kind === 'agent' && <AgentDialog key={dialog.name ?? ''} name={dialog.name} />}
       <Toasts />
     </div>
   )

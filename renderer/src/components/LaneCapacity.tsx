@@ -4,7 +4,7 @@
 import { laneAvailability } from '../../../shared/availability'
 import { formatClock, formatDuration } from '../../../shared/format'
 import {
-  formatQuotaAmount,
+  formatUsedOf,
   type AgentUsage,
   type ReportedWindow,
   type WindowUsage,
@@ -63,7 +63,7 @@ function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
 function WindowMeter({ window, now }: { window: WindowUsage; now: number }) {
   const percent = Math.round(window.utilization * 100)
   const level = percent >= 100 ? 'full' : percent >= 80 ? 'high' : 'ok'
-  const used = `${formatQuotaAmount(window.unit, window.used)} of ${formatQuotaAmount(window.unit, window.limit)}`
+  const used = formatUsedOf(window.unit, window.used, window.limit)
   const frees =
     window.freesAt && (window.used > 0 || window.reported)
       ? `frees ${until(window.freesAt, now)}`

@@ -15,6 +15,7 @@ import {
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
 import { laneLabel, samePlace } from '../board/cells'
+import { withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
@@ -154,7 +155,7 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest) {
     const unavailable = problem.code === 'AgentUnavailable'
     showToast({
       tone: 'error',
-      message: `${quoted(card)} went back: ${problem.message}`,
+      message: `${quoted(card)} went back: ${withoutCliHints(problem.message)}`,
       action: !unavailable
         ? undefined
         : freesByItself(agent)

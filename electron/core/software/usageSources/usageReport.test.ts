@@ -303,7 +303,7 @@ describe('quota windows with the report', () => {
       reported: { window: 'five_hour', utilization: 0.85 },
     })
     expect(describeWindow(tokens!)).toBe(
-      '5h tokens: 100k tokens of 1M tokens (10%); the subscription reports 85%',
+      '5h tokens: 100k of 1M tokens (10%); the subscription reports 85%',
     )
     // The 7d window has no report of its length here.
     expect(usd).not.toHaveProperty('reported')
@@ -316,7 +316,7 @@ describe('quota windows with the report', () => {
     expect(tokens).toMatchObject({ utilization: 0.6, freesAt: NOW - HOUR + 5 * HOUR })
     expect(tokens!.reported).toMatchObject({ utilization: 0.2 })
     expect(describeWindow(tokens!)).toBe(
-      '5h tokens: 600k tokens of 1M tokens (60%); the subscription reports 20%',
+      '5h tokens: 600k of 1M tokens (60%); the subscription reports 20%',
     )
   })
 

@@ -1,11 +1,13 @@
 // The drawer's Runs section: start a run on an agent, and the spec's runs, newest first.
 import { useState } from 'react'
+import { laneAvailability } from '../../../../shared/availability'
 import type { Spec } from '../../../../shared/domain'
 import { toFactoryError } from '../../../../shared/errors'
 import { formatAge, formatDuration, formatUsd } from '../../../../shared/format'
 import { isRunActive } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useBoard } from '../../stores/board'
+import { useCapacity } from '../../stores/capacity'
 import { useClock } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
@@ -16,7 +18,15 @@ export function SpecRuns({ spec }: { spec: Spec }) {
   const agents = useBoard((s) => s.agents)
   const now = useClock((s) => s.now)
   const { runs, error } = useSpecRuns(spec.id)
-  const [agent, setAgent] = useState<string>(spec.agent ?? agents[0]?.name ?? '')
+  // Its own lane, else the first lane that can take a run now, else the first lane.
+  const [agent, setAgent] = useState<string>(() => {
+    const { byAgent } = useCapacity.getState()
+    const free = agents.find((a) => {
+      const usage = byAgent[a.name]
+      return usage !== undefined && laneAvailability(usage).ok
+    })
+    return spec.agent ?? free?.name ?? agents[0]?.name ?? ''
+  })
   const [starting, setStarting] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const active = runs?.find((r) => isRunActive(r.state))

@@ -2,14 +2,9 @@
 // last 7 days, in that window's own unit; the total; and the agents that have no windows to measure.
 import { formatAge } from '../../../../shared/format'
 import { DAY_MS, type Saturation } from '../../../../shared/saturation'
+import { formatQuotaAmount } from '../../../../shared/quotas'
 import { seriesColor } from './chartColors'
-import {
-  describeUsage,
-  formatShare,
-  formatWithUnit,
-  idleOfCapacity,
-  idlePerWindow,
-} from './idleWording'
+import { describeUsage, formatShare, idleOfCapacity, idlePerWindow } from './idleWording'
 
 function agentColor(saturation: Saturation, agent: string): string {
   return seriesColor(saturation.agents.findIndex((a) => a.agent === agent))
@@ -35,7 +30,7 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
             of all capacity left idle
             {week.totals.length > 0 && (
               <span className="idle-week-sub">
-                {week.totals.map((t) => `${formatWithUnit(t.unit, t.idle)}`).join(' · ')} unused
+                {week.totals.map((t) => `${formatQuotaAmount(t.unit, t.idle)}`).join(' · ')} unused
               </span>
             )}
           </span>
