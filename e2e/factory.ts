@@ -53,8 +53,14 @@ export const test = base.extend<{ factory: Factory }>({
       return JSON.parse(result.stdout)
     }
     await use({ url, db, dir, cli })
-    child.kill('SIGTERM')
-    rmSync(dir, { recursive: true, force: true })
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    // A run's detached supervisor may still be writing its last files into the folder as it is
+    // removed (ENOTEMPTY): retried, as rmSync allows, rather than failing a test that passed.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 })
   },
 })
 

@@ -5,7 +5,10 @@ import { join } from 'node:path'
 
 export function tempDir(prefix = 'factory-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  // Retried: a run's detached supervisor may still be writing its last files as the folder goes.
+  const cleanup = () =>
+    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 })
+  return { dir, cleanup }
 }
 
 export function tempLedgerPath(): { path: string; cleanup: () => void } {
