@@ -1,7 +1,6 @@
 // The board's data in one read transaction: every card (no bodies), its latest run's badge, and
 // every lane. Rows come back as arrays (better-sqlite3's raw mode): on a 10,000-card board that
 // halves the cost of building them.
-import type Database from 'better-sqlite3'
 import type { Board, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
 import type { RunBadge } from '../../shared/runs'
 import { listAgents } from './agents'
@@ -32,36 +31,20 @@ type BadgeRow = [
   logTail: string | null,
 ]
 
-interface Statements {
-  cards: Database.Statement
-  badges: Database.Statement
-}
+// The board's two reads, prepared once per ledger (Ledger.statement) and read as raw rows.
+const CARDS_SQL = `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
+     CASE WHEN status = 'queued' THEN ${unmetDependenciesSql('specs.id')} END
+   FROM specs ORDER BY priority DESC, created_at DESC`
+// Only the runs cards point at; the log tail only where a card shows it (failed, lost).
+const BADGES_SQL = `SELECT r.id, r.state, r.stage, r.failure_class,
+          CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END
+   FROM runs r JOIN specs s ON s.run_id = r.id`
 
-const statements = new WeakMap<Ledger, Statements>()
-
-function prepared(ledger: Ledger): Statements {
-  let found = statements.get(ledger)
-  if (!found) {
-    found = {
-      cards: ledger.sqlite
-        .prepare(
-          `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
-             CASE WHEN status = 'queued' THEN ${unmetDependenciesSql('specs.id')} END
-           FROM specs ORDER BY priority DESC, created_at DESC`,
-        )
-        .raw(),
-      // Only the runs cards point at; the log tail only where a card shows it (failed, lost).
-      badges: ledger.sqlite
-        .prepare(
-          `SELECT r.id, r.state, r.stage, r.failure_class,
-                  CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END
-           FROM runs r JOIN specs s ON s.run_id = r.id`,
-        )
-        .raw(),
-    }
-    statements.set(ledger, found)
+function prepared(ledger: Ledger) {
+  return {
+    cards: ledger.statement(CARDS_SQL).raw(),
+    badges: ledger.statement(BADGES_SQL).raw(),
   }
-  return found
 }
 
 /** Shared by every card that waits for nothing (almost all of them). */

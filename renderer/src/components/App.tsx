@@ -10,38 +10,31 @@ import { lazyLayer } from './lazyLayer'
 import { Toasts } from './Toasts'
 import { useGlobalShortcuts } from './useGlobalShortcuts'
 
-const layers = {
-  drawer: lazyLayer(
-    () => import('./SpecDrawer'),
-    (m) => m.SpecDrawer,
-  ),
-  runView: lazyLayer(
-    () => import('./run/RunView'),
-    (m) => m.RunView,
-  ),
-  saturation: lazyLayer(
-    () => import('./saturation/SaturationView'),
-    (m) => m.SaturationView,
-  ),
-  agent: lazyLayer(
-    () => import('./agent/AgentDialog'),
-    (m) => m.AgentDialog,
-  ),
-  newSpec: lazyLayer(
-    () => import('./NewSpecDialog'),
-    (m) => m.NewSpecDialog,
-  ),
-  help: lazyLayer(
-    () => import('./KeyboardHelp'),
-    (m) => m.KeyboardHelp,
-  ),
-}
-const SpecDrawer = layers.drawer.Component
-const RunView = layers.runView.Component
-const SaturationView = layers.saturation.Component
-const AgentDialog = layers.agent.Component
-const NewSpecDialog = layers.newSpec.Component
-const KeyboardHelp = layers.help.Component
+const SpecDrawer = lazyLayer(
+  () => import('./SpecDrawer'),
+  (m) => m.SpecDrawer,
+)
+const RunView = lazyLayer(
+  () => import('./run/RunView'),
+  (m) => m.RunView,
+)
+const SaturationView = lazyLayer(
+  () => import('./saturation/SaturationView'),
+  (m) => m.SaturationView,
+)
+const AgentDialog = lazyLayer(
+  () => import('./agent/AgentDialog'),
+  (m) => m.AgentDialog,
+)
+const NewSpecDialog = lazyLayer(
+  () => import('./NewSpecDialog'),
+  (m) => m.NewSpecDialog,
+)
+const KeyboardHelp = lazyLayer(
+  () => import('./KeyboardHelp'),
+  (m) => m.KeyboardHelp,
+)
+const LAYERS = [SpecDrawer, RunView, SaturationView, AgentDialog, NewSpecDialog, KeyboardHelp]
 
 /** Fetches the layers' code once the board is up, so opening one later does not wait for it. */
 function usePreloadedLayers(): void {
@@ -50,7 +43,7 @@ function usePreloadedLayers(): void {
   useEffect(() => {
     if (!boardReady) return
     const preload = () => {
-      for (const layer of Object.values(layers)) void layer.preload().catch(() => {})
+      for (const layer of LAYERS) void layer.preload().catch(() => {})
     }
     const idle = window.requestIdleCallback?.(preload, { timeout: 2000 })
     const timer = idle === undefined ? window.setTimeout(preload, 500) : undefined

@@ -4,11 +4,8 @@
 // focus to the wrong place when it closes.
 import { lazy, Suspense, useState, type ComponentType, type JSX } from 'react'
 
-export interface LazyLayer<P> {
-  Component: (props: P) => JSX.Element
-  /** Fetches the code now; later renders need not wait for it. */
-  preload: () => Promise<unknown>
-}
+/** The layer's component, with `preload` to fetch its code now so later renders need not wait. */
+export type LazyLayer<P> = ((props: P) => JSX.Element) & { preload: () => Promise<unknown> }
 
 export function lazyLayer<M, P extends object>(
   load: () => Promise<M>,
@@ -17,7 +14,7 @@ export function lazyLayer<M, P extends object>(
   let loaded: ComponentType<P> | undefined
   const preload = () => load().then((module) => (loaded = pick(module)))
   const Lazy = lazy(() => preload().then((component) => ({ default: component })))
-  function Component(props: P) {
+  function Layer(props: P) {
     // Chosen once per opening: switching type mid-life would remount it and lose what it holds.
     const [Chosen] = useState<ComponentType<P>>(() => loaded ?? Lazy)
     return (
@@ -26,5 +23,5 @@ export function lazyLayer<M, P extends object>(
       </Suspense>
     )
   }
-  return { Component, preload }
+  return Object.assign(Layer, { preload })
 }
