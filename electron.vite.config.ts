@@ -15,8 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/main.ts'),
-          // Each run's detached supervisor (see electron/core/software/launch.ts).
-          supervisor: resolve(__dirname, 'electron/core/software/supervisorMain.ts'),
+          // Each run's detached supervisor (see electron/core/software/runs/launch.ts).
+          supervisor: resolve(__dirname, 'electron/core/software/runs/supervisorMain.ts'),
         },
       },
     },

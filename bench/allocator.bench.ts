@@ -3,9 +3,9 @@
 // plans; the baseline is a bare better-sqlite3 read of the same 10,000 queued rows.
 import { join } from 'node:path'
 import { createEngine } from '../electron/core/engine'
-import { queuedSpecs } from '../electron/core/software/allocate'
-import { planAllocation } from '../electron/core/software/allocator'
-import { readUsage } from '../electron/core/software/quotas'
+import { queuedSpecs } from '../electron/core/software/capacity/allocate'
+import { planAllocation } from '../electron/core/software/capacity/allocator'
+import { readUsage } from '../electron/core/software/capacity/quotas'
 import { tempDir } from '../electron/core/testing'
 import { line, median, timeMs } from './measure'
 

@@ -4,7 +4,7 @@ import type { Locator, Page } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
 
 export const FIXTURE_AGENT = fileURLToPath(
-  new URL('../electron/core/software/fixtures/agent.mjs', import.meta.url),
+  new URL('../electron/core/software/runs/fixtures/agent.mjs', import.meta.url),
 )
 
 /** `factory agent add NAME --command "…"` for the fixture agent playing `scenario`. */

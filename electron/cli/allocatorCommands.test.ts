@@ -1,7 +1,7 @@
 // The CLI forms of issue 9's queue: spec add --depends-on, spec queue, allocate, settings.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { fixtureCommand } from '../core/software/testing'
+import { fixtureCommand } from '../core/software/runs/testing'
 import { tempDir } from '../core/testing'
 import { cliOn } from './testing'
 

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { fixtureCommand, tempDirs } from '../core/software/testing'
+import { fixtureCommand, tempDirs } from '../core/software/runs/testing'
 import { parseQueueSpec } from '../core/software/queue/specFile'
 import { cliOn, type Json } from './testing'
 

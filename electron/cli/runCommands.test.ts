@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { NO_USAGE } from '../../shared/runs'
 import { tempDir } from '../core/testing'
-import { isAlive } from '../core/software/processTree'
-import { FIXTURE_AGENT, stopLeftoverRuns, waitFor } from '../core/software/testing'
+import { isAlive } from '../core/software/runs/processTree'
+import { FIXTURE_AGENT, stopLeftoverRuns, waitFor } from '../core/software/runs/testing'
 import { cliOn } from './testing'
 
 let dir: string

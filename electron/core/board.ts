@@ -6,7 +6,7 @@ import type { RunBadge } from '../../shared/runs'
 import { listAgents } from './agents'
 import { unmetDependenciesSql } from './dependencies'
 import type { Ledger } from './db/ledger'
-import { toBadge } from './software/runs'
+import { toBadge } from './software/runs/runs'
 
 type CardRow = [
   id: string,

@@ -16,19 +16,19 @@ import { FactoryError, toErrorPayload, unwrapEnvelope, type Envelope } from '../
 import { handlers } from './api'
 import { openLedger, type Ledger } from './db/ledger'
 import { LedgerFeed } from './feed'
-import { loginShellPath, searchDirs } from './software/cliPath'
-import { recoverLostRuns } from './software/control'
+import { loginShellPath, searchDirs } from './software/presets/cliPath'
+import { recoverLostRuns } from './software/runs/control'
 import { ingestQueues } from './software/queue/ingest'
-import { followSoftwareReactors } from './software/holding'
-import type { RunHost } from './software/dispatch'
+import { followSoftwareReactors } from './software/capacity/holding'
+import type { RunHost } from './software/runs/dispatch'
 import {
   defaultSupervisorCommand,
   SupervisorStandby,
   type SupervisorCommand,
-} from './software/launch'
-import { RunOutputFeed } from './software/outputFeed'
+} from './software/runs/launch'
+import { RunOutputFeed } from './software/runs/outputFeed'
 import { UsageSourceWatch } from './software/usageSources/sync'
-import { allocateRound } from './software/allocate'
+import { allocateRound } from './software/capacity/allocate'
 import { readSetting } from './settings'
 
 export interface EngineOptions {

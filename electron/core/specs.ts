@@ -16,7 +16,7 @@ import { requireAgent } from './agents'
 import type { Change, Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
 import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
-import { toBadge } from './software/runs'
+import { toBadge } from './software/runs/runs'
 
 type SpecRow = typeof specs.$inferSelect
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { tempDirs } from '../testing'
+import { tempDirs } from '../runs/testing'
 import { drain } from './drainer'
 
 const dirs = tempDirs()

@@ -15,9 +15,9 @@ import {
   specFileText,
   type DispatchRequest,
   type RunHost,
-} from '../dispatch'
-import { recordOutcome, requireRun, nextRunId, type RunRow, NO_EXIT } from '../runs'
-import { RUN_FILES } from '../transcript'
+} from '../runs/dispatch'
+import { recordOutcome, requireRun, nextRunId, type RunRow, NO_EXIT } from '../runs/runs'
+import { RUN_FILES } from '../runs/transcript'
 import { ensureQueue, publishSpec, specName, withdraw } from './maildir'
 import { formatQueueSpec } from './specFile'
 

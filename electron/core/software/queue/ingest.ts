@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm'
 import { isRunActive, NO_USAGE, type Failure } from '../../../../shared/runs'
 import type { Ledger } from '../../db/ledger'
 import { runs, specs } from '../../db/schema'
-import { readArtifact } from '../artifact'
+import { readArtifact } from '../runs/artifact'
 import {
   activeRunRows,
   recordOutcome,
@@ -19,8 +19,8 @@ import {
   type RunOutcome,
   type RunRow,
   NO_EXIT,
-} from '../runs'
-import { RUN_FILES } from '../transcript'
+} from '../runs/runs'
+import { RUN_FILES } from '../runs/transcript'
 import { isQueueRun, queueItemId } from './enqueue'
 import { DEFAULT_STALE_MS, locate, resultName, type ResultFolder } from './maildir'
 import { returnStaleClaims } from './staleClaims'

@@ -12,7 +12,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { tempDirs } from '../testing'
+import { tempDirs } from '../runs/testing'
 import {
   claim,
   ensureQueue,

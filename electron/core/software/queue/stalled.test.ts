@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import type { Engine } from '../../engine'
-import { fixtureCommand, runEngine, waitForEnd } from '../testing'
+import { fixtureCommand, runEngine, waitForEnd } from '../runs/testing'
 import { ingestQueues } from './ingest'
 
 let engine: Engine

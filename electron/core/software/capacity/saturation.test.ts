@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEngine, type Engine } from '../../engine'
+import { tempLedgerPath } from '../../testing'
+import { readSaturation } from './saturation'
+
+const MINUTE = 60_000
+const HOUR = 3_600_000
+const DAY = 86_400_000
+let engine: Engine
+let cleanup: () => void
+// Half past noon: the last hour bucket (12:00–13:00) is half over.
+const NOW = Date.UTC(2026, 10, 25, 12, 30)
+
+beforeEach(() => {
+  const temp = tempLedgerPath()
+  cleanup = temp.cleanup
+  engine = createEngine({ dbPath: temp.path, now: () => NOW })
+})
+afterEach(() => {
+  engine.close()
+  cleanup()
+})
+
+function addAgent(name: string, ...quotas: string[]): void {
+  engine.call('agent/add', { name, quotas }, 'test')
+}
+
+/** A usage delta of `tokens` (half in, half out) at `ts`, as a supervisor records one. */
+function used(agent: string, ts: number, tokens: number, costMicros = 0, turns = 0): void {
+  engine.ledger.sqlite
+    .prepare(
+      `INSERT INTO usage (run_id, agent, ts, input_tokens, output_tokens, cache_read_tokens,
+         cache_write_tokens, cost_micros, turns) VALUES ('r_1', ?, ?, ?, ?, 5000000, 0, ?, ?)`,
+    )
+    .run(agent, ts, tokens / 2, tokens / 2, costMicros, turns)
+}
+
+const read = (days = 1, bucketMs = HOUR, now = NOW) =>
+  readSaturation(engine.ledger, { now, days, bucketMs })
+const at = (hour: number, minute = 0) => Date.UTC(2026, 10, 25, hour, minute)
+
+describe('saturation', () => {
+  it('is each window’s use over its rolling length at the end of every hour, as the lane meter reads', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    used('bob', at(9, 10), 100_000)
+    used('bob', at(9, 50), 200_000)
+    used('bob', at(11, 0), 50_000)
+    used('bob', at(12, 10), 50_000)
+    const saturation = read()
+    expect(saturation.from).toBe(at(13) - DAY)
+    expect(saturation.to).toBe(at(13))
+    expect(saturation.timestamps).toHaveLength(24)
+    expect(saturation.timestamps.slice(-4)).toEqual([at(9), at(10), at(11), at(12)])
+    const bob = saturation.agents[0]!
+    // Before its first use (and it was added later still): no capacity, no utilization.
+    expect(bob.utilization!.slice(0, -4).every((u) => u === null)).toBe(true)
+    // At 10:00 the 5h window holds 300k (30%), at 11:00 too, at 12:00 350k, and now (12:30) 400k.
+    expect(bob.utilization!.slice(-4)).toEqual([0.3, 0.3, 0.35, 0.4])
+    expect(bob.used).toEqual({ tokens: 400_000, usd: 0, messages: 0, runs: 0 })
+    expect(saturation.portfolio.slice(-4)).toEqual([0.3, 0.3, 0.35, 0.4])
+    expect(saturation.idle.slice(-4)).toEqual([0.7, 0.7, 0.65, 0.6])
+  })
+
+  it('lets use leave the window after its length, and over a limit reads above 100%', () => {
+    addAgent('bob', '1h:tokens:100000')
+    used('bob', at(8, 30), 150_000)
+    const bob = read().agents[0]!.utilization!
+    // 09:00 holds the 08:30 use (150%); by 10:00 it has left the hour-long window.
+    expect(bob.slice(-5)).toEqual([1.5, 0, 0, 0, 0])
+  })
+
+  it('takes the binding window: the highest utilization of an agent’s windows', () => {
+    addAgent('bob', '5h:tokens:1000000', '5h:usd:5')
+    used('bob', at(11, 5), 50_000, 4_000_000) // $4 of $5: 80%, tokens 5%
+    used('bob', at(12, 0), 950_000, 0) // tokens now 100%
+    expect(read().agents[0]!.utilization!.slice(-2)).toEqual([0.8, 1])
+  })
+
+  it('counts runs by when they were created, for a runs window', () => {
+    addAgent('bob', '5h:runs:10')
+    const spec = engine.call('spec/add', { title: 'x' }, 'test').id
+    const insert = engine.ledger.sqlite.prepare(
+      `INSERT INTO runs (id, spec_id, agent, runner, state, argv, cwd, workspace_kind, run_dir,
+         created_at, updated_at) VALUES (?, ?, 'bob', 'command', 'done', '[]', '/', 'folder', '/', ?, ?)`,
+    )
+    for (const [id, ts] of [
+      ['r_1', at(11, 1)],
+      ['r_2', at(11, 59)],
+      ['r_3', at(12, 20)],
+    ] as const) {
+      insert.run(id, spec, ts, ts)
+    }
+    used('bob', at(11, 0), 1) // capacity from 11:00
+    const bob = read().agents[0]!
+    expect(bob.utilization!.slice(-2)).toEqual([0.2, 0.3])
+    expect(bob.used.runs).toBe(3)
+  })
+
+  it('shows an agent without quota windows by its usage only, and leaves it out of the portfolio', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    addAgent('carol')
+    used('bob', at(11, 0), 500_000)
+    used('carol', at(11, 0), 7_000_000, 2_500_000, 12)
+    const saturation = read()
+    const carol = saturation.agents.find((a) => a.agent === 'carol')!
+    expect(carol).toMatchObject({ utilization: null, quotas: [] })
+    expect(carol.used).toEqual({ tokens: 7_000_000, usd: 2_500_000, messages: 12, runs: 0 })
+    expect(saturation.portfolio.at(-2)).toBe(0.5)
+    expect(saturation.week.agents.map((a) => a.agent)).toEqual(['bob'])
+  })
+
+  it('puts usage stamped on a bucket’s first millisecond in that bucket, not the one before', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    used('bob', at(10) - 1, 20_000)
+    used('bob', at(10), 40_000)
+    // The 09:00 hour ends holding the first only; the 10:00 hour both.
+    expect(read().agents[0]!.utilization!.slice(-4, -2)).toEqual([0.02, 0.06])
+    expect(read(1, HOUR, at(9, 30) + DAY).agents[0]!.used.tokens).toBe(40_000)
+    const fine = read(1, 5 * MINUTE)
+    expect(fine.timestamps).toHaveLength(288)
+    // 12:30 is the last bucket's start: 09:55 and 10:00 are the 32nd and 31st from the end.
+    expect(fine.agents[0]!.utilization!.slice(-32, -30)).toEqual([0.02, 0.06])
+  })
+
+  it('says how much quota sat idle over the last 7 days, per agent and window and in total', () => {
+    // 2M tokens per 5h → 67.2M tokens over 7 days; $100 per 7d → $100.
+    addAgent('alice', '5h:tokens:2000000', '7d:usd:100')
+    addAgent('bob', '5h:tokens:1000000')
+    used('alice', NOW - 8 * DAY, 9_000_000) // before the week: capacity reaches back, use does not
+    used('alice', NOW - 2 * DAY, 16_800_000, 60_000_000)
+    used('bob', NOW - DAY, 1_000_000) // bob's capacity starts then: 24h → 4.8M tokens
+    const { week } = read()
+    expect(week.to).toBe(NOW)
+    const alice = week.agents.find((a) => a.agent === 'alice')!
+    expect(
+      alice.windows.map(({ window, capacity, used, idle, idleShare }) => [
+        window,
+        capacity,
+        used,
+        idle,
+        idleShare,
+      ]),
+    ).toEqual([
+      ['5h', 67_200_000, 16_800_000, 50_400_000, 0.75],
+      ['7d', 100_000_000, 60_000_000, 40_000_000, 0.4],
+    ])
+    // The dollars bound alice harder (40% left) than the tokens (75% left).
+    expect(alice.binding.window).toBe('7d')
+    const bob = week.agents.find((a) => a.agent === 'bob')!
+    expect(bob.binding).toMatchObject({ capacity: 4_800_000, used: 1_000_000, idle: 3_800_000 })
+    expect(week.idleShare).toBeCloseTo((0.4 + 3.8 / 4.8) / 2, 10)
+    expect(week.totals).toEqual([
+      { unit: 'usd', capacity: 100_000_000, used: 60_000_000, idle: 40_000_000 },
+      { unit: 'tokens', capacity: 4_800_000, used: 1_000_000, idle: 3_800_000 },
+    ])
+  })
+
+  it('counts usage added after a read on the next one, old timestamps (imports) included', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    used('bob', at(11, 0), 100_000)
+    expect(read().agents[0]!.used.tokens).toBe(100_000)
+    used('bob', at(12, 0), 20_000)
+    used('bob', NOW - 3 * DAY, 30_000) // an imported log line from days ago
+    expect(read(7).agents[0]!.used.tokens).toBe(150_000)
+    // A clock set back recounts from scratch instead of reading slots it dropped.
+    expect(read(1, HOUR, NOW - 40 * DAY).agents[0]!.used.tokens).toBe(0)
+    expect(read(7).agents[0]!.used.tokens).toBe(150_000)
+  })
+
+  it('follows usage rows raised or removed (a later, fuller count of an imported message)', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    used('bob', at(11, 0), 100_000)
+    used('bob', at(11, 20), 10_000)
+    expect(read().agents[0]!.used.tokens).toBe(110_000)
+    engine.ledger.sqlite
+      .prepare('UPDATE usage SET output_tokens = output_tokens + 40000 WHERE ts = ?')
+      .run(at(11, 20))
+    expect(read().agents[0]!.used.tokens).toBe(150_000)
+    // Moved to another bucket (a corrected timestamp): counted once, in the new place.
+    engine.ledger.sqlite.prepare('UPDATE usage SET ts = ? WHERE ts = ?').run(at(12, 5), at(11, 20))
+    const moved = read().agents[0]!
+    expect(moved.used.tokens).toBe(150_000)
+    expect(moved.utilization!.slice(-2)).toEqual([0.1, 0.15])
+    engine.ledger.sqlite.prepare('DELETE FROM usage WHERE ts = ?').run(at(12, 5))
+    expect(read().agents[0]!.used.tokens).toBe(100_000)
+  })
+
+  it('is the usage/saturation operation, 30 days of 5-minute buckets at most', () => {
+    addAgent('bob', '5h:tokens:1000000')
+    const result = engine.call('usage/saturation', { days: 30, bucket: '5min' }, 'test')
+    expect(result.timestamps).toHaveLength(30 * 288)
+    expect(result.bucketMs).toBe(5 * MINUTE)
+    expect(engine.call('usage/saturation', {}, 'test').timestamps).toHaveLength(7 * 24)
+    expect(() =>
+      readSaturation(engine.ledger, { now: NOW, days: 7, bucketMs: 7 * MINUTE }),
+    ).toThrow(/multiple of 5 minutes/)
+  })
+})

@@ -1,0 +1,159 @@
+// What a run survives: stubborn and orphaned processes, a ledger locked when the outcome is due,
+// reused pids, a setup command before the agent, review while a follow-up runs.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEngine, type Engine } from '../../engine'
+import { isAlive } from './processTree'
+import { fixtureCommand, runEngine, waitFor, waitForEnd } from './testing'
+
+let engine: Engine
+let dir: string
+let cleanup: () => void
+
+beforeEach(() => {
+  ;({ engine, dir, cleanup } = runEngine())
+})
+afterEach(() => cleanup())
+
+function agent(name: string, scenario: string[], extra: object = {}): void {
+  engine.call(
+    'agent/add',
+    { name, runner: 'command', command: fixtureCommand(...scenario), ...extra },
+    'test',
+  )
+}
+
+function dispatch(title: string, to = 'bob') {
+  const spec = engine.call('spec/add', { title }, 'test').id
+  return engine.call('run/dispatch', { spec, agent: to }, 'test')
+}
+
+async function pidsOf(runId: string): Promise<number[]> {
+  const file = join(dir, 'runs', runId, 'output', 'pids.json')
+  await waitFor(() => existsSync(file) && readFileSync(file, 'utf8'), Boolean, 'pids.json')
+  return JSON.parse(readFileSync(file, 'utf8')) as number[]
+}
+
+const allGone = (pids: number[]) =>
+  waitFor(
+    () => pids.filter(isAlive),
+    (alive) => alive.length === 0,
+    'every process to stop',
+    8000,
+  )
+
+function row(runId: string) {
+  return engine.ledger.sqlite.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<
+    string,
+    unknown
+  >
+}
+
+describe('a run', () => {
+  it('is cancelled even when it ignores SIGTERM: the SIGKILL follows', async () => {
+    agent('bob', ['stubborn'])
+    const run = dispatch('Stubborn')
+    const pids = await pidsOf(run.id)
+    engine.call('run/cancel', { id: run.id }, 'test')
+    const ended = await waitForEnd(engine, run.id)
+    expect(ended.failure?.class).toBe('cancelled')
+    // Recorded only after the tree is gone, SIGKILL stage included.
+    expect(pids.filter(isAlive)).toEqual([])
+  })
+
+  it('leaves no orphan behind, even one re-parented to init outside its process group', async () => {
+    agent('bob', ['orphan'])
+    const run = dispatch('Orphan maker')
+    const [orphan] = await pidsOf(run.id)
+    expect((await waitForEnd(engine, run.id)).state).toBe('done')
+    await allGone([orphan!])
+  })
+
+  it('still records its outcome when the ledger is locked at that moment', async () => {
+    agent('bob', ['slow', '1'])
+    const run = dispatch('Locked out')
+    await waitFor(
+      () => engine.call('run/get', { id: run.id }, 'test').state,
+      (s) => s === 'running',
+      'running',
+    )
+    const other = new Database(join(dir, 'ledger.db'))
+    other.pragma('busy_timeout = 0')
+    other.exec('BEGIN IMMEDIATE')
+    // Longer than the 5 s busy timeout: the first attempts to commit fail.
+    await new Promise((resolve) => setTimeout(resolve, 7000))
+    other.exec('COMMIT')
+    other.close()
+    expect((await waitForEnd(engine, run.id)).state).toBe('shipped')
+  }, 30_000)
+
+  it('after a setup command, cancel and recovery know the agent, not the finished setup', async () => {
+    const repo = join(dir, 'repo')
+    mkdirSync(repo)
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo, '-c', 'user.name=T', '-c', 'user.email=t@t', ...args])
+    git('init', '-q')
+    writeFileSync(join(repo, 'README.md'), 'hi\n')
+    git('add', '.')
+    git('commit', '-qm', 'init')
+    agent('bob', ['hang'], { workspace: repo, setup: ['true'] })
+    const run = dispatch('Set up first')
+    const [agentPid] = await pidsOf(run.id)
+    await waitFor(
+      () => row(run.id).child_pid,
+      (pid) => pid === agentPid,
+      'the agent pid recorded',
+    )
+    process.kill(row(run.id).supervisor_pid as number, 'SIGKILL')
+    await waitFor(
+      () => isAlive(row(run.id).supervisor_pid as number),
+      (alive) => !alive,
+      'supervisor gone',
+    )
+    expect(engine.recoverRuns()).toEqual([run.id])
+    await allGone(await pidsOf(run.id))
+  })
+
+  it('never signals a pid that now belongs to another process', async () => {
+    agent('bob', ['hang'])
+    const run = dispatch('Reused pid')
+    const pids = await pidsOf(run.id)
+    await waitFor(
+      () => row(run.id).state,
+      (s) => s === 'running',
+      'running',
+    )
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' })
+    // As after a reboot: the recorded pids now name unrelated processes.
+    engine.ledger.sqlite
+      .prepare('UPDATE runs SET supervisor_pid = ?, child_pid = ? WHERE id = ?')
+      .run(stranger.pid, stranger.pid, run.id)
+    expect(engine.recoverRuns()).toEqual([run.id])
+    expect(isAlive(stranger.pid!)).toBe(true)
+    stranger.kill('SIGKILL')
+    // Its own agent was found by its environment and stopped.
+    await allGone(pids)
+  })
+
+  it('is not marked lost by a host that spells the ledger path differently', async () => {
+    agent('bob', ['hang'])
+    const run = dispatch('Two spellings')
+    await pidsOf(run.id)
+    await waitFor(
+      () => row(run.id).state,
+      (s) => s === 'running',
+      'running',
+    )
+    const link = join(dir, '..', `${dir.split('/').pop()}-link`)
+    symlinkSync(dir, link)
+    const other = createEngine({ dbPath: join(link, 'ledger.db') })
+    expect(other.recoverRuns()).toEqual([])
+    other.close()
+    rmSync(link)
+    engine.call('run/cancel', { id: run.id }, 'test')
+    await waitForEnd(engine, run.id)
+  })
+})
