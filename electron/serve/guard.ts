@@ -27,7 +27,14 @@ function sameSecret(a: string, b: string): boolean {
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(value.join('='))
+    if (key !== name) continue
+    try {
+      return decodeURIComponent(value.join('='))
+    } catch {
+      // Malformed percent-encoding ("%E0%A4%A"), which a page on another local port can plant
+      // because cookies ignore ports: no token, not a crash.
+      return undefined
+    }
   }
   return undefined
 }

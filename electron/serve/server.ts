@@ -66,15 +66,29 @@ function sendError(response: ServerResponse, status: number, error: ErrorPayload
   sendJson(response, status, { ok: false, error })
 }
 
+/** A body past the limit: answered 413, saying the limit, never a reset connection. */
+class BodyTooLarge extends Error {
+  constructor() {
+    super(`the request body is over the limit of ${MAX_BODY_BYTES} bytes (1 MiB)`)
+  }
+}
+
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'])
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge())
+      return
+    }
     let size = 0
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > MAX_BODY_BYTES) {
-        reject(new Error(`request body is over ${MAX_BODY_BYTES} bytes`))
-        request.destroy()
+        // Keep reading what is still coming (and drop it): a client that is mid-send reads
+        // the 413 instead of a reset connection.
+        chunks.length = 0
+        reject(new BodyTooLarge())
       } else chunks.push(chunk)
     })
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
@@ -93,6 +107,11 @@ async function handleOperation(
     const text = await readBody(request)
     input = text.trim() === '' ? {} : JSON.parse(text)
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      response.setHeader('connection', 'close')
+      sendError(response, 413, { code: 'InvalidInput', message: error.message })
+      return
+    }
     const message =
       error instanceof SyntaxError
         ? `the body is not JSON (${error.message})`
@@ -110,6 +129,8 @@ async function handleOperation(
 }
 
 function streamEvents(engine: Engine, request: IncomingMessage, response: ServerResponse): void {
+  // Read before the head is sent: a ledger that cannot be read is a 500, not a stream cut short.
+  const latest = engine.ledger.latestSeq()
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -120,7 +141,7 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
   }
   // A reconnecting EventSource says where it stopped; replay what it missed, then follow live.
   const lastId = Number(request.headers['last-event-id'])
-  let cursor = Number.isInteger(lastId) && lastId >= 0 ? lastId : engine.ledger.latestSeq()
+  let cursor = Number.isSafeInteger(lastId) && lastId >= 0 ? Math.min(lastId, latest) : latest
   const unsubscribe = engine.subscribe((event) => {
     if (event.seq <= cursor) return
     cursor = event.seq
@@ -145,54 +166,105 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
   })
 }
 
+/**
+ * The request-target as a URL on this server. Only the origin form (`/path?query`) is ours; it is
+ * read as a path even when it starts with `//`, which a URL parser would take for a host.
+ */
+function requestTarget(raw: string | undefined): URL | undefined {
+  if (!raw?.startsWith('/')) return undefined
+  try {
+    return new URL(`http://127.0.0.1${raw}`)
+  } catch {
+    return undefined
+  }
+}
+
+function answerFailure(response: ServerResponse, error: unknown): void {
+  console.error(`factory serve: a request failed: ${(error as Error)?.stack ?? String(error)}`)
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  sendError(response, 500, {
+    code: 'Internal',
+    message: 'the server could not answer this request; it goes on serving',
+  })
+}
+
+function handleRequest(
+  options: ServeOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  token: string,
+): Promise<void> | undefined {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
+  const url = requestTarget(request.url)
+  if (!url) {
+    sendError(response, 400, {
+      code: 'InvalidInput',
+      message: 'the request target is not a path on this server',
+    })
+    return
+  }
+  const verdict = checkRequest(request, url, port, token)
+  if (!verdict.ok) {
+    const code = verdict.status === 401 ? 'Unauthorized' : 'Forbidden'
+    sendError(response, verdict.status, { code, message: verdict.reason })
+    return
+  }
+  if (
+    url.searchParams.has('token') &&
+    request.method === 'GET' &&
+    !url.pathname.startsWith('/api/')
+  ) {
+    // Trade the token in the address bar for a cookie, so it stays out of history and screenshots.
+    url.searchParams.delete('token')
+    response.writeHead(302, {
+      'set-cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      // One leading slash: `//host` in a Location header would send the browser to that host.
+      location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
+    })
+    response.end()
+    return
+  }
+  if (url.pathname === HTTP_EVENTS_PATH && request.method === 'GET') {
+    streamEvents(options.engine, request, response)
+    return
+  } else if (url.pathname.startsWith(HTTP_API_PREFIX)) {
+    if (request.method !== 'POST') {
+      sendError(response, 405, {
+        code: 'InvalidInput',
+        message: 'operations are called with POST',
+      })
+      return
+    }
+    return handleOperation(options, url.pathname.slice(HTTP_API_PREFIX.length), request, response)
+  } else if (request.method === 'GET' || request.method === 'HEAD') {
+    if (!serveStatic(options.rendererDir, url.pathname, response)) {
+      sendError(response, 400, {
+        code: 'InvalidInput',
+        message: 'the path is not valid URL encoding',
+      })
+    }
+  } else {
+    const message = `${request.method} is not allowed here`
+    sendError(response, 405, { code: 'InvalidInput', message })
+  }
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken()
   const sockets = new Set<import('node:net').Socket>()
   let port = 0
   const server: Server = createServer((request, response) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value)
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    const verdict = checkRequest(request, url, port, token)
-    if (!verdict.ok) {
-      const code = verdict.status === 401 ? 'Unauthorized' : 'Forbidden'
-      sendError(response, verdict.status, { code, message: verdict.reason })
-      return
-    }
-    if (
-      url.searchParams.has('token') &&
-      request.method === 'GET' &&
-      !url.pathname.startsWith('/api/')
-    ) {
-      // Trade the token in the address bar for a cookie, so it stays out of history and screenshots.
-      url.searchParams.delete('token')
-      response.writeHead(302, {
-        'set-cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-        location: url.pathname + url.search,
-      })
-      response.end()
-      return
-    }
-    if (url.pathname === HTTP_EVENTS_PATH && request.method === 'GET') {
-      streamEvents(options.engine, request, response)
-    } else if (url.pathname.startsWith(HTTP_API_PREFIX)) {
-      if (request.method !== 'POST') {
-        sendError(response, 405, {
-          code: 'InvalidInput',
-          message: 'operations are called with POST',
-        })
-        return
-      }
-      void handleOperation(options, url.pathname.slice(HTTP_API_PREFIX.length), request, response)
-    } else if (request.method === 'GET' || request.method === 'HEAD') {
-      if (!serveStatic(options.rendererDir, url.pathname, response)) {
-        sendError(response, 400, {
-          code: 'InvalidInput',
-          message: 'the path is not valid URL encoding',
-        })
-      }
-    } else {
-      const message = `${request.method} is not allowed here`
-      sendError(response, 405, { code: 'InvalidInput', message })
+    // Whatever a request holds, it is answered and the server goes on: a handler that throws
+    // (synchronously or later) answers 500, never ends the process.
+    try {
+      const pending = handleRequest(options, request, response, port, token)
+      if (pending) pending.catch((error: unknown) => answerFailure(response, error))
+    } catch (error) {
+      answerFailure(response, error)
     }
   })
   server.on('connection', (socket) => {
