@@ -99,7 +99,9 @@ async function benchSpawn(): Promise<void> {
     await sleep(1500) // the standby that the previous dispatch used is being replaced
     t0 = now()
     const run = engine.call('run/dispatch', { spec, agent: 'bob' }, 'bench')
-    dispatched.push((await startedAt(join(dir, 'runs', run.id, 'output', 'started'))) - t0)
+    dispatched.push(
+      (await startedAt(join(dir, 'ledger.db.files', 'runs', run.id, 'output', 'started'))) - t0,
+    )
     await waitForEnd(engine, run.id, RUN_PATIENCE_MS)
   }
   const ratio = median(dispatched) / median(bare)
@@ -160,7 +162,9 @@ async function benchLogs(): Promise<void> {
 
   const line100 = 100 // the fixture writes 100-byte lines in chunks of PER_SECOND / 10
   const expected = SECONDS * 10 * Math.max(1, Math.round(PER_SECOND / 10 / line100)) * line100
-  const sizes = runs.map((id) => statSync(join(dir, 'runs', id, 'output.log')).size)
+  const sizes = runs.map(
+    (id) => statSync(join(dir, 'ledger.db.files', 'runs', id, 'output.log')).size,
+  )
   const states = runs.map((id) => engine.call('run/get', { id }, 'bench').state)
   const sorted = [...frames].sort((a, b) => a - b)
   const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? NaN

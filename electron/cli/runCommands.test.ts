@@ -83,7 +83,9 @@ describe('factory run commands', () => {
       // The raw log, byte for byte: the setup command first, then the agent.
       const log = await factory('run', 'log', 'r_1')
       expect(log.code).toBe(0)
-      expect(log.raw).toBe(readFileSync(join(dir, 'runs', 'r_1', 'output.log'), 'utf8'))
+      expect(log.raw).toBe(
+        readFileSync(join(dir, 'ledger.db.files', 'runs', 'r_1', 'output.log'), 'utf8'),
+      )
       expect(log.raw).toContain(
         `$ ${process.execPath} ${FIXTURE_AGENT} done\nlooked at: Hello page\n`,
       )
@@ -118,7 +120,7 @@ describe('factory run commands', () => {
     const started = await factory('dispatch', 's_1', '--agent', 'bob', '--json')
     expect(started.code).toBe(0)
     expect(started.json()).toMatchObject({ id: 'r_1', state: 'starting' })
-    const pidsFile = join(dir, 'runs', 'r_1', 'output', 'pids.json')
+    const pidsFile = join(dir, 'ledger.db.files', 'runs', 'r_1', 'output', 'pids.json')
     await waitFor(() => existsSync(pidsFile), Boolean, 'the fixture to record its pids')
 
     const cancelled = await factory('run', 'cancel', 'r_1', '--json')
@@ -141,7 +143,7 @@ describe('factory run commands', () => {
   it('run log prints a log larger than one read byte for byte, multi-byte characters included; --json stays JSON', async () => {
     await agentAndSpec(`flood 15000 ${'é€'.repeat(12)}`)
     expect((await factory('dispatch', 's_1', '--agent', 'bob', '--wait', '--json')).code).toBe(0)
-    const bytes = readFileSync(join(dir, 'runs', 'r_1', 'output.log'))
+    const bytes = readFileSync(join(dir, 'ledger.db.files', 'runs', 'r_1', 'output.log'))
     const text = bytes.toString('utf8')
     // The premise: the log is read 1 MiB at a time, and the first read ends inside a character.
     expect(bytes.length).toBeGreaterThan(1_048_576)

@@ -29,6 +29,7 @@ import {
 import { RunOutputFeed } from './software/runs/outputFeed'
 import { UsageSourceWatch } from './software/usageSources/sync'
 import { allocateRound } from './software/capacity/allocate'
+import { ledgerFilesDir } from './paths'
 import { readSetting } from './settings'
 
 export interface EngineOptions {
@@ -239,16 +240,18 @@ function runHost(options: EngineOptions): RunHost {
   }
   const supervisor = (): SupervisorCommand => options.supervisor ?? defaultSupervisorCommand()
   const dataDir = dirname(options.dbPath)
+  const filesDir = ledgerFilesDir(options.dbPath)
   return {
     dbPath: options.dbPath,
     dataDir,
+    filesDir,
     env,
     supervisor,
     ...(options.warmSupervisor
       ? {
           standby: new SupervisorStandby(supervisor, {
             dbPath: options.dbPath,
-            artifactsDir: join(dataDir, 'artifacts'),
+            artifactsDir: join(filesDir, 'artifacts'),
             env,
           }),
         }

@@ -15,6 +15,15 @@ export function defaultDataDir(
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), APP_FOLDER)
 }
 
+/**
+ * A ledger's own files (run folders, worktrees, shipped screenshots) sit beside it in a folder
+ * named after it, so two ledgers in one folder never share a run's files or its process marker
+ * (run ids restart at r_1 in every ledger). Runs recorded before keep the folder their row names.
+ */
+export function ledgerFilesDir(dbPath: string): string {
+  return `${resolve(dbPath)}.files`
+}
+
 /** `--db PATH` wins, then FACTORY_DB, then the platform's data folder. */
 export function resolveLedgerPath(
   flag: string | undefined,

@@ -50,7 +50,7 @@ function checkQueue(ledger: Ledger, request: DispatchRequest) {
 
 export function enqueueRun(
   ledger: Ledger,
-  host: Pick<RunHost, 'dataDir'>,
+  host: Pick<RunHost, 'filesDir'>,
   actor: string,
   request: DispatchRequest,
 ): Run {
@@ -59,7 +59,7 @@ export function enqueueRun(
     // Checked again inside the transaction: another process may have dispatched meanwhile.
     const { spec, agent, queue } = checkQueue(ledger, request)
     const id = nextRunId(ledger)
-    const runDir = freshRunDir(host.dataDir, id)
+    const runDir = freshRunDir(host.filesDir, id)
     mkdirSync(runDir, { recursive: true })
     const text = specFileText(spec, request.comments)
     writeFileSync(join(runDir, RUN_FILES.spec), text)

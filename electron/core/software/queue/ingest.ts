@@ -28,7 +28,7 @@ import { withdrawFromStalledQueues } from './stalled'
 import { readResult } from './result'
 
 export interface IngestOptions {
-  /** Where shipped screenshots are copied: <dataDir>/artifacts by default. */
+  /** Where shipped screenshots are copied: the artifacts folder beside the run's folder by default. */
   artifactsDir?: string
   staleMs?: number
   /** How long work may wait unclaimed, with no sign of life from the lane, before it is taken back. */

@@ -116,7 +116,7 @@ function readArtifactFile(file: string): { raw: unknown } | ArtifactReading {
 export function readArtifact(options: {
   outputDir: string
   cwd: string
-  /** Where screenshots are copied to: <dataDir>/artifacts/<runId>. */
+  /** Where screenshots are copied to: <ledger>.files/artifacts/<runId>. */
   destination: string
 }): ArtifactReading {
   let file: { raw: unknown } | ArtifactReading

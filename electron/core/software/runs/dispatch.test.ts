@@ -43,7 +43,7 @@ function transcript(engine: Engine, run: Run): TranscriptEntry[] {
   return engine.call('run/transcript', { id: run.id, limit: 1000 }, 'test').entries
 }
 
-const runDir = (engine: Engine, run: Run): string => join(engine.runs.dataDir, 'runs', run.id)
+const runDir = (engine: Engine, run: Run): string => join(engine.runs.filesDir, 'runs', run.id)
 const specFileOf = (engine: Engine, run: Run): string => join(runDir(engine, run), 'spec.md')
 
 describe('spec text never reaches a shell', () => {
@@ -284,7 +284,7 @@ describe('refusals and what an agent leaves behind', () => {
           message: `artifact.json: screenshot "${bad}" is outside the run's output and work folders`,
         },
       })
-      expect(existsSync(join(engine.runs.dataDir, 'artifacts', run.id))).toBe(false)
+      expect(existsSync(join(engine.runs.filesDir, 'artifacts', run.id))).toBe(false)
       expect(engine.call('spec/get', { id: run.specId }, 'test').status).toBe('failed')
     }
     const count = engine.ledger.sqlite.prepare('SELECT count(*) AS n FROM artifacts').get()

@@ -35,7 +35,10 @@ import { abandonWorktree, isRepository, prepareWorkspace } from './workspace'
 /** What the engine knows about where runs live and how to start their supervisors. */
 export interface RunHost {
   dbPath: string
+  /** The folder the ledger sits in: the user's blueprints folder is there. */
   dataDir: string
+  /** The ledger's own files (run folders, worktrees, artifacts): `<ledger>.files`, its alone. */
+  filesDir: string
   env: NodeJS.ProcessEnv
   supervisor: () => SupervisorCommand
   /** Folders searched for agent CLIs: PATH, the login shell's PATH, common install folders. */
@@ -156,8 +159,8 @@ function refuseIfUnavailable(ledger: Ledger, agent: Agent): void {
  * A run folder left by an older ledger (the ledger was deleted, its files were not) is set aside.
  * Called inside the transaction that takes the id, so the folder is never a live run's.
  */
-export function freshRunDir(dataDir: string, id: string): string {
-  const runDir = join(dataDir, 'runs', id)
+export function freshRunDir(filesDir: string, id: string): string {
+  const runDir = join(filesDir, 'runs', id)
   if (existsSync(runDir)) renameSync(runDir, `${runDir}.stale-${Date.now()}`)
   return runDir
 }
@@ -209,7 +212,7 @@ export function dispatchRun(
   const prepare = (runId: string) =>
     prepareWorkspace({
       workspace: first.agent.workspace ?? undefined,
-      dataDir: host.dataDir,
+      filesDir: host.filesDir,
       specId: first.spec.id,
       specTitle: first.spec.title,
       runId,
@@ -237,7 +240,7 @@ export function dispatchRun(
       // Checked again inside the transaction: another process may have dispatched meanwhile.
       const { spec, agent, bin } = checkDispatch(ledger, request, dirs)
       const id = nextRunId(ledger)
-      const runDir = freshRunDir(host.dataDir, id)
+      const runDir = freshRunDir(host.filesDir, id)
       const workspace = worktree ?? prepare(id)
       const outputDir = join(runDir, RUN_FILES.output)
       mkdirSync(outputDir, { recursive: true })
@@ -302,7 +305,7 @@ function startSupervisor(ledger: Ledger, host: RunHost, runId: string, dirs: str
         dbPath: host.dbPath,
         runId,
         runDir: row.runDir,
-        artifactsDir: join(host.dataDir, 'artifacts'),
+        artifactsDir: join(host.filesDir, 'artifacts'),
         env,
       })
     // Cancel and recovery need to know the supervisor before it has recorded anything itself.

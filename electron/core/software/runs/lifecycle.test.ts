@@ -48,7 +48,7 @@ describe('a run', () => {
     expect(run.artifact!.changelog).toContain('Build the hello page')
     const [shot] = run.artifact!.screenshots
     expect(shot).toBeDefined()
-    expect(shot!.startsWith(join(engine.runs.dataDir, 'artifacts', run.id))).toBe(true)
+    expect(shot!.startsWith(join(engine.runs.filesDir, 'artifacts', run.id))).toBe(true)
     expect(existsSync(shot!)).toBe(true)
     const card = engine.call('spec/get', { id: spec }, 'test')
     expect(card).toMatchObject({ stage: 'marketing', status: 'shipped' })
@@ -109,7 +109,7 @@ describe('a run', () => {
     commandAgent('bob', ['hang'], { timeoutMs: 1500 })
     const spec = addSpec()
     const started = engine.call('run/dispatch', { spec, agent: 'bob' }, 'test')
-    const pidsFile = join(engine.runs.dataDir, 'runs', started.id, 'output', 'pids.json')
+    const pidsFile = join(engine.runs.filesDir, 'runs', started.id, 'output', 'pids.json')
     await waitFor(() => existsSync(pidsFile), Boolean, 'the fixture to record its pids')
     const pids = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[]
     const run = await waitForEnd(engine, started.id)
@@ -129,7 +129,7 @@ describe('a run', () => {
     commandAgent('bob', ['hang'])
     const spec = addSpec()
     const started = engine.call('run/dispatch', { spec, agent: 'bob' }, 'test')
-    const pidsFile = join(engine.runs.dataDir, 'runs', started.id, 'output', 'pids.json')
+    const pidsFile = join(engine.runs.filesDir, 'runs', started.id, 'output', 'pids.json')
     await waitFor(() => existsSync(pidsFile), Boolean, 'the fixture to record its pids')
     const pids = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[]
     expect(pids.every(isAlive)).toBe(true)
@@ -150,7 +150,7 @@ describe('a run', () => {
     commandAgent('bob', ['hang'])
     const spec = addSpec()
     const started = engine.call('run/dispatch', { spec, agent: 'bob' }, 'test')
-    const pidsFile = join(engine.runs.dataDir, 'runs', started.id, 'output', 'pids.json')
+    const pidsFile = join(engine.runs.filesDir, 'runs', started.id, 'output', 'pids.json')
     await waitFor(() => existsSync(pidsFile), Boolean, 'the fixture to record its pids')
     const running = await waitFor(
       () => engine.call('run/get', { id: started.id }, 'test'),

@@ -32,7 +32,7 @@ function dispatch(title: string, to = 'bob') {
 }
 
 async function pidsOf(runId: string): Promise<number[]> {
-  const file = join(dir, 'runs', runId, 'output', 'pids.json')
+  const file = join(dir, 'ledger.db.files', 'runs', runId, 'output', 'pids.json')
   await waitFor(() => existsSync(file) && readFileSync(file, 'utf8'), Boolean, 'pids.json')
   return JSON.parse(readFileSync(file, 'utf8')) as number[]
 }

@@ -69,7 +69,7 @@ const refusal = (op: string, input: object) =>
 describe('a run in a git workspace', () => {
   it('works in a worktree on factory/<slug>; retry and request-changes continue there', async () => {
     const first = await shipOnce()
-    const worktree = join(engine.runs.dataDir, 'worktrees', 'say-hello-s_1')
+    const worktree = join(engine.runs.filesDir, 'worktrees', 'say-hello-s_1')
     expect(first).toMatchObject({
       workspaceKind: 'worktree',
       cwd: worktree,
@@ -101,7 +101,10 @@ describe('a run in a git workspace', () => {
       comments,
     })
     expect(engine.call('run/get', { id: retry.id }, 'test').comments).toBeNull()
-    const specFile = readFileSync(join(engine.runs.dataDir, 'runs', followUp.id, 'spec.md'), 'utf8')
+    const specFile = readFileSync(
+      join(engine.runs.filesDir, 'runs', followUp.id, 'spec.md'),
+      'utf8',
+    )
     expect(specFile.startsWith('# Say hello\n')).toBe(true)
     expect(specFile.endsWith(`\n## Reviewer comments (requested changes)\n\n${comments}\n`)).toBe(
       true,
@@ -217,7 +220,7 @@ describe('a run in a plain folder', () => {
       state: 'done',
       workspaceKind: 'folder',
       branch: null,
-      cwd: join(engine.runs.dataDir, 'runs', run.id, 'work'),
+      cwd: join(engine.runs.filesDir, 'runs', run.id, 'work'),
     })
     for (const op of ['run/diff', 'run/merge']) {
       const refused = refusal(op, { id: run.id })

@@ -114,7 +114,7 @@ export function discardRun(
   const result =
     row.workspaceKind === 'worktree'
       ? asRefusal('DiscardRefused', () => discardWorkspace({ ...branchOf(row), confirmLoss }))
-      : (discardFolder(join(host.dataDir, 'runs', row.id, 'work'), host.dataDir),
+      : (discardFolder(join(row.runDir, 'work'), row.runDir),
         { removed: true as const, lost: { uncommitted: [], unmergedCommits: [] } })
   ledger.change(actor, (change) => {
     change.append({

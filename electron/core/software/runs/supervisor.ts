@@ -40,7 +40,7 @@ import { logTail, RUN_FILES, RunFiles, writeTimeline } from './transcript'
 export interface SuperviseOptions {
   ledger: Ledger
   runId: string
-  /** <dataDir>/artifacts: shipped screenshots are copied under it. */
+  /** <ledger>.files/artifacts: shipped screenshots are copied under it. */
   artifactsDir: string
   /** Set over this process's environment for the agent (a standby learns PATH with its run). */
   childEnv?: NodeJS.ProcessEnv

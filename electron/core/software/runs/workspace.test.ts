@@ -34,17 +34,17 @@ function commitFile(cwd: string, file: string, text: string, message = `edit ${f
   git(cwd, 'commit', '-q', '-m', message)
 }
 
-function setup(): { repo: string; dataDir: string } {
+function setup(): { repo: string; filesDir: string } {
   const repo = temp('factory-repo-')
   git(repo, 'init', '-q', '-b', 'main')
   commitFile(repo, 'README.md', 'hello\n', 'first')
-  return { repo, dataDir: temp('factory-data-') }
+  return { repo, filesDir: temp('factory-data-') }
 }
 
-function prepare(repo: string, dataDir: string, more: { branch?: string; title?: string } = {}) {
+function prepare(repo: string, filesDir: string, more: { branch?: string; title?: string } = {}) {
   return prepareWorkspace({
     workspace: repo,
-    dataDir,
+    filesDir,
     specId: 's_12',
     specTitle: more.title ?? 'Add the login page',
     runId: 'r_1',
@@ -54,38 +54,38 @@ function prepare(repo: string, dataDir: string, more: { branch?: string; title?:
 
 describe('prepareWorkspace', () => {
   it('creates a worktree on factory/<slug> based on the current branch', () => {
-    const { repo, dataDir } = setup()
-    const ws = prepare(repo, dataDir)
+    const { repo, filesDir } = setup()
+    const ws = prepare(repo, filesDir)
     expect(ws).toMatchObject({
       kind: 'worktree',
       branch: 'factory/add-the-login-page',
       baseRef: 'main',
       baseCommit: git(repo, 'rev-parse', 'HEAD'),
       created: true,
-      cwd: join(dataDir, 'worktrees', 'add-the-login-page-s_12'),
+      cwd: join(filesDir, 'worktrees', 'add-the-login-page-s_12'),
     })
     expect(readFileSync(join(ws.cwd, 'README.md'), 'utf8')).toBe('hello\n')
     expect(git(ws.cwd, 'branch', '--show-current')).toBe('factory/add-the-login-page')
   })
 
   it('suffixes the branch with the spec id when another spec took the name', () => {
-    const { repo, dataDir } = setup()
+    const { repo, filesDir } = setup()
     git(repo, 'branch', 'factory/add-the-login-page')
-    expect(prepare(repo, dataDir).branch).toBe('factory/add-the-login-page-s_12')
+    expect(prepare(repo, filesDir).branch).toBe('factory/add-the-login-page-s_12')
   })
 
   it('reuses the branch and its worktree on a retry, and re-adds a deleted worktree', () => {
-    const { repo, dataDir } = setup()
-    const first = prepare(repo, dataDir)
+    const { repo, filesDir } = setup()
+    const first = prepare(repo, filesDir)
     writeFileSync(join(first.cwd, 'work.txt'), 'in progress\n')
-    const retry = prepare(repo, dataDir, { branch: first.branch })
+    const retry = prepare(repo, filesDir, { branch: first.branch })
     expect(retry).toMatchObject({ cwd: first.cwd, branch: first.branch, created: false })
     expect(readFileSync(join(retry.cwd, 'work.txt'), 'utf8')).toBe('in progress\n')
 
     git(first.cwd, 'add', 'work.txt')
     git(first.cwd, 'commit', '-q', '-m', 'work')
     rmSync(first.cwd, { recursive: true, force: true })
-    const again = prepare(repo, dataDir, { branch: first.branch })
+    const again = prepare(repo, filesDir, { branch: first.branch })
     expect(again).toMatchObject({
       branch: first.branch,
       created: true,
@@ -95,15 +95,15 @@ describe('prepareWorkspace', () => {
   })
 
   it('takes back a worktree made for a dispatch that was refused: its folder and new branch', () => {
-    const { repo, dataDir } = setup()
-    const made = prepare(repo, dataDir)
+    const { repo, filesDir } = setup()
+    const made = prepare(repo, filesDir)
     abandonWorktree(made, true)
     expect(existsSync(made.worktree!)).toBe(false)
     expect(git(repo, 'branch', '--list', made.branch!)).toBe('')
     // A branch the spec already had (a retry's) stays; only the folder made for it goes.
-    const again = prepare(repo, dataDir)
+    const again = prepare(repo, filesDir)
     git(repo, 'worktree', 'remove', again.worktree!)
-    const retry = prepare(repo, dataDir, { branch: again.branch! })
+    const retry = prepare(repo, filesDir, { branch: again.branch! })
     abandonWorktree(retry, false)
     expect(existsSync(retry.worktree!)).toBe(false)
     expect(git(repo, 'branch', '--list', again.branch!)).toContain(again.branch!)
@@ -112,27 +112,31 @@ describe('prepareWorkspace', () => {
   it('gives a folder that is not a git repository a fresh folder of its own', () => {
     const plain = temp('factory-plain-')
     writeFileSync(join(plain, 'mine.txt'), 'keep out')
-    const dataDir = temp('factory-data-')
+    const filesDir = temp('factory-data-')
     const ws = prepareWorkspace({
       workspace: plain,
-      dataDir,
+      filesDir,
       specId: 's_1',
       specTitle: 'x',
       runId: 'r_9',
     })
-    expect(ws).toEqual({ cwd: join(dataDir, 'runs', 'r_9', 'work'), kind: 'folder', created: true })
+    expect(ws).toEqual({
+      cwd: join(filesDir, 'runs', 'r_9', 'work'),
+      kind: 'folder',
+      created: true,
+    })
     expect(existsSync(join(ws.cwd, 'mine.txt'))).toBe(false)
-    const none = prepareWorkspace({ dataDir, specId: 's_1', specTitle: 'x', runId: 'r_9' })
+    const none = prepareWorkspace({ filesDir, specId: 's_1', specTitle: 'x', runId: 'r_9' })
     expect(none).toMatchObject({ kind: 'folder', created: false })
   })
 
   it('names a missing workspace folder', () => {
-    const dataDir = temp('factory-data-')
-    const missing = join(dataDir, 'nope')
+    const filesDir = temp('factory-data-')
+    const missing = join(filesDir, 'nope')
     const error = caught(() =>
       prepareWorkspace({
         workspace: missing,
-        dataDir,
+        filesDir,
         specId: 's_1',
         specTitle: 'x',
         runId: 'r_1',
@@ -142,8 +146,8 @@ describe('prepareWorkspace', () => {
   })
 
   it('turns hostile titles into safe slugs and never runs them', () => {
-    const { repo, dataDir } = setup()
-    const marker = join(dataDir, 'pwned')
+    const { repo, filesDir } = setup()
+    const marker = join(filesDir, 'pwned')
     const titles = [
       `$(touch ${marker})`,
       `\`touch ${marker}\``,
@@ -157,7 +161,7 @@ describe('prepareWorkspace', () => {
       expect(slug).toMatch(/^[a-z0-9][a-z0-9-]{0,39}$/)
       const ws = prepareWorkspace({
         workspace: repo,
-        dataDir,
+        filesDir,
         specId: `s_${i}`,
         specTitle: title,
         runId: 'r_1',
@@ -172,11 +176,11 @@ describe('prepareWorkspace', () => {
 })
 
 describe('reviewing, merging and discarding', () => {
-  function withWork(): { repo: string; dataDir: string; ws: Workspace & { branch: string } } {
-    const { repo, dataDir } = setup()
-    const ws = prepare(repo, dataDir) as Workspace & { branch: string }
+  function withWork(): { repo: string; filesDir: string; ws: Workspace & { branch: string } } {
+    const { repo, filesDir } = setup()
+    const ws = prepare(repo, filesDir) as Workspace & { branch: string }
     commitFile(ws.cwd, 'login.ts', 'export const login = 1\n', 'add login')
-    return { repo, dataDir, ws }
+    return { repo, filesDir, ws }
   }
   const args = (repo: string, ws: Workspace & { branch: string }) => ({
     repo,
@@ -268,17 +272,17 @@ describe('reviewing, merging and discarding', () => {
   })
 
   it('deletes a run folder only inside the data folder', () => {
-    const dataDir = temp('factory-data-')
+    const filesDir = temp('factory-data-')
     const outside = temp('factory-outside-')
-    const ws = prepareWorkspace({ dataDir, specId: 's_1', specTitle: 'x', runId: 'r_1' })
-    expect(caught(() => discardFolder(outside, dataDir)).message).toContain('not inside')
-    expect(caught(() => discardFolder(join(dataDir, '..'), dataDir)).message).toContain(
+    const ws = prepareWorkspace({ filesDir, specId: 's_1', specTitle: 'x', runId: 'r_1' })
+    expect(caught(() => discardFolder(outside, filesDir)).message).toContain('not inside')
+    expect(caught(() => discardFolder(join(filesDir, '..'), filesDir)).message).toContain(
       'not inside',
     )
-    expect(caught(() => discardFolder(dataDir, dataDir)).message).toContain('not inside')
+    expect(caught(() => discardFolder(filesDir, filesDir)).message).toContain('not inside')
     expect(existsSync(outside)).toBe(true)
     mkdirSync(join(ws.cwd, 'sub'))
-    expect(discardFolder(ws.cwd, dataDir)).toEqual({ removed: true })
+    expect(discardFolder(ws.cwd, filesDir)).toEqual({ removed: true })
     expect(existsSync(ws.cwd)).toBe(false)
   })
 })

@@ -184,7 +184,8 @@ function freePath(root: string, name: string): string {
 
 export interface PrepareOptions {
   workspace?: string
-  dataDir: string
+  /** The ledger's own files folder: fresh run folders and worktrees go under it. */
+  filesDir: string
   specId: string
   specTitle: string
   runId: string
@@ -203,7 +204,7 @@ export function prepareWorkspace(opts: PrepareOptions): Workspace {
   }
   // A folder outside git (or a repo without commits) has no branch to review, merge or throw
   // away, so the run gets a fresh folder of its own rather than writing into the user's files.
-  const cwd = join(resolve(opts.dataDir), 'runs', opts.runId, 'work')
+  const cwd = join(resolve(opts.filesDir), 'runs', opts.runId, 'work')
   const created = !existsSync(cwd)
   mkdirSync(cwd, { recursive: true })
   return { cwd, kind: 'folder', created }
@@ -217,7 +218,7 @@ function prepareWorktree(opts: PrepareOptions, repo: string, dir: string): Works
     )
   // The agent starts in the same subfolder of the worktree that the user picked in the repo.
   const prefix = git(dir, ['rev-parse', '--show-prefix']).trim()
-  const root = join(resolve(opts.dataDir), 'worktrees')
+  const root = join(resolve(opts.filesDir), 'worktrees')
   mkdirSync(root, { recursive: true })
   run(repo, ['worktree', 'prune'])
   const slug = slugify(opts.specTitle)
@@ -405,12 +406,12 @@ export function discardWorkspace(opts: RunBranch & { confirmLoss: boolean }): {
   return { removed: true, lost }
 }
 
-/** Deletes a run's folder, but only strictly inside the data folder, whatever the path says. */
-export function discardFolder(path: string, dataDir: string): { removed: boolean } {
+/** Deletes a run's folder, but only strictly inside `within` (its run folder), whatever the path says. */
+export function discardFolder(path: string, within: string): { removed: boolean } {
   const target = resolve(path)
-  if (!existsSync(dataDir)) throw refuse(`${dataDir} does not exist`)
-  const root = realpathSync(dataDir)
-  // Resolve symlinks in the parent only, so a link inside dataDir is removed, not what it points to.
+  if (!existsSync(within)) throw refuse(`${within} does not exist`)
+  const root = realpathSync(within)
+  // Resolve symlinks in the parent only, so a link inside `within` is removed, not what it points to.
   const parent = existsSync(dirname(target)) ? realpathSync(dirname(target)) : dirname(target)
   const real = join(parent, basename(target))
   const rel = relative(root, real)
