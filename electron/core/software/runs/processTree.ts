@@ -3,16 +3,45 @@
 // whose environment names the run, because a grandchild that called setsid() has left the group
 // (and, once its parent exits, the family tree too) and would otherwise survive as an orphan.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
+/**
+ * A process that still runs. A zombie (exited, not yet reaped by its parent) is dead: it answers
+ * signals but does nothing, and under a parent that never reaps (a container whose PID 1 is a shell
+ * or node) it would keep a killed supervisor's run `running` forever.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  return !isZombie(pid)
+}
+
+const hasProc = existsSync('/proc/self/stat')
+
+function isZombie(pid: number): boolean {
+  if (hasProc) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // Field 3, after the command in parentheses (which may itself hold ')').
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+      return state === 'Z' || state === 'X'
+    } catch {
+      return true // gone between the signal and the read
+    }
+  }
+  try {
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+    return state === '' || state.startsWith('Z')
+  } catch {
+    return false // ps cannot say: believe the signal
   }
 }
 

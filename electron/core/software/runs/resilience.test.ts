@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../engine'
-import { isAlive } from './processTree'
+import { isAlive, processIdentity } from './processTree'
 import { fixtureCommand, runEngine, waitFor, waitForEnd } from './testing'
 
 let engine: Engine
@@ -156,4 +156,41 @@ describe('a run', () => {
     engine.call('run/cancel', { id: run.id }, 'test')
     await waitForEnd(engine, run.id)
   })
+
+  it('is marked lost when its supervisor is a zombie nobody reaps', async () => {
+    agent('bob', ['hang'])
+    const run = dispatch('Zombie supervisor')
+    const pids = await pidsOf(run.id)
+    await waitFor(
+      () => row(run.id).state,
+      (s) => s === 'running',
+      'running',
+    )
+    const zombie = await unreapedZombie()
+    expect(isAlive(zombie.pid)).toBe(false)
+    // As under a PID 1 that never reaps: the recorded supervisor exited but its pid still answers.
+    engine.ledger.sqlite
+      .prepare('UPDATE runs SET supervisor_pid = ?, supervisor_identity = ? WHERE id = ?')
+      .run(zombie.pid, processIdentity(zombie.pid), run.id)
+    process.kill(row(run.id).supervisor_pid as number, 0) // the zombie does answer signals
+    expect(engine.recoverRuns()).toEqual([run.id])
+    await allGone(pids)
+    zombie.parent.kill('SIGKILL')
+  })
 })
+
+/** A child of a shell that then execs `sleep`, which never reaps it: a zombie for 30 s. */
+async function unreapedZombie(): Promise<{ pid: number; parent: ReturnType<typeof spawn> }> {
+  const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const pid = await new Promise<number>((resolve) =>
+    parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  )
+  await waitFor(
+    () => readFileSync(`/proc/${pid}/stat`, 'utf8'),
+    (stat) => stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z',
+    'the child to become a zombie',
+  )
+  return { pid, parent }
+}
