@@ -30,6 +30,7 @@ import { readBounded } from './boundedFile'
 import { MAX_SPEC_FILE, publishResult, renew, renewIntervalMs, type Claim } from './maildir'
 import { release } from './staleClaims'
 import { parseQueueSpec } from './specFile'
+import type { DrainerWatchdog } from './watchdog'
 
 export interface ClaimedRunOptions {
   /** The argv; {specFile}, {runId} and {outputDir} are filled in as for a `command` agent. */
@@ -41,6 +42,8 @@ export interface ClaimedRunOptions {
   stop: AbortSignal
   /** A line about what happened, for the drainer's stderr. */
   note: (text: string) => void
+  /** Stops the command should this drainer die (watchdog.ts). */
+  watchdog?: DrainerWatchdog
 }
 
 export type ClaimEnd = 'shipped' | 'done' | 'failed' | 'lost' | 'released'
@@ -145,6 +148,11 @@ async function runCommand(
   const stopChild = (): void => {
     if (child?.pid) kills.push(killTree(child.pid, 3000, runMarker(scratch)))
   }
+  // Listed before the spawn: a drainer killed in the next instant still takes its command along.
+  options.watchdog?.watch(claim.id, {
+    marker: runMarker(scratch),
+    remove: [scratch, join(claim.queue, 'tmp', `result-${basename(scratch)}`)],
+  })
   const renewal = setInterval(() => {
     if (lost || renew(claim)) return
     lost = true
@@ -158,6 +166,7 @@ async function runCommand(
       ...spawnWith,
       onSpawn: (spawned) => {
         child = spawned
+        if (spawned.pid) options.watchdog?.group(claim.id, spawned.pid)
         if (options.stop.aborted || lost) stopChild()
       },
       onSpawnError: (error) => {
@@ -177,6 +186,7 @@ async function runCommand(
     const failure = parser.finish(exit)
     return failure ? { exit, failure } : { exit }
   } finally {
+    options.watchdog?.release(claim.id)
     clearInterval(renewal)
     options.stop.removeEventListener('abort', onStop)
     closeSync(log)

@@ -13,6 +13,7 @@ import {
   type Claim,
 } from './maildir'
 import { returnStaleClaims } from './staleClaims'
+import { DrainerWatchdog } from './watchdog'
 
 export interface DrainOptions {
   queue: string
@@ -41,12 +42,27 @@ export interface Drained {
 }
 
 export async function drain(options: DrainOptions): Promise<Drained[]> {
-  const { queue, stop } = options
-  const staleMs = options.staleMs ?? DEFAULT_STALE_MS
-  const pollMs = options.pollMs ?? 500
+  const { queue } = options
   // A drainer may well start before anything was enqueued; a mistyped folder should still show.
   if (ensureQueue(queue)) options.note(`${queue} did not exist; made it as an empty queue`)
   const drained: Drained[] = []
+  // Only a drainer that runs commands has any to stop should it die.
+  const watchdog = options.command ? DrainerWatchdog.start() : undefined
+  try {
+    return await loop(options, drained, watchdog)
+  } finally {
+    watchdog?.close()
+  }
+}
+
+async function loop(
+  options: DrainOptions,
+  drained: Drained[],
+  watchdog: DrainerWatchdog | undefined,
+): Promise<Drained[]> {
+  const { queue, stop } = options
+  const staleMs = options.staleMs ?? DEFAULT_STALE_MS
+  const pollMs = options.pollMs ?? 500
   let idle = false
   // One listing serves many claims; the names in it that others took meanwhile just fail to rename.
   let candidates: string[] = []
@@ -93,6 +109,7 @@ export async function drain(options: DrainOptions): Promise<Drained[]> {
       staleMs,
       stop,
       note: options.note,
+      ...(watchdog ? { watchdog } : {}),
       ...(options.workspace ? { workspace: options.workspace } : {}),
     })
     options.say(`${claimed.id} ${end}`)

@@ -38,7 +38,12 @@ function drainer(queue: string, ...args: string[]): Drainer {
     ['--import', TSX, CLI, 'drain', '--queue', queue, ...args],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FACTORY_DB: join(queue, '..', 'no-ledger-here.db') },
+      // Its scratch folders go beside the queue, where the test can see them.
+      env: {
+        ...process.env,
+        FACTORY_DB: join(queue, '..', 'no-ledger-here.db'),
+        TMPDIR: join(queue, '..'),
+      },
     },
   )
   started.push(child)
@@ -63,6 +68,24 @@ function queueOf(count: number): { queue: string; ids: string[] } {
     ids.push(item.id)
   }
   return { queue, ids }
+}
+
+/** The drainer's watchdog: its child running `node -e`. */
+function watchdogsOf(drainerPid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        return (
+          ppid === drainerPid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('\0-e\0')
+        )
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
 }
 
 const list = (queue: string, folder: string): string[] => readdirSync(join(queue, folder)).sort()
@@ -104,8 +127,13 @@ describe('the queue race', () => {
     leftovers.push(pid)
     first.child.kill('SIGKILL')
     await first.exited
-    // The machine went down with it: its agent too. The claim is all that is left.
-    process.kill(-pid, 'SIGKILL')
+    // Its agent went with it (its watchdog saw to that). The claim is all that is left.
+    await waitFor(
+      () => isAlive(pid),
+      (alive) => !alive,
+      'the agent to stop with its drainer',
+      5000,
+    )
     expect(list(queue, 'cur')).toEqual([`${ids[0]}.md`])
 
     const second = drainer(queue, '--once', ...command)
@@ -115,6 +143,54 @@ describe('the queue race', () => {
     expect(readFileSync(`${pidFile}.done`, 'utf8')).toBe('r_1\n')
     expect(list(queue, 'done')).toEqual([ids[0], `${ids[0]}.result.json`])
     for (const folder of ['new', 'cur', 'failed']) expect(list(queue, folder)).toEqual([])
+  })
+
+  it('a drainer killed with -9 takes its agent with it, and its scratch folder', async () => {
+    const { queue } = queueOf(1)
+    const pidFile = join(queue, '..', 'first-attempt.pid')
+    const first = drainer(queue, '--', '/bin/sh', AGENT, 'hang-once', pidFile)
+    const pid = await waitFor(
+      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
+      (found) => found > 0,
+      'the agent to start',
+    )
+    leftovers.push(pid)
+    const scratch = (): string[] =>
+      readdirSync(join(queue, '..')).filter((name) => name.startsWith('factory-drain-'))
+    expect(scratch()).toHaveLength(1)
+    first.child.kill('SIGKILL')
+    await waitFor(
+      () => isAlive(pid),
+      (alive) => !alive,
+      'the agent to stop with its drainer',
+      5000,
+    )
+    await waitFor(scratch, (left) => left.length === 0, 'the scratch folder to go', 5000)
+  })
+
+  it('a claim whose agent outlived its drainer and watchdog is not run again while it works', async () => {
+    const { queue, ids } = queueOf(1)
+    const pidFile = join(queue, '..', 'first-attempt.pid')
+    const command = ['--stale', '1s', '--', '/bin/sh', AGENT, 'hang-once', pidFile]
+    const first = drainer(queue, ...command)
+    const pid = await waitFor(
+      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
+      (found) => found > 0,
+      'the first attempt to start',
+    )
+    leftovers.push(pid)
+    // Drainer and watchdog both gone at once, as under an OOM killer.
+    for (const watchdog of watchdogsOf(first.child.pid!)) process.kill(watchdog, 'SIGKILL')
+    first.child.kill('SIGKILL')
+    await first.exited
+    expect(isAlive(pid)).toBe(true)
+
+    const second = drainer(queue, '--once', ...command)
+    expect(await second.exited, second.output.stderr).toBe(0)
+    expect(second.output.stdout).toBe(`${ids[0]} done\n`)
+    // The second attempt ran alone: the orphan was stopped before the claim went back.
+    expect(readFileSync(`${pidFile}.done`, 'utf8')).toBe('r_1\n')
+    expect(isAlive(pid)).toBe(false)
   })
 
   it('a claim renewed while its command runs longer than the stale timeout stays its own', async () => {

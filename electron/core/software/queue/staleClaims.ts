@@ -2,9 +2,10 @@
 // down) never takes its spec with it; and what a process left half done when it crashed is
 // finished. Anyone may do this (every drainer before claiming, the dashboard every few seconds):
 // each step is a rename only one process can win.
-import { existsSync, renameSync, rmSync, statSync, type Stats } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { QUEUE_ITEM_ID_PATTERN } from '../../../../shared/queue'
+import { processesWithEnv } from '../runs/processTree'
 import { readBounded } from './boundedFile'
 import {
   findResult,
@@ -77,9 +78,13 @@ export function returnStaleClaims(queue: string, staleMs: number, now = Date.now
     const path = join(queue, 'cur', name)
     if (name === specName(id)) {
       const mtime = statOrUndefined(path)?.mtimeMs
-      if (mtime !== undefined && now - mtime > staleMs && returnToNew(queue, id, path)) {
-        returned.push(id)
-      }
+      if (mtime === undefined || now - mtime <= staleMs) continue
+      // Its drainer stopped renewing, but an agent of its may still be at work on this machine
+      // (drainer and keeper both killed): it is stopped, and the claim goes back only once nothing
+      // works on it, so the spec never runs twice at once.
+      const workers = claimWorkers(path)
+      for (const pid of workers) stopOrphan(pid)
+      if (workers.length === 0 && returnToNew(queue, id, path)) returned.push(id)
       continue
     }
     const stamp = stampOf(name)
@@ -104,6 +109,29 @@ export function returnStaleClaims(queue: string, staleMs: number, now = Date.now
     }
   }
   return { returned }
+}
+
+/** Processes here whose FACTORY_QUEUE_FILE is this claim, however each spelled the queue's path. */
+export function claimWorkers(claimPath: string): number[] {
+  const real = (path: string): string | undefined => {
+    try {
+      return join(realpathSync(dirname(path)), basename(path))
+    } catch {
+      return undefined
+    }
+  }
+  const mine = real(claimPath)
+  return processesWithEnv('FACTORY_QUEUE_FILE')
+    .filter(({ value }) => basename(value) === basename(claimPath) && real(value) === mine)
+    .map(({ pid }) => pid)
+}
+
+function stopOrphan(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // gone already, or another user's: it stays listed, and the claim stays put
+  }
 }
 
 function statOrUndefined(path: string): Stats | undefined {

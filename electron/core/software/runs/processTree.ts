@@ -112,6 +112,32 @@ export function runProcesses(runMarkerEntry: string): number[] {
   return found
 }
 
+/**
+ * Each process (Linux) whose environment sets `name`, with its value: what a claimed queue file's
+ * agent carries (FACTORY_QUEUE_FILE), found even when its drainer and keeper are gone.
+ */
+export function processesWithEnv(name: string): { pid: number; value: string }[] {
+  const found: { pid: number; value: string }[] = []
+  let names: string[]
+  try {
+    names = readdirSync('/proc')
+  } catch {
+    return found
+  }
+  for (const entry of names) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0')
+      const set = environ.find((line) => line.startsWith(`${name}=`))
+      if (set && isAlive(Number(entry)))
+        found.push({ pid: Number(entry), value: set.slice(name.length + 1) })
+    } catch {
+      // another user's process, or gone
+    }
+  }
+  return found
+}
+
 function parentsByPid(): Map<number, number> {
   const parents = new Map<number, number>()
   try {
