@@ -4,10 +4,12 @@ import { execFileSync } from 'node:child_process'
 import {
   existsSync,
   readdirSync,
+  rmSync,
+  statSync,
   readFileSync,
   renameSync,
   symlinkSync,
-  utimesSync,
+  lutimesSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
@@ -39,7 +41,8 @@ function newQueue(...ids: string[]): string {
 /** Makes a claim look `ms` old, as if its drainer stopped renewing that long ago. */
 function age(path: string, ms: number): void {
   const then = new Date(Date.now() - ms)
-  utimesSync(path, then, then)
+  // The entry's own times: a link is aged itself, never what it points to.
+  lutimesSync(path, then, then)
 }
 
 describe('a queue directory', () => {
@@ -124,9 +127,38 @@ describe('a queue directory', () => {
     execFileSync('mkfifo', [fifo])
     age(fifo, 5000)
     symlinkSync('/etc/passwd', join(queue, 'cur', 'r_2-a.md'))
+    age(join(queue, 'cur', 'r_2-a.md'), 5000)
     expect(returnStaleClaims(queue, 1000).returned).toEqual([])
     expect(listWaiting(queue)).toEqual([])
     expect(readdirSync(join(queue, 'tmp'))).toHaveLength(2)
+  })
+
+  it('touches nothing outside the queue through a link in new/: claimed, renewed, returned', () => {
+    const queue = newQueue()
+    const outside = join(queue, '..', 'precious.txt')
+    writeFileSync(outside, 'keep me\n')
+    age(outside, 86_400_000)
+    const before = statSync(outside)
+    symlinkSync(outside, join(queue, 'new', 'r_1-a.md'))
+    const claimed = claim(queue, 'r_1-a')!
+    expect(renew(claimed)).toBe(true)
+    age(claimed.path, 5000)
+    expect(returnStaleClaims(queue, 1000).returned).toEqual([])
+    const after = statSync(outside)
+    expect([after.mtimeMs, after.atimeMs]).toEqual([before.mtimeMs, before.atimeMs])
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n')
+  })
+
+  it('refuses a queue whose folder is a link, before anything is renamed into it', () => {
+    const queue = newQueue()
+    const elsewhere = dirs.make('factory-elsewhere-')
+    rmSync(join(queue, 'cur'), { recursive: true })
+    symlinkSync(elsewhere, join(queue, 'cur'))
+    expect(() => ensureQueue(queue)).toThrow(/cur is a symbolic link/)
+    rmSync(join(queue, 'cur'))
+    writeFileSync(join(queue, 'cur'), '')
+    expect(() => ensureQueue(queue)).toThrow(/cur is not a folder/)
+    expect(readdirSync(elsewhere)).toEqual([])
   })
 
   it('withdraws a spec from new/, or its claim from cur/', () => {

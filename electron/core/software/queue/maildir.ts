@@ -2,7 +2,9 @@
 // place, so nobody ever reads half a file; a spec is claimed by renaming it from new/ into cur/,
 // which exactly one drainer can win; a claim is kept alive by touching it (one left untouched goes
 // back to new/: staleClaims.ts). Every step that must be exclusive is a rename. No ledger here: a
-// drainer on a machine without one uses these modules alone.
+// drainer on a machine without one uses these modules alone. Times and identities are read and set
+// on the entries themselves (lstat, lutimes): a link put in the queue never lets a step touch what
+// it points to.
 import { randomBytes } from 'node:crypto'
 import {
   existsSync,
@@ -10,11 +12,12 @@ import {
   readdirSync,
   renameSync,
   rmSync,
-  statSync,
-  utimesSync,
+  lstatSync,
+  lutimesSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { FactoryError } from '../../../../shared/errors'
 import { QUEUE_FOLDERS, QUEUE_ITEM_ID_PATTERN } from '../../../../shared/queue'
 
 export const DEFAULT_STALE_MS = 10 * 60_000
@@ -54,11 +57,32 @@ export function stamped(id: string, step: 'returning' | 'finishing', now: number
   return `${specName(id)}.${step}-${now}-${unique()}`
 }
 
-/** Makes the queue's folders where they are missing; true when the queue itself was new. */
+/**
+ * Makes the queue's folders where they are missing; true when the queue itself was new. A folder
+ * that is a link (or not a folder) is refused: renames into it would land outside the queue.
+ */
 export function ensureQueue(queue: string): boolean {
   const created = !existsSync(queue)
-  for (const folder of QUEUE_FOLDERS) mkdirSync(join(queue, folder), { recursive: true })
+  for (const folder of QUEUE_FOLDERS) {
+    const path = join(queue, folder)
+    if (!existsSync(path) && !isLink(path)) mkdirSync(path, { recursive: true })
+    const kind = lstatSync(path)
+    if (!kind.isDirectory()) {
+      throw new FactoryError(
+        'InvalidInput',
+        `${path} is ${kind.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; a queue's ${QUEUE_FOLDERS.join(', ')} must be folders of its own`,
+      )
+    }
+  }
   return created
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink()
+  } catch {
+    return false
+  }
 }
 
 /** Writes `text` whole in tmp/, then renames it to `to` (a path inside the same queue). */
@@ -99,9 +123,9 @@ export function claim(queue: string, id: string): Claim | undefined {
   const path = join(queue, 'cur', specName(id))
   try {
     const now = new Date()
-    utimesSync(from, now, now)
+    lutimesSync(from, now, now)
     renameSync(from, path)
-    const stats = statSync(path)
+    const stats = lstatSync(path)
     return { queue, id, path, ino: stats.ino, dev: stats.dev }
   } catch (error) {
     if (isMissing(error)) return undefined
@@ -112,7 +136,7 @@ export function claim(queue: string, id: string): Claim | undefined {
 /** Still ours: cur/<id>.md exists and is the file we claimed (a returned one is a new file). */
 export function holds(claim: Claim): boolean {
   try {
-    const stats = statSync(claim.path)
+    const stats = lstatSync(claim.path)
     return stats.ino === claim.ino && stats.dev === claim.dev
   } catch (error) {
     if (isMissing(error)) return false
@@ -125,7 +149,7 @@ export function renew(claim: Claim): boolean {
   if (!holds(claim)) return false
   try {
     const now = new Date()
-    utimesSync(claim.path, now, now)
+    lutimesSync(claim.path, now, now)
     return true
   } catch (error) {
     if (isMissing(error)) return false
@@ -166,7 +190,7 @@ export function publishResult(
     if (isMissing(error)) return false
     throw error
   }
-  const taken = statSync(finishing)
+  const taken = lstatSync(finishing)
   if (taken.ino !== claim.ino || taken.dev !== claim.dev) {
     // Someone else's claim slipped in between the check and the rename: give it back.
     renameSync(finishing, claim.path)

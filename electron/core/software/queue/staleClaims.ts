@@ -2,7 +2,7 @@
 // down) never takes its spec with it; and what a process left half done when it crashed is
 // finished. Anyone may do this (every drainer before claiming, the dashboard every few seconds):
 // each step is a rename only one process can win.
-import { existsSync, realpathSync, renameSync, rmSync, statSync, type Stats } from 'node:fs'
+import { existsSync, lstatSync, realpathSync, renameSync, rmSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { QUEUE_ITEM_ID_PATTERN } from '../../../../shared/queue'
 import { processesWithEnv } from '../runs/processTree'
@@ -136,7 +136,7 @@ function stopOrphan(pid: number): void {
 
 function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path)
+    return lstatSync(path)
   } catch (error) {
     if (isMissing(error)) return undefined
     throw error
