@@ -84,6 +84,7 @@ export const capacityCommands: Record<string, Command> = {
   },
   usage: {
     usage: 'factory usage [--agent NAME]',
+    readsOnly: true,
     summary: 'quota use per window, running runs and pauses, per agent',
     options: { agent: { type: 'string' } },
     run(c) {

@@ -96,6 +96,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2
   }
   let engine: Engine | undefined
+  // A new ledger is said out loud: a typo in --db should not pass for a fresh start in silence
+  // (with --json, stderr carries only a JSON error, which scripts parse).
+  const made = (opened: Engine): Engine => {
+    if (opened.ledger.created && !json)
+      io.stderr(`factory: made a new ledger at ${opened.ledger.path}`)
+    return opened
+  }
   try {
     const options = { ...GLOBAL_OPTIONS, ...found.command.options }
     const valued = Object.entries(options).filter(([, spec]) => spec.type === 'string')
@@ -125,7 +132,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       say: io.stdout,
       write: io.write ?? io.stdout,
       env: io.env,
-      engine: (options = {}) => (engine ??= createEngine({ dbPath, ...options })),
+      engine: (options = {}) =>
+        (engine ??= made(
+          createEngine({
+            dbPath,
+            ...(found.command.readsOnly ? { create: false } : {}),
+            ...options,
+          }),
+        )),
       call: (op, input) => context.engine().call(op, input, 'cli'),
       usage: (message) => {
         throw new UsageError(message)

@@ -32,6 +32,8 @@ export interface Command {
   usage: string
   summary: string
   options: OptionSpec
+  /** Only reads: it never makes a ledger (a missing one, at a mistyped path, is an error). */
+  readsOnly?: true
   /** Returns what `--json` prints, the human text and (when not 0) the exit code. */
   run(context: CommandContext): CommandResult | Promise<CommandResult>
 }
@@ -90,6 +92,7 @@ export const commands: Record<string, Command> = {
   },
   'agent list': {
     usage: 'factory agent list',
+    readsOnly: true,
     summary: 'list agent lanes',
     options: {},
     run(c) {
@@ -141,6 +144,7 @@ export const commands: Record<string, Command> = {
   },
   'spec list': {
     usage: 'factory spec list [--stage idea|software|marketing] [--agent NAME]',
+    readsOnly: true,
     summary: 'list specs',
     options: { stage: { type: 'string' }, agent: { type: 'string' } },
     run(c) {
@@ -153,6 +157,7 @@ export const commands: Record<string, Command> = {
   },
   'spec show': {
     usage: 'factory spec show ID',
+    readsOnly: true,
     summary: 'show one spec with its body',
     options: {},
     run(c) {
@@ -211,6 +216,7 @@ export const commands: Record<string, Command> = {
   },
   board: {
     usage: 'factory board',
+    readsOnly: true,
     summary: 'the board: lanes × columns',
     options: {},
     run(c) {
@@ -220,6 +226,7 @@ export const commands: Record<string, Command> = {
   },
   log: {
     usage: 'factory log [--limit N] [--after SEQ]',
+    readsOnly: true,
     summary: 'the ledger’s events, newest last',
     options: { limit: { type: 'string' }, after: { type: 'string' } },
     run(c) {

@@ -168,6 +168,11 @@ describe('factory run commands', () => {
     expect(bad.stderr).toContain(
       '--timeout takes a duration like 90s, 30m, 2h or 1h30m, not "banana"',
     )
-    expect((await factory('agent', 'list', '--json')).json()).toEqual([])
+    // Nothing written, not even a ledger; a reading command then says there is none.
+    expect(existsSync(join(dir, 'ledger.db'))).toBe(false)
+    const list = await factory('agent', 'list')
+    expect(list.code).toBe(1)
+    expect(list.stderr).toContain('there is no ledger at')
+    expect(existsSync(join(dir, 'ledger.db'))).toBe(false)
   })
 })

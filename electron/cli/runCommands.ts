@@ -138,6 +138,7 @@ export const runCommands: Record<string, Command> = {
   },
   runs: {
     usage: 'factory runs [--spec ID] [--limit N]',
+    readsOnly: true,
     summary: 'list runs, newest first',
     options: { spec: { type: 'string' }, limit: { type: 'string' } },
     run(c) {
@@ -154,6 +155,7 @@ export const runCommands: Record<string, Command> = {
   },
   'run show': {
     usage: 'factory run show RUN',
+    readsOnly: true,
     summary: 'one run: state, failure class, exit, usage, artifact',
     options: {},
     run(c) {
@@ -163,6 +165,7 @@ export const runCommands: Record<string, Command> = {
   },
   'run log': {
     usage: 'factory run log RUN [--follow]',
+    readsOnly: true,
     summary: 'the run’s raw log (--follow: until it ends)',
     options: { follow: { type: 'boolean' } },
     async run(c) {
@@ -230,6 +233,7 @@ export const runCommands: Record<string, Command> = {
   },
   'run diff': {
     usage: 'factory run diff RUN',
+    readsOnly: true,
     summary: 'the run’s changes against its base',
     options: {},
     run(c) {

@@ -71,6 +71,7 @@ export function printSaturation(saturation: Saturation, days: number): string {
 export const saturationCommands: Record<string, Command> = {
   saturation: {
     usage: 'factory saturation [--days 1..30] [--bucket hour|5min] [--json]',
+    readsOnly: true,
     summary: 'utilization per agent over time, the portfolio, and idle quota this week',
     options: { days: { type: 'string' }, bucket: { type: 'string' } },
     run(c) {

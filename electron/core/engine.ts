@@ -34,6 +34,8 @@ import { readSetting } from './settings'
 
 export interface EngineOptions {
   dbPath: string
+  /** false: open an existing ledger only (see LedgerOptions.create). */
+  create?: boolean
   nativeBinding?: string
   now?: () => number
   /** How often other processes' commits are looked for (ms). */
@@ -83,6 +85,7 @@ export class Engine {
       path: options.dbPath,
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.create === false ? { create: false } : {}),
     })
     this.runs = runHost(options)
   }

@@ -8,6 +8,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type { LedgerEvent } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import { migrate } from './migrate'
+import { identifyLedgerFile } from './identify'
 import * as schema from './schema'
 
 export type LedgerDb = BetterSQLite3Database<typeof schema>
@@ -30,6 +31,11 @@ export interface LedgerOptions {
   /** better-sqlite3 built for another runtime's ABI (Electron's), when this process is Electron. */
   nativeBinding?: string
   now?: () => number
+  /**
+   * false: only an existing ledger is opened (a command that only reads never makes one at a
+   * mistyped path). By default a missing or empty file becomes a new ledger.
+   */
+  create?: boolean
 }
 
 interface EventRow {
@@ -46,6 +52,8 @@ export class Ledger {
   readonly db: LedgerDb
   readonly path: string
   readonly now: () => number
+  /** This open made the ledger (the file was missing or empty). */
+  readonly created: boolean
   private readonly insertEvent: Database.Statement
   private readonly selectAfter: Database.Statement
   private readonly commitListeners = new Set<() => void>()
@@ -56,7 +64,9 @@ export class Ledger {
   constructor(options: LedgerOptions) {
     this.path = options.path
     this.now = options.now ?? Date.now
-    this.sqlite = openFile(options)
+    const opened = openFile(options)
+    this.sqlite = opened.sqlite
+    this.created = opened.created
     this.db = drizzle(this.sqlite, { schema })
     this.insertEvent = this.sqlite.prepare(
       'INSERT INTO events (ts, type, subject, actor, payload) VALUES (?, ?, ?, ?, ?)',
@@ -154,9 +164,19 @@ export function toLedgerEvent(row: EventRow): LedgerEvent {
   return { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }
 }
 
-function openFile(options: LedgerOptions): Database.Database {
+function openFile(options: LedgerOptions): { sqlite: Database.Database; created: boolean } {
   let sqlite: Database.Database | undefined
   try {
+    // Before anything is switched on or added: a file that is not a ledger is refused untouched.
+    const found = identifyLedgerFile(options.path, options.nativeBinding)
+    if (found !== 'ledger' && options.create === false) {
+      throw new FactoryError(
+        'LedgerUnavailable',
+        found === 'missing'
+          ? `there is no ledger at ${options.path} (is the path right?); nothing was made: a command that adds something starts one`
+          : `${options.path} is an empty file, not a ledger; nothing was changed`,
+      )
+    }
     mkdirSync(dirname(options.path), { recursive: true })
     sqlite = new Database(
       options.path,
@@ -169,7 +189,7 @@ function openFile(options: LedgerOptions): Database.Database {
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     migrate(sqlite, undefined, options.now)
-    return sqlite
+    return { sqlite, created: found !== 'ledger' }
   } catch (error) {
     sqlite?.close()
     if (error instanceof FactoryError) throw error
