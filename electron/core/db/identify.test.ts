@@ -62,7 +62,7 @@ describe('opening a ledger', () => {
     const empty = join(dir, 'empty.db')
     writeFileSync(empty, '')
     const listed = await cliOn(() => empty)('spec', 'list')
-    expect(listed.stderr).toContain('is an empty file, not a ledger')
+    expect(listed.stderr).toContain('holds no ledger yet')
     expect(readFileSync(empty)).toHaveLength(0)
     expect(readdirSync(dir)).toEqual(['empty.db'])
   })

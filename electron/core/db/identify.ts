@@ -1,6 +1,7 @@
 // What a path holds before the ledger opens it for writing: nothing yet, a Factory Stack ledger, or
 // something else (another application's SQLite database, any other file), which is refused
-// untouched: no WAL switched on, no table added. Looked at read-only, from the file's own header.
+// untouched: no WAL switched on, no table added. Looked at from the file's own header, then its
+// tables, read-only.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { FactoryError } from '../../../shared/errors'
@@ -23,10 +24,10 @@ function header(path: string): Buffer {
 }
 
 /**
- * 'missing' (no file), 'empty' (a file of no bytes, or an SQLite database with no tables) or
- * 'ledger'; anything else throws LedgerUnavailable saying what the file is, having changed nothing.
+ * What the file at `path` is, from its header alone (nothing is opened as a database): 'missing',
+ * 'empty' (no bytes) or 'sqlite'; anything else throws LedgerUnavailable, having changed nothing.
  */
-export function identifyLedgerFile(path: string, nativeBinding?: string): LedgerFile {
+export function fileKind(path: string): 'missing' | 'empty' | 'sqlite' {
   if (!existsSync(path)) return 'missing'
   if (!statSync(path).isFile()) throw notALedger(path, 'it is not a file')
   const head = header(path)
@@ -34,10 +35,19 @@ export function identifyLedgerFile(path: string, nativeBinding?: string): Ledger
   if (head.length < 100 || head.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
     throw notALedger(path, 'it is not an SQLite database')
   }
+  return 'sqlite'
+}
+
+/**
+ * An SQLite database's tables say whether it is a ledger: 'ledger', 'empty' (no tables), or
+ * LedgerUnavailable naming `named` for another application's database. `file` is the database to
+ * look at (the ledger itself, or a reader's snapshot of it).
+ */
+export function databaseKind(file: string, named: string, nativeBinding?: string): LedgerFile {
   // A rollback-journal database is read through a read-only connection, which writes nothing. A
   // WAL database needs its shared-memory file to be read at all; reading still changes no byte.
-  const readonly = head[18] !== WAL_VERSION
-  const sqlite = new Database(path, {
+  const readonly = header(file)[18] !== WAL_VERSION
+  const sqlite = new Database(file, {
     readonly,
     fileMustExist: true,
     ...(nativeBinding ? { nativeBinding } : {}),
@@ -50,8 +60,8 @@ export function identifyLedgerFile(path: string, nativeBinding?: string): Ledger
     ).map((row) => row.name)
     if (tables.length === 0) return 'empty'
     if (tables.includes('ledger_migrations')) return 'ledger'
-    const named = tables.slice(0, 4).join(', ') + (tables.length > 4 ? ', …' : '')
-    throw notALedger(path, `it is another application's SQLite database (tables: ${named})`)
+    const list = tables.slice(0, 4).join(', ') + (tables.length > 4 ? ', …' : '')
+    throw notALedger(named, `it is another application's SQLite database (tables: ${list})`)
   } finally {
     sqlite.close()
   }

@@ -8,7 +8,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import type { LedgerEvent } from '../../../shared/domain'
 import { FactoryError } from '../../../shared/errors'
 import { migrate } from './migrate'
-import { identifyLedgerFile } from './identify'
+import { canWriteLedger, readerSnapshot, unwritableFile, type Snapshot } from './access'
+import { databaseKind, fileKind } from './identify'
 import * as schema from './schema'
 
 export type LedgerDb = BetterSQLite3Database<typeof schema>
@@ -54,6 +55,8 @@ export class Ledger {
   readonly now: () => number
   /** This open made the ledger (the file was missing or empty). */
   readonly created: boolean
+  /** This user may only read the ledger: it is read from a private snapshot (access.ts). */
+  private readonly snapshot: Snapshot | undefined
   private readonly insertEvent: Database.Statement
   private readonly selectAfter: Database.Statement
   private readonly commitListeners = new Set<() => void>()
@@ -67,6 +70,7 @@ export class Ledger {
     const opened = openFile(options)
     this.sqlite = opened.sqlite
     this.created = opened.created
+    this.snapshot = opened.snapshot
     this.db = drizzle(this.sqlite, { schema })
     this.insertEvent = this.sqlite.prepare(
       'INSERT INTO events (ts, type, subject, actor, payload) VALUES (?, ?, ?, ?, ?)',
@@ -153,6 +157,7 @@ export class Ledger {
   close(): void {
     this.commitListeners.clear()
     if (this.sqlite.open) this.sqlite.close()
+    this.snapshot?.remove()
   }
 }
 
@@ -164,22 +169,33 @@ export function toLedgerEvent(row: EventRow): LedgerEvent {
   return { ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }
 }
 
-function openFile(options: LedgerOptions): { sqlite: Database.Database; created: boolean } {
+function openFile(options: LedgerOptions): {
+  sqlite: Database.Database
+  created: boolean
+  snapshot?: Snapshot
+} {
   let sqlite: Database.Database | undefined
+  let snapshot: Snapshot | undefined
   try {
     // Before anything is switched on or added: a file that is not a ledger is refused untouched.
-    const found = identifyLedgerFile(options.path, options.nativeBinding)
-    if (found !== 'ledger' && options.create === false) {
+    const kind = fileKind(options.path)
+    // Opening it here would leave -wal and -shm files this user owns, locking its owner out.
+    if (kind === 'sqlite' && !canWriteLedger(options.path)) snapshot = readerSnapshot(options.path)
+    const found =
+      kind === 'sqlite'
+        ? databaseKind(snapshot?.file ?? options.path, options.path, options.nativeBinding)
+        : kind
+    if (found !== 'ledger' && (options.create === false || snapshot)) {
       throw new FactoryError(
         'LedgerUnavailable',
         found === 'missing'
           ? `there is no ledger at ${options.path} (is the path right?); nothing was made: a command that adds something starts one`
-          : `${options.path} is an empty file, not a ledger; nothing was changed`,
+          : `${options.path} holds no ledger yet; nothing was changed`,
       )
     }
     mkdirSync(dirname(options.path), { recursive: true })
     sqlite = new Database(
-      options.path,
+      snapshot?.file ?? options.path,
       options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
     )
     sqlite.pragma('busy_timeout = 5000')
@@ -189,9 +205,12 @@ function openFile(options: LedgerOptions): { sqlite: Database.Database; created:
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     migrate(sqlite, undefined, options.now)
-    return { sqlite, created: found !== 'ledger' }
+    // A write to the snapshot would be lost: refused like a write to a read-only file.
+    if (snapshot) sqlite.pragma('query_only = ON')
+    return { sqlite, created: found !== 'ledger', ...(snapshot ? { snapshot } : {}) }
   } catch (error) {
     sqlite?.close()
+    snapshot?.remove()
     if (error instanceof FactoryError) throw error
     throw explainSqliteError(error, options.path)
   }
@@ -212,6 +231,13 @@ function explainSqliteError(error: unknown, path: string): unknown {
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') {
     const known = Object.keys(SQLITE_EXPLANATIONS).find((k) => code.startsWith(k))
+    // Named: the ledger itself, or a -wal/-shm beside it that another user's process left.
+    const culprit = known === 'SQLITE_READONLY' ? unwritableFile(path) : undefined
+    if (culprit)
+      return new FactoryError(
+        'LedgerUnavailable',
+        `${path}: this user can only read the ledger: ${culprit}; nothing was written`,
+      )
     if (known)
       return new FactoryError('LedgerUnavailable', `${path}: ${SQLITE_EXPLANATIONS[known]}`)
     if ((error as { code?: string }).code === 'EACCES' || code === 'ENOENT') {
