@@ -1,6 +1,7 @@
 // The API contract: every operation any host offers (desktop IPC, HTTP, CLI) is declared here once,
 // with the zod schema its input must pass and the type of its result. Hosts loop over this map.
 import { z } from 'zod'
+import { hasControlCharacters, illFormedAt } from './text'
 import {
   AGENT_NAME_PATTERN,
   RUNNER_PRESETS,
@@ -50,10 +51,23 @@ const titleSchema = z
   .trim()
   .min(1, 'a title is required')
   .max(MAX_TITLE, `a title is at most ${MAX_TITLE} characters`)
-  .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), 'a title cannot contain control characters')
-const bodySchema = z.string().max(MAX_BODY, `a body is at most ${MAX_BODY} characters`)
+  .refine((t) => !hasControlCharacters(t), 'a title cannot contain control characters')
+const bodySchema = z
+  .string()
+  .max(MAX_BODY, `a body is at most ${MAX_BODY} characters`)
+  .refine(
+    (t) => !hasControlCharacters(t, true),
+    'a body cannot contain control characters (tabs and line breaks are fine)',
+  )
 const tagsSchema = z
-  .array(z.string().trim().min(1).max(40))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .refine((t) => !hasControlCharacters(t), 'a tag cannot contain control characters'),
+  )
   .max(20)
   .transform((tags) => [...new Set(tags)])
 const prioritySchema = z.number().int().min(-1000).max(1000)
@@ -214,7 +228,13 @@ export const operations = {
       body: bodySchema.default(''),
       stage: stageSchema.default('idea'),
       agent: agentNameSchema.nullable().default(null),
-      source: z.string().trim().min(1).max(40).default('manual'),
+      source: z
+        .string()
+        .trim()
+        .min(1)
+        .max(40)
+        .refine((t) => !hasControlCharacters(t), 'a source cannot contain control characters')
+        .default('manual'),
       tags: tagsSchema.default([]),
       priority: prioritySchema.default(0),
       blueprint: z.string().trim().min(1).max(80).nullable().default(null),
@@ -399,6 +419,11 @@ export function checkInput<Op extends OperationName>(
   op: Op,
   input: unknown,
 ): { ok: true; input: ParsedInput<Op> } | { ok: false; problem: string } {
+  // Every string of every operation: a lone surrogate would be stored as invalid UTF-8.
+  const illFormed = illFormedAt(input)
+  if (illFormed) {
+    return { ok: false, problem: `${illFormed}: is not well-formed text (a lone surrogate)` }
+  }
   const parsed = operations[op].input.safeParse(input)
   return parsed.success
     ? { ok: true, input: parsed.data as ParsedInput<Op> }

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseArgs } from 'node:util'
+import { printable } from '../../shared/text'
 import { toErrorPayload } from '../../shared/errors'
 import { createEngine, type Engine } from '../core/engine'
 import { resolveLedgerPath } from '../core/paths'
@@ -79,7 +80,15 @@ function findCommand(
 const beforeDashes = (argv: string[]): string[] =>
   argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
 
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], given: CliIO): Promise<number> {
+  // What a spec, an agent or an error message holds reaches a terminal as text, never as escape
+  // sequences it would execute. A run's raw log (`write`) is the agent's bytes as they were.
+  const io: CliIO = {
+    ...given,
+    stdout: (text) => given.stdout(printable(text)),
+    stderr: (text) => given.stderr(printable(text)),
+    write: given.write ?? ((text) => given.stdout(text)),
+  }
   const found = findCommand(argv)
   const json = beforeDashes(argv).includes('--json')
   if (!found) {
@@ -130,7 +139,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       positionals,
       json,
       say: io.stdout,
-      write: io.write ?? io.stdout,
+      write: io.write!,
       env: io.env,
       engine: (options = {}) =>
         (engine ??= made(
