@@ -1,5 +1,7 @@
 // A queued spec's file reads back exactly as written, whatever its title holds.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { RUN_ID_PATTERN } from '../../../../shared/runs'
 import type { QueueItem } from '../../../../shared/queue'
 import { formatQueueSpec, parseQueueSpec } from './specFile'
 
@@ -65,5 +67,38 @@ describe('queue spec files', () => {
     })
     const badId = formatQueueSpec({ ...item, id: '../../etc/passwd' }, body)
     expect(parseQueueSpec(badId)).toMatchObject({ ok: false, problem: /id: an item id/ })
+  })
+
+  it('check every field as any input is: ids are ids, text is well-formed', () => {
+    for (const [field, value, problem] of [
+      ['run', '../../x', /run: a run id looks like "r_3"/],
+      ['run', 'r_1; rm -rf ~', /run: a run id/],
+      ['spec', 's_1/../s_2', /spec: a spec id/],
+      ['followUpOf', '$(id)', /followUpOf: a run id/],
+      ['agent', 'Alice Smith', /agent: not an agent name/],
+      ['title', 'a\ud800b', /title: it is not well-formed/],
+      ['priority', 1e9, /priority/],
+    ] as const) {
+      const text = formatQueueSpec({ ...item, [field]: value } as QueueItem, body)
+      expect(parseQueueSpec(text), field).toMatchObject({ ok: false, problem })
+    }
+  })
+
+  it('read any text without throwing: a readable item has a real run id, else a problem', () => {
+    const line = fc.oneof(
+      fc.constantFrom('---', 'run: "../../x"', 'run: r_1', 'id: r_1-a', 'spec: s_1', 'created: x'),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc
+        .tuple(fc.constantFrom('id', 'run', 'spec', 'title', 'tags', 'priority'), fc.jsonValue())
+        .map(([key, value]) => `${key}: ${JSON.stringify(value)}`),
+    )
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 10 }), (lines) => {
+        const parsed = parseQueueSpec(lines.join('\n'))
+        if (parsed.ok) expect(parsed.item.run).toMatch(RUN_ID_PATTERN)
+        else expect(parsed.problem.length).toBeGreaterThan(0)
+      }),
+      { numRuns: 2000, seed: 10 },
+    )
   })
 })
