@@ -239,6 +239,17 @@ export const operations = {
       priority: prioritySchema.default(0),
       blueprint: z.string().trim().min(1).max(80).nullable().default(null),
       dependsOn: dependsOnSchema.default([]),
+      /**
+       * An idempotency key: an add retried with the same key (after a crash, a timeout) answers
+       * the spec the first one made instead of making another.
+       */
+      key: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .refine((t) => !hasControlCharacters(t), 'a key cannot contain control characters')
+        .optional(),
     }),
     output: returns<Spec>(),
   },

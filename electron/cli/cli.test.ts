@@ -157,3 +157,36 @@ describe('factory (CLI)', () => {
     expect(spec.title).toBe(title)
   })
 })
+
+describe('factory spec add --key', () => {
+  it('makes a retry safe: the same key answers the spec it made, once', async () => {
+    const first = await factory(
+      'spec',
+      'add',
+      '--title',
+      'Pricing page',
+      '--key',
+      'roam:abc',
+      '--json',
+    )
+    expect(first.code).toBe(0)
+    const seq = (await factory('log', '--json')).json().length
+    const retry = await factory(
+      'spec',
+      'add',
+      '--title',
+      'Pricing page',
+      '--key',
+      'roam:abc',
+      '--json',
+    )
+    expect(retry.code).toBe(0)
+    expect(retry.json().id).toBe(first.json().id)
+    expect((await factory('log', '--json')).json()).toHaveLength(seq)
+    expect((await factory('spec', 'list', '--json')).json()).toHaveLength(1)
+    const other = await factory('spec', 'add', '--title', 'Another page', '--key', 'roam:abc')
+    expect(other.code).toBe(1)
+    expect(other.stderr).toContain('the key "roam:abc" was already used for s_1 "Pricing page"')
+    expect((await factory('log', '--json')).json()).toHaveLength(seq)
+  })
+})

@@ -114,7 +114,7 @@ export const commands: Record<string, Command> = {
   },
   'spec add': {
     usage:
-      'factory spec add --title TEXT [--body TEXT | --body-file PATH|-] [--stage S] [--agent NAME] [--tag T]... [--priority N] [--depends-on ID]...',
+      'factory spec add --title TEXT [--body TEXT | --body-file PATH|-] [--stage S] [--agent NAME] [--tag T]... [--priority N] [--depends-on ID]... [--key K]',
     summary: 'add a spec (--depends-on: it waits for those specs to ship)',
     options: {
       ...specFields,
@@ -122,6 +122,7 @@ export const commands: Record<string, Command> = {
       agent: { type: 'string' },
       source: { type: 'string' },
       'depends-on': { type: 'string', multiple: true },
+      key: { type: 'string' },
     },
     run(c) {
       if (c.positionals.length)
@@ -137,6 +138,7 @@ export const commands: Record<string, Command> = {
         priority: intOption(c, 'priority'),
         blueprint: str(c.values.blueprint),
         dependsOn: list(c.values['depends-on']) as never,
+        key: str(c.values.key),
       })
       const waits = spec.waitingOn.length ? ` (waits for ${spec.waitingOn.join(', ')})` : ''
       return { json: spec, text: `Added ${spec.id}: ${spec.title}${waits}` }

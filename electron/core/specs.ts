@@ -89,6 +89,17 @@ export function listSpecs(ledger: Ledger, filter: ParsedInput<'spec/list'>): Spe
 
 export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/add'>): Spec {
   return ledger.change(actor, (change) => {
+    // Looked up inside the transaction: two retries racing each other still make one spec.
+    const earlier = input.key ? specWithKey(ledger, input.key) : undefined
+    if (earlier) {
+      if (earlier.title !== input.title || earlier.body !== input.body) {
+        throw new FactoryError(
+          'InvalidInput',
+          `the key "${input.key}" was already used for ${earlier.id} "${earlier.title}"; give this spec a key of its own`,
+        )
+      }
+      return earlier
+    }
     if (input.agent) requireAgent(ledger, input.agent)
     const next = ledger.sqlite
       .prepare('SELECT coalesce(max(rowid), 0) + 1 AS n FROM specs')
@@ -121,7 +132,7 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
     const { run: _run, dependsOn: _d, waitingOn: _w, ...columns } = spec
     ledger.db
       .insert(specs)
-      .values({ ...columns, tags: JSON.stringify(spec.tags) })
+      .values({ ...columns, tags: JSON.stringify(spec.tags), key: input.key ?? null })
       .run()
     setDependencies(ledger, id, input.dependsOn)
     const {
@@ -136,6 +147,11 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
     change.append({ type: 'spec.created', subject: id, payload })
     return requireSpec(ledger, id)
   })
+}
+
+function specWithKey(ledger: Ledger, key: string): Spec | undefined {
+  const row = ledger.db.select({ id: specs.id }).from(specs).where(eq(specs.key, key)).get()
+  return row ? requireSpec(ledger, row.id as SpecId) : undefined
 }
 
 export function moveSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/move'>): Spec {

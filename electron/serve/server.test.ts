@@ -149,6 +149,13 @@ describe('factory serve', () => {
     expect(engine.ledger.latestSeq()).toBe(0)
   })
 
+  it('makes a retried add safe with the same key in the body', async () => {
+    const first = await call('spec/add', { title: 'Over HTTP', key: 'client-7' })
+    const retry = await call('spec/add', { title: 'Over HTTP', key: 'client-7' })
+    expect(JSON.parse(retry.body).result.id).toBe(JSON.parse(first.body).result.id)
+    expect(engine.ledger.latestSeq()).toBe(1)
+  })
+
   it('answers a malformed path with 400 and keeps serving', async () => {
     const reply = await send('/assets/%E0%A4%A', { headers: bearer() })
     expect(reply.status).toBe(400)

@@ -76,8 +76,11 @@ export const specs = sqliteTable(
     updatedAt: integer('updated_at')
       .notNull()
       .default(sql`0`),
+    /** The caller's idempotency key (`spec add --key`): a retried add finds this spec. */
+    key: text('key'),
   },
   (t) => [
+    uniqueIndex('specs_key_idx').on(t.key),
     index('specs_board_idx').on(t.stage, t.agent, t.priority, t.createdAt),
     // The allocator's queue in serving order, so a round reads only the specs it gets to.
     index('specs_queue_idx')

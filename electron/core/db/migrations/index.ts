@@ -32,4 +32,8 @@ export const MIGRATIONS: { tag: string; sql: string }[] = [
     tag: '0007_allocator_indexes',
     sql: 'CREATE INDEX `runs_agent_created_idx` ON `runs` (`agent`,`created_at`);--> statement-breakpoint\nCREATE INDEX `specs_queue_idx` ON `specs` ("priority" DESC,`created_at`) WHERE "specs"."stage" = \'software\' AND "specs"."status" = \'queued\';',
   },
+  {
+    tag: '0008_spec_idempotency_key',
+    sql: 'ALTER TABLE `specs` ADD `key` text;--> statement-breakpoint\nCREATE UNIQUE INDEX `specs_key_idx` ON `specs` (`key`);',
+  },
 ]

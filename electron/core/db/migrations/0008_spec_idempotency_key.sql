@@ -1,0 +1,2 @@
+ALTER TABLE `specs` ADD `key` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `specs_key_idx` ON `specs` (`key`);
