@@ -70,6 +70,15 @@ function queueOf(count: number): { queue: string; ids: string[] } {
   return { queue, ids }
 }
 
+/** The pid the first attempt of `hang-once` wrote, once it has started. */
+function firstAttempt(pidFile: string): Promise<number> {
+  return waitFor(
+    () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
+    (found) => found > 0,
+    'the first attempt to start',
+  )
+}
+
 /** The drainer's watchdog: its child running `node -e`. */
 function watchdogsOf(drainerPid: number): number[] {
   return readdirSync('/proc')
@@ -119,11 +128,7 @@ describe('the queue race', () => {
     const pidFile = join(queue, '..', 'first-attempt.pid')
     const command = ['--stale', '1s', '--', '/bin/sh', AGENT, 'hang-once', pidFile]
     const first = drainer(queue, ...command)
-    const pid = await waitFor(
-      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
-      (found) => found > 0,
-      'the first attempt to start',
-    )
+    const pid = await firstAttempt(pidFile)
     leftovers.push(pid)
     first.child.kill('SIGKILL')
     await first.exited
@@ -149,11 +154,7 @@ describe('the queue race', () => {
     const { queue } = queueOf(1)
     const pidFile = join(queue, '..', 'first-attempt.pid')
     const first = drainer(queue, '--', '/bin/sh', AGENT, 'hang-once', pidFile)
-    const pid = await waitFor(
-      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
-      (found) => found > 0,
-      'the agent to start',
-    )
+    const pid = await firstAttempt(pidFile)
     leftovers.push(pid)
     const scratch = (): string[] =>
       readdirSync(join(queue, '..')).filter((name) => name.startsWith('factory-drain-'))
@@ -173,11 +174,7 @@ describe('the queue race', () => {
     const pidFile = join(queue, '..', 'first-attempt.pid')
     const command = ['--stale', '1s', '--', '/bin/sh', AGENT, 'hang-once', pidFile]
     const first = drainer(queue, ...command)
-    const pid = await waitFor(
-      () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0),
-      (found) => found > 0,
-      'the first attempt to start',
-    )
+    const pid = await firstAttempt(pidFile)
     leftovers.push(pid)
     // Drainer and watchdog both gone at once, as under an OOM killer.
     for (const watchdog of watchdogsOf(first.child.pid!)) process.kill(watchdog, 'SIGKILL')

@@ -92,29 +92,16 @@ export function runMarker(runDir: string): string {
  * even a grandchild that left the process group and was re-parented to init. Empty elsewhere.
  */
 export function runProcesses(runMarkerEntry: string): number[] {
-  const marker = `${runMarkerEntry}\0`
-  const found: number[] = []
-  let names: string[]
-  try {
-    names = readdirSync('/proc')
-  } catch {
-    return found
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue
-    try {
-      const environ = readFileSync(`/proc/${name}/environ`, 'utf8')
-      if (environ.startsWith(marker) || environ.includes(`\0${marker}`)) found.push(Number(name))
-    } catch {
-      // another user's process, or gone
-    }
-  }
-  return found
+  const at = runMarkerEntry.indexOf('=')
+  const [name, value] = [runMarkerEntry.slice(0, at), runMarkerEntry.slice(at + 1)]
+  return processesWithEnv(name)
+    .filter((found) => found.value === value)
+    .map((found) => found.pid)
 }
 
 /**
  * Each process (Linux) whose environment sets `name`, with its value: what a claimed queue file's
- * agent carries (FACTORY_QUEUE_FILE), found even when its drainer and keeper are gone.
+ * agent carries (FACTORY_QUEUE_FILE), found even when its drainer and watchdog are gone.
  */
 export function processesWithEnv(name: string): { pid: number; value: string }[] {
   const found: { pid: number; value: string }[] = []
