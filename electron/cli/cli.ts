@@ -110,6 +110,15 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
   const made = (opened: Engine): Engine => {
     if (opened.ledger.created && !json)
       io.stderr(`factory: made a new ledger at ${opened.ledger.path}`)
+    // What a reading command shows is the truth even with no app or serve open: runs whose
+    // supervisor died are found lost first, queue results read back.
+    if (found.command.readsOnly) {
+      try {
+        opened.recoverRuns()
+      } catch {
+        // busy, or a ledger this user may only read: show what it holds
+      }
+    }
     return opened
   }
   try {

@@ -7,6 +7,7 @@ import { NO_USAGE } from '../../shared/runs'
 import { tempDir } from '../core/testing'
 import { isAlive } from '../core/software/runs/processTree'
 import { FIXTURE_AGENT, stopLeftoverRuns, waitFor } from '../core/software/runs/testing'
+import { openLedger } from '../core/db/ledger'
 import { cliOn } from './testing'
 
 let dir: string
@@ -174,5 +175,32 @@ describe('factory run commands', () => {
     expect(list.code).toBe(1)
     expect(list.stderr).toContain('there is no ledger at')
     expect(existsSync(join(dir, 'ledger.db'))).toBe(false)
+  })
+
+  it('a run whose supervisor died reads as lost with no app open, and its agent is stopped', async () => {
+    await agentAndSpec('hang')
+    expect((await factory('dispatch', 's_1', '--agent', 'bob')).code).toBe(0)
+    const pidsFile = join(dir, 'ledger.db.files', 'runs', 'r_1', 'output', 'pids.json')
+    await waitFor(() => existsSync(pidsFile), Boolean, 'the agent to start')
+    const [agentPid] = JSON.parse(readFileSync(pidsFile, 'utf8')) as number[]
+    const ledger = openLedger({ path: join(dir, 'ledger.db') })
+    const { pid } = ledger.sqlite.prepare('SELECT supervisor_pid AS pid FROM runs').get() as {
+      pid: number
+    }
+    ledger.close()
+    process.kill(pid, 'SIGKILL')
+    await waitFor(
+      () => isAlive(pid),
+      (alive) => !alive,
+      'the supervisor to die',
+    )
+    const listed = (await factory('spec', 'list', '--json')).json()
+    expect(listed[0].run).toMatchObject({ id: 'r_1', state: 'lost' })
+    expect((await factory('runs', '--json')).json()[0].state).toBe('lost')
+    await waitFor(
+      () => isAlive(agentPid!),
+      (alive) => !alive,
+      'the orphaned agent to stop',
+    )
   })
 })
