@@ -126,6 +126,7 @@ describe('a run', () => {
       (s) => s === 'running',
       'running',
     )
+    const supervisor = row(run.id).supervisor_pid as number
     const stranger = spawn('sleep', ['30'], { stdio: 'ignore' })
     // As after a reboot: the recorded pids now name unrelated processes.
     engine.ledger.sqlite
@@ -134,8 +135,9 @@ describe('a run', () => {
     expect(engine.recoverRuns()).toEqual([run.id])
     expect(isAlive(stranger.pid!)).toBe(true)
     stranger.kill('SIGKILL')
-    // Its own agent was found by its environment and stopped.
-    await allGone(pids)
+    // Its own agent was found by its environment and stopped; its supervisor, which the ledger
+    // no longer names, then ends by itself (awaited, so the folder is not removed under it).
+    await allGone([...pids, supervisor])
   })
 
   it('is not marked lost by a host that spells the ledger path differently', async () => {
@@ -166,6 +168,7 @@ describe('a run', () => {
       (s) => s === 'running',
       'running',
     )
+    const supervisor = row(run.id).supervisor_pid as number
     const zombie = await unreapedZombie()
     expect(isAlive(zombie.pid)).toBe(false)
     // As under a PID 1 that never reaps: the recorded supervisor exited but its pid still answers.
@@ -174,7 +177,7 @@ describe('a run', () => {
       .run(zombie.pid, processIdentity(zombie.pid), run.id)
     process.kill(row(run.id).supervisor_pid as number, 0) // the zombie does answer signals
     expect(engine.recoverRuns()).toEqual([run.id])
-    await allGone(pids)
+    await allGone([...pids, supervisor])
     zombie.parent.kill('SIGKILL')
   })
 })
