@@ -182,6 +182,10 @@ describe('factory spec add --key', () => {
     )
     expect(retry.code).toBe(0)
     expect(retry.json().id).toBe(first.json().id)
+    const again = await factory('spec', 'add', '--title', 'Pricing page', '--key', 'roam:abc')
+    expect(again.stdout).toBe(
+      'Already added with key roam:abc: s_1: Pricing page; nothing changed\n',
+    )
     expect((await factory('log', '--json')).json()).toHaveLength(seq)
     expect((await factory('spec', 'list', '--json')).json()).toHaveLength(1)
     const other = await factory('spec', 'add', '--title', 'Another page', '--key', 'roam:abc')

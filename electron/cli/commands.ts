@@ -128,6 +128,7 @@ export const commands: Record<string, Command> = {
       if (c.positionals.length)
         c.usage(`unexpected argument "${c.positionals[0]}" (did you mean --title?)`)
       const title = str(c.values.title) ?? c.usage('--title is required')
+      const before = c.engine().ledger.latestSeq()
       const spec = c.call('spec/add', {
         title,
         body: bodyOption(c),
@@ -141,6 +142,13 @@ export const commands: Record<string, Command> = {
         key: str(c.values.key),
       })
       const waits = spec.waitingOn.length ? ` (waits for ${spec.waitingOn.join(', ')})` : ''
+      // A retry with a key already used wrote nothing: say so, not "Added".
+      if (c.engine().ledger.latestSeq() === before) {
+        return {
+          json: spec,
+          text: `Already added with key ${str(c.values.key)}: ${spec.id}: ${spec.title}; nothing changed`,
+        }
+      }
       return { json: spec, text: `Added ${spec.id}: ${spec.title}${waits}` }
     },
   },

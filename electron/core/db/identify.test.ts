@@ -62,7 +62,7 @@ describe('opening a ledger', () => {
     const empty = join(dir, 'empty.db')
     writeFileSync(empty, '')
     const listed = await cliOn(() => empty)('spec', 'list')
-    expect(listed.stderr).toContain('holds no ledger yet')
+    expect(listed.stderr).toContain('is empty: it holds no ledger yet')
     expect(readFileSync(empty)).toHaveLength(0)
     expect(readdirSync(dir)).toEqual(['empty.db'])
   })

@@ -189,8 +189,8 @@ function openFile(options: LedgerOptions): {
       throw new FactoryError(
         'LedgerUnavailable',
         found === 'missing'
-          ? `there is no ledger at ${options.path} (is the path right?); nothing was made: a command that adds something starts one`
-          : `${options.path} holds no ledger yet; nothing was changed`,
+          ? `there is no ledger at ${options.path}; check the path (a command that adds something, such as \`factory spec add\`, starts a new ledger)`
+          : `${options.path} is empty: it holds no ledger yet; a command that adds something, such as \`factory spec add\`, makes one there`,
       )
     }
     mkdirSync(dirname(options.path), { recursive: true })
