@@ -89,8 +89,8 @@ export const capacityCommands: Record<string, Command> = {
     options: { agent: { type: 'string' } },
     run(c) {
       none(c)
-      // Running counts as they are: runs that ended while no app was open are recorded first.
-      c.engine().recoverRuns()
+      // Running counts as they are: runs that ended while no app was open were recorded first,
+      // as for every reading command (cli.ts).
       const usages = c.call('usage/get', { agent: str(c.values.agent) })
       return { json: usages, text: printCapacity(usages) }
     },

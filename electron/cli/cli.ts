@@ -83,7 +83,7 @@ const beforeDashes = (argv: string[]): string[] =>
 export async function runCli(argv: string[], given: CliIO): Promise<number> {
   // What a spec, an agent or an error message holds reaches a terminal as text, never as escape
   // sequences it would execute. A run's raw log (`write`) is the agent's bytes as they were.
-  const io: CliIO = {
+  const io: Required<CliIO> = {
     ...given,
     stdout: (text) => given.stdout(printable(text)),
     stderr: (text) => given.stderr(printable(text)),
@@ -148,7 +148,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
       positionals,
       json,
       say: io.stdout,
-      write: io.write!,
+      write: io.write,
       env: io.env,
       engine: (options = {}) =>
         (engine ??= made(

@@ -142,7 +142,6 @@ export const runCommands: Record<string, Command> = {
     summary: 'list runs, newest first',
     options: { spec: { type: 'string' }, limit: { type: 'string' } },
     run(c) {
-      c.engine().recoverRuns()
       const limit = str(c.values.limit)
       if (limit !== undefined && !/^\d+$/.test(limit))
         c.usage(`--limit takes a number, not "${limit}"`)
@@ -159,7 +158,6 @@ export const runCommands: Record<string, Command> = {
     summary: 'one run: state, failure class, exit, usage, artifact',
     options: {},
     run(c) {
-      c.engine().recoverRuns()
       return runResult(c.call('run/get', { id: one(c, 'RUN') }))
     },
   },

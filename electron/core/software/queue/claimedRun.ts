@@ -87,16 +87,21 @@ async function work(
   writeFileSync(specFile, spec.body)
   const context = { specFile, runId: spec.item.run, outputDir, bin: '', prompt: '' }
   const [file, ...args] = options.command.map((arg) => substitute(arg, context))
-  const ran = await runCommand(claim, options, scratch, {
-    argv: [file!, ...args],
-    cwd,
-    env: childEnv(process.env, {
-      FACTORY_RUN_ID: spec.item.run,
-      FACTORY_SPEC_FILE: specFile,
-      FACTORY_OUTPUT_DIR: outputDir,
-      FACTORY_QUEUE_FILE: claim.path,
-    }),
-  })
+  const ran = await runCommand(
+    claim,
+    options,
+    { scratch, resultDir },
+    {
+      argv: [file!, ...args],
+      cwd,
+      env: childEnv(process.env, {
+        FACTORY_RUN_ID: spec.item.run,
+        FACTORY_SPEC_FILE: specFile,
+        FACTORY_OUTPUT_DIR: outputDir,
+        FACTORY_QUEUE_FILE: claim.path,
+      }),
+    },
+  )
   if (ran.end) return ran.end
   const base = { id: claim.id, run: spec.item.run, startedAt, drainer: drainerName() }
   const exit = { exitCode: ran.exit.code, signal: ran.exit.signal }
@@ -136,7 +141,7 @@ interface CommandRun {
 async function runCommand(
   claim: Claim,
   options: ClaimedRunOptions,
-  scratch: string,
+  { scratch, resultDir }: { scratch: string; resultDir: string },
   spawnWith: { argv: string[]; cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<CommandRun> {
   const parser = presetFor('command').parser()
@@ -151,7 +156,7 @@ async function runCommand(
   // Listed before the spawn: a drainer killed in the next instant still takes its command along.
   options.watchdog?.watch(claim.id, {
     marker: runMarker(scratch),
-    remove: [scratch, join(claim.queue, 'tmp', `result-${basename(scratch)}`)],
+    remove: [scratch, resultDir],
   })
   const renewal = setInterval(() => {
     if (lost || renew(claim)) return

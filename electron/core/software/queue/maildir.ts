@@ -15,6 +15,7 @@ import {
   lstatSync,
   lutimesSync,
   writeFileSync,
+  type Stats,
 } from 'node:fs'
 import { join } from 'node:path'
 import { FactoryError } from '../../../../shared/errors'
@@ -65,7 +66,7 @@ export function ensureQueue(queue: string): boolean {
   const created = !existsSync(queue)
   for (const folder of QUEUE_FOLDERS) {
     const path = join(queue, folder)
-    if (!existsSync(path) && !isLink(path)) mkdirSync(path, { recursive: true })
+    if (!entryStat(path)) mkdirSync(path, { recursive: true })
     const kind = lstatSync(path)
     if (!kind.isDirectory()) {
       throw new FactoryError(
@@ -77,11 +78,13 @@ export function ensureQueue(queue: string): boolean {
   return created
 }
 
-function isLink(path: string): boolean {
+/** The entry itself (a link is not followed), or undefined when there is none. */
+export function entryStat(path: string): Stats | undefined {
   try {
-    return lstatSync(path).isSymbolicLink()
-  } catch {
-    return false
+    return lstatSync(path)
+  } catch (error) {
+    if (isMissing(error)) return undefined
+    throw error
   }
 }
 

@@ -2,7 +2,7 @@
 // down) never takes its spec with it; and what a process left half done when it crashed is
 // finished. Anyone may do this (every drainer before claiming, the dashboard every few seconds):
 // each step is a rename only one process can win.
-import { existsSync, lstatSync, realpathSync, renameSync, rmSync, type Stats } from 'node:fs'
+import { existsSync, realpathSync, renameSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { QUEUE_ITEM_ID_PATTERN } from '../../../../shared/queue'
 import { processesWithEnv } from '../runs/processTree'
@@ -13,6 +13,7 @@ import {
   MAX_SPEC_FILE,
   publishSpec,
   safeList,
+  entryStat,
   specName,
   stamped,
   holds,
@@ -77,10 +78,10 @@ export function returnStaleClaims(queue: string, staleMs: number, now = Date.now
     if (!QUEUE_ITEM_ID_PATTERN.test(id)) continue
     const path = join(queue, 'cur', name)
     if (name === specName(id)) {
-      const mtime = statOrUndefined(path)?.mtimeMs
+      const mtime = entryStat(path)?.mtimeMs
       if (mtime === undefined || now - mtime <= staleMs) continue
       // Its drainer stopped renewing, but an agent of its may still be at work on this machine
-      // (drainer and keeper both killed): it is stopped, and the claim goes back only once nothing
+      // (drainer and watchdog both killed): it is stopped, and the claim goes back only once nothing
       // works on it, so the spec never runs twice at once.
       const workers = claimWorkers(path)
       for (const pid of workers) stopOrphan(pid)
@@ -103,7 +104,7 @@ export function returnStaleClaims(queue: string, staleMs: number, now = Date.now
       }
       continue
     }
-    const mtime = statOrUndefined(path)?.mtimeMs
+    const mtime = entryStat(path)?.mtimeMs
     if (mtime !== undefined && now - mtime > TMP_LIFETIME_MS) {
       rmSync(path, { recursive: true, force: true })
     }
@@ -131,14 +132,5 @@ function stopOrphan(pid: number): void {
     process.kill(pid, 'SIGKILL')
   } catch {
     // gone already, or another user's: it stays listed, and the claim stays put
-  }
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path)
-  } catch (error) {
-    if (isMissing(error)) return undefined
-    throw error
   }
 }

@@ -23,12 +23,20 @@ export function isAlive(pid: number): boolean {
 
 const hasProc = existsSync('/proc/self/stat')
 
+/**
+ * The fields of /proc/<pid>/stat after the command (field 3, the state, is [0]; field 4, the
+ * parent, is [1]; field 22, the start time, is [19]). The command, field 2, may hold spaces and
+ * ')', so the fields are counted from its last ')'. Throws when the process is gone.
+ */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
 function isZombie(pid: number): boolean {
   if (hasProc) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      // Field 3, after the command in parentheses (which may itself hold ')').
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+      const state = statFields(pid)[0]
       return state === 'Z' || state === 'X'
     } catch {
       return true // gone between the signal and the read
@@ -55,9 +63,7 @@ let bootId: string | undefined
 export function processIdentity(pid: number): string | null {
   try {
     bootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Field 22 (start time in clock ticks); the command (field 2) may contain spaces and ')'.
-    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    const start = statFields(pid)[19] // start time in clock ticks
     return start ? `${bootId}:${start}` : null
   } catch {
     // not Linux, or gone
@@ -131,10 +137,7 @@ function parentsByPid(): Map<number, number> {
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue
       try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-        // Field 4 is the ppid; the command (field 2) may contain spaces and parentheses.
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-        parents.set(Number(name), ppid)
+        parents.set(Number(name), Number(statFields(name)[1]))
       } catch {
         // exited while we looked
       }

@@ -45,6 +45,19 @@ const allGone = (pids: number[]) =>
     8000,
   )
 
+/** A run of the `hang` fixture on bob, once it is running, with its processes' pids. */
+async function hangingRun(title: string) {
+  agent('bob', ['hang'])
+  const run = dispatch(title)
+  const pids = await pidsOf(run.id)
+  await waitFor(
+    () => row(run.id).state,
+    (s) => s === 'running',
+    'running',
+  )
+  return { run, pids }
+}
+
 function row(runId: string) {
   return engine.ledger.sqlite.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<
     string,
@@ -118,14 +131,7 @@ describe('a run', () => {
   })
 
   it('never signals a pid that now belongs to another process', async () => {
-    agent('bob', ['hang'])
-    const run = dispatch('Reused pid')
-    const pids = await pidsOf(run.id)
-    await waitFor(
-      () => row(run.id).state,
-      (s) => s === 'running',
-      'running',
-    )
+    const { run, pids } = await hangingRun('Reused pid')
     const supervisor = row(run.id).supervisor_pid as number
     const stranger = spawn('sleep', ['30'], { stdio: 'ignore' })
     // As after a reboot: the recorded pids now name unrelated processes.
@@ -141,14 +147,7 @@ describe('a run', () => {
   })
 
   it('is not marked lost by a host that spells the ledger path differently', async () => {
-    agent('bob', ['hang'])
-    const run = dispatch('Two spellings')
-    await pidsOf(run.id)
-    await waitFor(
-      () => row(run.id).state,
-      (s) => s === 'running',
-      'running',
-    )
+    const { run } = await hangingRun('Two spellings')
     const link = join(dir, '..', `${dir.split('/').pop()}-link`)
     symlinkSync(dir, link)
     const other = createEngine({ dbPath: join(link, 'ledger.db') })
@@ -160,14 +159,7 @@ describe('a run', () => {
   })
 
   it('is marked lost when its supervisor is a zombie nobody reaps', async () => {
-    agent('bob', ['hang'])
-    const run = dispatch('Zombie supervisor')
-    const pids = await pidsOf(run.id)
-    await waitFor(
-      () => row(run.id).state,
-      (s) => s === 'running',
-      'running',
-    )
+    const { run, pids } = await hangingRun('Zombie supervisor')
     const supervisor = row(run.id).supervisor_pid as number
     const zombie = await unreapedZombie()
     expect(isAlive(zombie.pid)).toBe(false)
