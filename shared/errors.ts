@@ -33,8 +33,10 @@ export class FactoryError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** What went wrong underneath (an SQLite or system error), for code that must tell them apart. */
+    options?: ErrorOptions,
   ) {
-    super(message)
+    super(message, options)
     this.name = code
   }
 

@@ -29,6 +29,7 @@ export const FAILURE_CLASSES = [
   'max_turns',
   'timeout',
   'cancelled',
+  'disk_full',
   'crashed',
 ] as const
 export type FailureClass = (typeof FAILURE_CLASSES)[number]

@@ -239,7 +239,9 @@ function explainSqliteError(error: unknown, path: string): unknown {
         `${path}: this user can only read the ledger: ${culprit}; nothing was written`,
       )
     if (known)
-      return new FactoryError('LedgerUnavailable', `${path}: ${SQLITE_EXPLANATIONS[known]}`)
+      return new FactoryError('LedgerUnavailable', `${path}: ${SQLITE_EXPLANATIONS[known]}`, {
+        cause: error,
+      })
     if ((error as { code?: string }).code === 'EACCES' || code === 'ENOENT') {
       return new FactoryError('LedgerUnavailable', `${path}: ${(error as Error).message}`)
     }

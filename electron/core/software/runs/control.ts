@@ -4,6 +4,7 @@ import { FactoryError } from '../../../../shared/errors'
 import { isRunActive, type Run } from '../../../../shared/runs'
 import type { Ledger } from '../../db/ledger'
 import { dispatchRun, type RunHost } from './dispatch'
+import { releaseSpace } from './diskSpace'
 import { readOutcomeFile } from './outcome'
 import { cancelQueueRun, isQueueRun } from '../queue/enqueue'
 import { isSameProcess, killTreeNow, runMarker } from './processTree'
@@ -122,6 +123,8 @@ export function recoverLostRuns(ledger: Ledger, now = Date.now()): string[] {
       isSameProcess(row.childPid, row.childIdentity) ? row.childPid : null,
       runMarker(row.runDir),
     )
+    // A supervisor killed mid-run leaves its reserve behind: the disk gets it back.
+    releaseSpace(row.runDir)
     // A supervisor that decided the outcome but could not commit it left it on disk.
     const decided = readOutcomeFile(row.runDir)
     if (decided) {

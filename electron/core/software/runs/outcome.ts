@@ -30,20 +30,30 @@ export function readOutcomeFile(runDir: string): DecidedOutcome | undefined {
   }
 }
 
+export interface CommitPatience {
+  /** How long to keep trying (the ledger locked, the disk briefly full). */
+  patienceMs?: number
+  /** Told each failure before the next try; returns a shorter patience to use from now on, if any. */
+  onError?: (error: unknown) => number | void
+}
+
 /** Commits the outcome, retrying with backoff for about `patienceMs`; throws the last error. */
 export async function commitOutcome(
   ledger: Ledger,
   actor: string,
   id: string,
   decided: DecidedOutcome,
-  patienceMs = 120_000,
+  { patienceMs = 120_000, onError }: CommitPatience = {},
 ): Promise<void> {
-  const deadline = Date.now() + patienceMs
+  const started = Date.now()
+  let deadline = started + patienceMs
   for (let wait = 250; ; wait = Math.min(wait * 2, 10_000)) {
     try {
       recordOutcome(ledger, actor, id, decided.outcome, decided.exit)
       return
     } catch (error) {
+      const shorter = onError?.(error)
+      if (shorter !== undefined) deadline = Math.min(deadline, started + shorter)
       if (Date.now() + wait > deadline) throw error
       await new Promise((resolve) => setTimeout(resolve, wait))
     }

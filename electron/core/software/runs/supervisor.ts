@@ -5,8 +5,9 @@
 // it decides once, writes to disk, and commits with retries.
 import type { ChildProcess } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { RunnerPreset } from '../../../../shared/domain'
+import { FactoryError } from '../../../../shared/errors'
 import { formatDuration } from '../../../../shared/format'
 import {
   addUsage,
@@ -18,6 +19,7 @@ import {
 import type { Ledger } from '../../db/ledger'
 import { childEnv, describeExit, runAgentProcess, type Exit } from './agentProcess'
 import { readArtifact } from './artifact'
+import { fullDisk, isDiskFull, releaseSpace, reserveSpace } from './diskSpace'
 import { LineSplitter } from './lineSplitter'
 import { followSoftwareReactors } from '../capacity/holding'
 import { commitOutcome, writeOutcomeFile, type DecidedOutcome } from './outcome'
@@ -48,6 +50,8 @@ export interface SuperviseOptions {
 }
 
 const MAX_TIMELINE = 500
+/** With the disk still full once the reserve is given back, the outcome waits on disk for recovery. */
+const FULL_DISK_PATIENCE_MS = 10_000
 
 function usageDelta(total: Usage, counted: Usage): Usage {
   return {
@@ -76,6 +80,8 @@ export class RunSupervisor {
   private readonly timers: NodeJS.Timeout[] = []
   /** Tree kills under way; the outcome waits for them (their SIGKILL stage included). */
   private readonly kills: Promise<void>[] = []
+  /** The reserve file was deleted to make room for the outcome. */
+  private spaceReleased = false
 
   constructor(private readonly options: SuperviseOptions) {
     this.row = requireRunRow(options.ledger, options.runId)
@@ -102,6 +108,8 @@ export class RunSupervisor {
     this.timers.push(
       setInterval(() => this.guard(() => this.flush()), this.options.usageFlushMs ?? 1000),
     )
+    // A quiet agent filling the disk prints nothing that would fail to be written: look.
+    this.timers.push(setInterval(() => this.checkSpace(), 1000))
     // The timeout covers the setup command too: a hanging `npm ci` must not hold a run forever.
     if (this.row.timeoutMs) {
       const after = formatDuration(this.row.timeoutMs)
@@ -124,7 +132,11 @@ export class RunSupervisor {
     }
     await Promise.all(this.kills)
     for (const timer of this.timers) clearTimeout(timer)
-    await this.commit(decided)
+    try {
+      await this.commit(decided)
+    } finally {
+      this.releaseSpace()
+    }
   }
 
   /** Last resort for an error nothing else caught: stop everything, leave the outcome on disk. */
@@ -237,6 +249,8 @@ export class RunSupervisor {
       ...ids,
     })
     if (!started) this.stop({ class: 'cancelled', message: 'cancelled before it started' })
+    // After the agent starts, so the reserve costs its start nothing.
+    reserveSpace(this.row.runDir)
   }
 
   /** A failure in a callback (the disk is full, the ledger refused) stops the run, never the process. */
@@ -244,11 +258,40 @@ export class RunSupervisor {
     try {
       work()
     } catch (error) {
+      if (isDiskFull(error)) return this.stopForFullDisk(this.where(error))
       this.stop({
         class: 'crashed',
         message: `the supervisor could not go on: ${(error as Error).message}`,
       })
     }
+  }
+
+  /** The ledger's errors name the ledger; a write of the run's own files names nothing. */
+  private where(error: unknown): string {
+    return error instanceof FactoryError
+      ? `the ledger (${this.options.ledger.path})`
+      : `the run's log in ${this.row.runDir}`
+  }
+
+  /** What has no room left: the run's files or the ledger, if either. */
+  private fullDisk(): string | undefined {
+    const full = fullDisk([this.row.runDir, dirname(this.options.ledger.path)])
+    if (!full) return undefined
+    return full === this.row.runDir
+      ? `the run's log in ${full}`
+      : `the ledger (${this.options.ledger.path})`
+  }
+
+  private checkSpace(): void {
+    const what = this.fullDisk()
+    if (what) this.stopForFullDisk(what)
+  }
+
+  private stopForFullDisk(what: string): void {
+    this.stop({
+      class: 'disk_full',
+      message: `the disk is full: no room left for ${what}; the agent was stopped — free some space, then retry`,
+    })
   }
 
   private take(parsed: ParsedOutput): void {
@@ -289,6 +332,8 @@ export class RunSupervisor {
       recordUsage(this.options.ledger, this.row.id, usageDelta(this.counted, this.recorded))
       this.recorded = this.counted
     } catch (error) {
+      // A full disk will not pass by itself: stop the run (which gives back its reserve).
+      if (isDiskFull(error)) return this.stopForFullDisk(this.where(error))
       // The ledger was busy: the numbers stay counted and go in the next flush.
       this.note(`supervisor: could not record progress yet: ${(error as Error).message}`)
     }
@@ -306,27 +351,42 @@ export class RunSupervisor {
   /** Decided once, written to disk, then committed; recovery applies the file if the commit never lands. */
   private async commit(decided: DecidedOutcome): Promise<void> {
     const { outcome } = decided
+    // A full disk: the reserve's room goes to the outcome, not to the transcript's last lines.
+    if (outcome.state === 'failed' && outcome.failure.class === 'disk_full') this.releaseSpace()
     try {
       if (outcome.state === 'failed') {
         const text = `${outcome.failure.class}: ${outcome.failure.message}`
         this.files.append({ kind: 'result', text, isError: true })
       }
-      this.flush()
+      if (!this.spaceReleased) this.flush()
       this.files.close()
     } catch {
       // the outcome matters more than the last transcript lines
     }
     try {
       writeOutcomeFile(this.row.runDir, decided)
-    } catch {
-      // a full disk: the ledger commit below is what counts
+    } catch (error) {
+      // A full disk: with the reserve given back, it fits; else the ledger commit is what counts.
+      if (isDiskFull(error) && this.releaseSpace())
+        this.guard(() => writeOutcomeFile(this.row.runDir, decided))
     }
-    await commitOutcome(this.options.ledger, 'supervisor', this.row.id, decided).catch(
-      (error: Error) =>
-        appendSupervisorLog(this.row.runDir, `outcome not recorded: ${error.message}`),
+    await commitOutcome(this.options.ledger, 'supervisor', this.row.id, decided, {
+      onError: (error) => {
+        if (!isDiskFull(error)) return
+        this.releaseSpace()
+        return FULL_DISK_PATIENCE_MS
+      },
+    }).catch((error: Error) =>
+      appendSupervisorLog(this.row.runDir, `outcome not recorded: ${error.message}`),
     )
     // A run that hit a limit holds its lane now, even when no app is open to do it.
     followSoftwareReactors(this.options.ledger)
+  }
+
+  /** Deletes the reserve file; true if there was one to give back. */
+  private releaseSpace(): boolean {
+    this.spaceReleased = releaseSpace(this.row.runDir) || this.spaceReleased
+    return this.spaceReleased
   }
 
   private outcome(exit: Exit, failure?: Failure): RunOutcome {
@@ -335,6 +395,12 @@ export class RunSupervisor {
     const announced = this.parser.finish(exit)
     if (announced) return { state: 'failed', failure: announced }
     if (exit.code !== 0) {
+      // An agent that died of the full disk before the supervisor noticed: say what it was.
+      const full = this.fullDisk()
+      if (full) {
+        const message = `the disk is full: no room left for ${full}; the agent ${describeExit(exit)} — free some space, then retry`
+        return { state: 'failed', failure: { class: 'disk_full', message } }
+      }
       return { state: 'failed', failure: { class: 'crashed', message: describeExit(exit) } }
     }
     const artifact = readArtifact({
