@@ -144,6 +144,9 @@ export const runs = sqliteTable(
     /** Who the pids were (boot + start time): a pid reused after a reboot is never signalled. */
     supervisorIdentity: text('supervisor_identity'),
     childIdentity: text('child_identity'),
+    /** The process that dispatched the run: until it names a supervisor, the run lives with it. */
+    dispatcherPid: integer('dispatcher_pid'),
+    dispatcherIdentity: text('dispatcher_identity'),
     ...usageColumns(),
     logTail: text('log_tail'),
     createdAt: integer('created_at').notNull(),

@@ -36,4 +36,8 @@ export const MIGRATIONS: { tag: string; sql: string }[] = [
     tag: '0008_spec_idempotency_key',
     sql: 'ALTER TABLE `specs` ADD `key` text;--> statement-breakpoint\nCREATE UNIQUE INDEX `specs_key_idx` ON `specs` (`key`);',
   },
+  {
+    tag: '0009_run_dispatcher',
+    sql: 'ALTER TABLE `runs` ADD `dispatcher_pid` integer;--> statement-breakpoint\nALTER TABLE `runs` ADD `dispatcher_identity` text;',
+  },
 ]

@@ -18,11 +18,20 @@ import {
 } from './runs'
 import { logTail } from './transcript'
 
-/** How long a dispatched run may wait for its supervisor to record its pid before it counts as lost. */
+/** How long a run of an older ledger (no dispatcher recorded) may wait for its supervisor's pid. */
 const START_GRACE_MS = 30_000
 
 function supervised(row: RunRow): boolean {
   return isSameProcess(row.supervisorPid, row.supervisorIdentity)
+}
+
+/**
+ * No supervisor named yet: the process that dispatched it is about to name one, as long as it
+ * lives. Runs recorded before the dispatcher was (an older ledger) get a grace period instead.
+ */
+function mayStillStart(row: RunRow, now: number): boolean {
+  if (row.dispatcherPid !== null) return isSameProcess(row.dispatcherPid, row.dispatcherIdentity)
+  return now - row.createdAt < START_GRACE_MS
 }
 
 function signalSupervisor(row: RunRow): void {
@@ -117,7 +126,7 @@ export function recoverLostRuns(ledger: Ledger, now = Date.now()): string[] {
   for (const row of activeRunRows(ledger)) {
     // A queue run has no supervisor here: its files say how it goes (ingestQueues).
     if (isQueueRun(row)) continue
-    const alive = row.supervisorPid ? supervised(row) : now - row.createdAt < START_GRACE_MS
+    const alive = row.supervisorPid ? supervised(row) : mayStillStart(row, now)
     if (alive) continue
     killTreeNow(
       isSameProcess(row.childPid, row.childIdentity) ? row.childPid : null,

@@ -277,6 +277,8 @@ export function dispatchRun(
           followUpOf: request.followUpOf ?? null,
           setup: workspace.created && agent.setup ? JSON.stringify(agent.setup) : null,
           timeoutMs: agent.timeoutMs,
+          dispatcherPid: process.pid,
+          dispatcherIdentity: processIdentity(process.pid),
           createdAt: change.now,
           updatedAt: change.now,
         })

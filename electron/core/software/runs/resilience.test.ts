@@ -174,6 +174,69 @@ describe('a run', () => {
   })
 })
 
+describe('a run whose supervisor is not named yet', () => {
+  /** Dispatched through a "supervisor" that exits at once, then as if nothing had named it. */
+  function unnamed(dispatcher: { pid: number; identity: string | null }) {
+    const quiet = createEngine({
+      dbPath: join(dir, 'ledger.db'),
+      supervisor: { argv: ['true'], env: {} },
+    })
+    quiet.call(
+      'agent/add',
+      { name: 'bob', runner: 'command', command: fixtureCommand('hang') },
+      'test',
+    )
+    const spec = quiet.call('spec/add', { title: 'Unnamed' }, 'test').id
+    const run = quiet.call('run/dispatch', { spec, agent: 'bob' }, 'test')
+    quiet.close()
+    engine.ledger.sqlite
+      .prepare(
+        `UPDATE runs SET supervisor_pid = NULL, supervisor_identity = NULL, dispatcher_pid = ?,
+         dispatcher_identity = ?, created_at = created_at - 3600000 WHERE id = ?`,
+      )
+      .run(dispatcher.pid, dispatcher.identity, run.id)
+    return run
+  }
+
+  it('waits for the dispatcher while it lives, however long ago it started', () => {
+    const run = unnamed({ pid: process.pid, identity: processIdentity(process.pid) })
+    expect(engine.recoverRuns()).toEqual([])
+    expect(row(run.id).state).toBe('starting')
+  })
+
+  it('is lost at once when its dispatcher died, and a supervisor arriving late starts nothing', async () => {
+    const gone = spawn('true')
+    await new Promise((resolve) => gone.on('exit', resolve))
+    const run = unnamed({ pid: gone.pid!, identity: 'a process that ended' })
+    expect(engine.recoverRuns()).toEqual([run.id])
+    expect(engine.call('run/get', { id: run.id }, 'test')).toMatchObject({
+      state: 'lost',
+      failure: { message: 'its supervisor never started; the log is kept' },
+    })
+    // The supervisor the dead dispatcher had just started: it finds the run given up and leaves.
+    const late = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'supervisorMain.ts'),
+        '--db',
+        join(dir, 'ledger.db'),
+        '--artifacts',
+        join(dir, 'artifacts'),
+        '--run',
+        run.id,
+      ],
+      { stdio: 'ignore' },
+    )
+    expect(await new Promise((resolve) => late.on('exit', resolve))).toBe(0)
+    expect(existsSync(join(dir, 'ledger.db.files', 'runs', run.id, 'output', 'pids.json'))).toBe(
+      false,
+    )
+    expect(row(run.id).state).toBe('lost')
+  })
+})
+
 /** A child of a shell that then execs `sleep`, which never reaps it: a zombie for 30 s. */
 async function unreapedZombie(): Promise<{ pid: number; parent: ReturnType<typeof spawn> }> {
   const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], {

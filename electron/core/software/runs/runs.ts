@@ -220,6 +220,22 @@ export function recordStarted(ledger: Ledger, id: string, ids: ProcessIds): bool
   })
 }
 
+/**
+ * The supervisor names itself before it starts anything, in the transaction that checks the run
+ * is still starting: a run recovery already gave up on (its dispatcher died) never gets an agent.
+ */
+export function claimRun(
+  ledger: Ledger,
+  id: string,
+  supervisor: { supervisorPid: number; supervisorIdentity: string | null },
+): boolean {
+  return ledger.change('supervisor', (change) => {
+    if (requireRunRow(ledger, id).state !== 'starting') return false
+    setRun(ledger, change, id, supervisor)
+    return true
+  })
+}
+
 /** The agent after a setup command: cancel and recovery must find it, not the finished setup. */
 export function recordChild(
   ledger: Ledger,

@@ -28,6 +28,7 @@ import type { OutputParser, ParsedOutput } from '../presets/types'
 import { killTree, killTreeNow, processIdentity, runMarker } from './processTree'
 import { ProgressReader, type ProgressLine } from './progress'
 import {
+  claimRun,
   recordChild,
   recordOutcome,
   recordProgress,
@@ -103,7 +104,9 @@ export class RunSupervisor {
   }
 
   async run(): Promise<void> {
-    if (this.row.state !== 'starting') return // another supervisor has it, or it was cancelled
+    const self = { supervisorPid: process.pid, supervisorIdentity: processIdentity(process.pid) }
+    // Another supervisor has it, it was cancelled, or recovery gave it up: nothing to start.
+    if (this.row.state !== 'starting' || !claimRun(this.options.ledger, this.row.id, self)) return
     this.timers.push(setInterval(() => this.guard(() => this.flushFiles()), 200))
     this.timers.push(
       setInterval(() => this.guard(() => this.flush()), this.options.usageFlushMs ?? 1000),
