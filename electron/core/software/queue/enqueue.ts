@@ -1,6 +1,7 @@
 // The dashboard's side of handing a spec to a remote agent: a run in state `queued` and a file in
-// the agent's queue directory (docs/queue.md), written last inside the run's transaction so that
-// a failed write leaves no run behind. Cancelling takes the file back out of the queue.
+// the agent's queue directory (docs/queue.md), staged inside the run's transaction so that a failed
+// write leaves no run behind, and moved into new/ once it committed (maildir.ts: stageSpec).
+// Cancelling takes the file back out of the queue.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FactoryError } from '../../../../shared/errors'
@@ -18,7 +19,7 @@ import {
 } from '../runs/dispatch'
 import { recordOutcome, requireRun, nextRunId, type RunRow, NO_EXIT } from '../runs/runs'
 import { RUN_FILES } from '../runs/transcript'
-import { ensureQueue, publishSpec, specName, withdraw } from './maildir'
+import { completeStagedSpec, ensureQueue, specName, stageSpec, withdraw } from './maildir'
 import { formatQueueSpec } from './specFile'
 
 /** A queue run's `workspace_kind`: its cwd is the queue directory, nothing runs here. */
@@ -55,7 +56,7 @@ export function enqueueRun(
   request: DispatchRequest,
 ): Run {
   checkQueue(ledger, request)
-  const runId = ledger.change(actor, (change) => {
+  const queued = ledger.change(actor, (change) => {
     // Checked again inside the transaction: another process may have dispatched meanwhile.
     const { spec, agent, queue } = checkQueue(ledger, request)
     const id = nextRunId(ledger)
@@ -101,16 +102,21 @@ export function enqueueRun(
     }
     try {
       ensureQueue(queue)
-      publishSpec(queue, item.id, formatQueueSpec(item, text))
+      const staged = stageSpec(queue, item.id, formatQueueSpec(item, text), change.now)
+      return { id, queue, itemId: item.id, staged }
     } catch (error) {
       throw new FactoryError(
         'WorkspaceError',
         `cannot write to ${agent.name}'s queue ${queue}: ${(error as Error).message}`,
       )
     }
-    return id
   })
-  return requireRun(ledger, runId)
+  try {
+    completeStagedSpec(queued.queue, queued.itemId, queued.staged)
+  } catch {
+    // The run is recorded: the next look at the queue (ingest.ts) moves its file on.
+  }
+  return requireRun(ledger, queued.id)
 }
 
 /** Where a queue run's file waits (or waited) in new/. */

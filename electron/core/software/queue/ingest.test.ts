@@ -1,7 +1,16 @@
 // The dashboard's side of a queue, on a real ledger and real files: dispatching to a queue agent
 // writes a queued run and its file; claims and results in the queue become the same ledger states
 // and events as a local run's; bad results fail only their own run; cancel takes the file back.
-import { existsSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { QueueResult } from '../../../../shared/queue'
@@ -12,7 +21,7 @@ import { fixtureCommand, runEngine, tempDirs } from '../runs/testing'
 import { runClaimed } from './claimedRun'
 import { queuedFilePath, queueItemId } from './enqueue'
 import { ingestQueues } from './ingest'
-import { claim, listWaiting, locate } from './maildir'
+import { claim, listWaiting, locate, stageSpec } from './maildir'
 import { parseQueueSpec } from './specFile'
 
 let engine: Engine
@@ -200,6 +209,44 @@ describe('a queue agent', () => {
     expect(get(run).state).toBe('queued')
     expect(ingestQueues(engine.ledger, { missingGraceMs: 0 })).toEqual([run.id])
     expect(get(run)).toMatchObject({ state: 'lost', failure: { message: /disappeared/ } })
+  })
+
+  it('finishes a dispatch killed between its commit and the move into new/', () => {
+    const run = dispatch('cut short after the commit')
+    expect(readdirSync(join(queue, 'tmp'))).toEqual([])
+    // What a dispatcher killed at that moment leaves: the spec staged in tmp/, the run queued.
+    const staged = join(queue, 'tmp', `${idOf(run)}.md.publishing-${Date.now()}-1-ab`)
+    renameSync(queuedFilePath(run), staged)
+    expect(listWaiting(queue)).toEqual([])
+    expect(locate(queue, idOf(run))).toBe('staged')
+    expect(ingestQueues(engine.ledger, { missingGraceMs: 0 })).toEqual([])
+    expect(get(run).state).toBe('queued') // not taken for claimed, nor for lost
+    expect(listWaiting(queue)).toEqual([idOf(run)])
+    expect(existsSync(staged)).toBe(false)
+  })
+
+  it('never publishes a spec whose run was not committed; tmp/ lets it go after 36 hours', () => {
+    const orphan = 'r_9-m8x3k2a1' // a dispatcher killed before its commit: no such run
+    dispatch('a run that was recorded') // so that ingest looks at this queue
+    const staged = stageSpec(queue, orphan, 'never recorded\n', Date.now())
+    ingestQueues(engine.ledger, { missingGraceMs: 0 })
+    expect(listWaiting(queue)).not.toContain(orphan)
+    expect(claim(queue, orphan)).toBeUndefined()
+    const old = (Date.now() - 37 * 3_600_000) / 1000
+    utimesSync(staged, old, old)
+    ingestQueues(engine.ledger)
+    expect(existsSync(staged)).toBe(false)
+  })
+
+  it('takes a staged spec back out when its run is cancelled', () => {
+    const run = dispatch('cancelled while staged')
+    const staged = join(queue, 'tmp', `${idOf(run)}.md.publishing-${Date.now()}-1-ab`)
+    renameSync(queuedFilePath(run), staged)
+    engine.call('run/cancel', { id: run.id }, 'test')
+    expect(get(run).state).toBe('failed')
+    expect(readdirSync(join(queue, 'tmp'))).toEqual([])
+    ingestQueues(engine.ledger)
+    expect(listWaiting(queue)).toEqual([])
   })
 
   it('is refused like a local agent when paused or at its cap, and nothing is written', () => {

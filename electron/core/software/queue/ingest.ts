@@ -22,7 +22,14 @@ import {
 } from '../runs/runs'
 import { RUN_FILES } from '../runs/transcript'
 import { isQueueRun, queueItemId } from './enqueue'
-import { DEFAULT_STALE_MS, locate, resultName, type ResultFolder } from './maildir'
+import {
+  completeStagedSpec,
+  DEFAULT_STALE_MS,
+  findStagedSpec,
+  locate,
+  resultName,
+  type ResultFolder,
+} from './maildir'
 import { returnStaleClaims } from './staleClaims'
 import { withdrawFromStalledQueues } from './stalled'
 import { readResult } from './result'
@@ -80,6 +87,12 @@ function ingestRun(ledger: Ledger, row: RunRow, options: IngestOptions): boolean
     case 'done':
     case 'failed':
       return ingestResult(ledger, row, place, options)
+    case 'staged': {
+      // Its dispatcher died between the commit and the move into new/: the move is finished here.
+      const staged = findStagedSpec(queue, id)
+      if (staged) completeStagedSpec(queue, id, staged)
+      return false
+    }
     case 'claimed':
     case 'moving':
       return markClaimed(ledger, row)

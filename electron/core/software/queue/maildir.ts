@@ -54,7 +54,11 @@ function unique(): string {
 }
 
 /** A name whose age is in it: a file renamed keeps its old mtime, so mtime cannot say when. */
-export function stamped(id: string, step: 'returning' | 'finishing', now: number): string {
+export function stamped(
+  id: string,
+  step: 'returning' | 'finishing' | 'publishing',
+  now: number,
+): string {
   return `${specName(id)}.${step}-${now}-${unique()}`
 }
 
@@ -99,6 +103,38 @@ export function publishSpec(queue: string, id: string, text: string): string {
   const path = join(queue, 'new', specName(id))
   writeThroughTmp(queue, path, text)
   return path
+}
+
+/**
+ * A spec published in two steps around the transaction that records its run: staged whole in tmp/
+ * inside it, moved into new/ once it committed. A process killed in between leaves either a staged
+ * file for a run that never existed (no drainer looks in tmp/; it goes with tmp/'s old files) or
+ * one for a committed run, which the dashboard moves on (ingest.ts): never a spec in new/ that no
+ * ledger knows of, which a drainer would run and nobody would follow.
+ */
+export function stageSpec(queue: string, id: string, text: string, now: number): string {
+  const staged = join(queue, 'tmp', stamped(id, 'publishing', now))
+  writeFileSync(staged, text)
+  return staged
+}
+
+/** False when it is no longer staged there: someone else moved it on. */
+export function completeStagedSpec(queue: string, id: string, staged: string): boolean {
+  try {
+    renameSync(staged, join(queue, 'new', specName(id)))
+    return true
+  } catch (error) {
+    if (isMissing(error)) return false
+    throw error
+  }
+}
+
+/** The item's staged spec in tmp/, if a publish of it was cut short. */
+export function findStagedSpec(queue: string, id: string): string | undefined {
+  const name = safeList(join(queue, 'tmp')).find((entry) =>
+    entry.startsWith(`${specName(id)}.publishing-`),
+  )
+  return name === undefined ? undefined : join(queue, 'tmp', name)
 }
 
 /** Item ids waiting in new/, oldest run first (r_2 before r_10); other names are left alone. */
@@ -216,7 +252,7 @@ export function publishResult(
 }
 
 /** Where an item is now, as far as its files say. */
-export type ItemPlace = 'waiting' | 'claimed' | 'moving' | ResultFolder | 'missing'
+export type ItemPlace = 'staged' | 'waiting' | 'claimed' | 'moving' | ResultFolder | 'missing'
 
 /**
  * Looked at in the order items move forward (new → cur → a stamped name → done/failed), so an item
@@ -231,19 +267,28 @@ export function locate(queue: string, id: string): ItemPlace {
   const result = findResult(queue, id)
   if (result) return result
   if (cur.includes(specName(id))) return 'claimed'
-  return [...cur, ...tmp].some((name) => name.startsWith(prefix)) ? 'moving' : 'missing'
+  const moving = [...cur, ...tmp].filter((name) => name.startsWith(prefix))
+  if (moving.some((name) => !name.startsWith(`${prefix}publishing-`))) return 'moving'
+  return moving.length > 0 ? 'staged' : 'missing'
 }
 
 /**
- * Takes an item out of the queue (a cancelled run): from new/ if it waits, else its claim from
- * cur/, so the drainer's next renewal fails and it stops. True when something was taken.
+ * Takes an item out of the queue (a cancelled run): from tmp/ if staged, from new/ if it waits,
+ * else its claim from cur/, so the drainer's next renewal fails and it stops. True when something
+ * was taken.
  */
 export function withdraw(queue: string, id: string): boolean {
   let taken = false
-  for (const folder of ['new', 'cur'] as const) {
+  // Staged first: one whose publish is being finished right now then lands in new/, taken next.
+  const staged = findStagedSpec(queue, id)
+  for (const from of [
+    ...(staged ? [staged] : []),
+    join(queue, 'new', specName(id)),
+    join(queue, 'cur', specName(id)),
+  ]) {
     const to = join(queue, 'tmp', `withdrawn-${unique()}`)
     try {
-      renameSync(join(queue, folder, specName(id)), to)
+      renameSync(from, to)
       rmSync(to, { force: true })
       taken = true
     } catch (error) {
