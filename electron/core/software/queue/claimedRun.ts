@@ -8,12 +8,12 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { hostname, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
@@ -49,14 +49,19 @@ export interface ClaimedRunOptions {
 export type ClaimEnd = 'shipped' | 'done' | 'failed' | 'lost' | 'released'
 
 export async function runClaimed(claim: Claim, options: ClaimedRunOptions): Promise<ClaimEnd> {
-  // Named after the scratch folder, like a local run's: the marker that finds its processes.
-  const scratch = mkdtempSync(join(tmpdir(), `factory-drain-${claim.id}-`))
+  // Named after the scratch folder, like a local run's: the marker that finds its processes. The
+  // watchdog hears of both folders before either exists and lets go only once both are gone, so a
+  // drainer killed at any instant leaves neither behind.
+  const scratch = join(tmpdir(), `factory-drain-${claim.id}-${randomBytes(6).toString('hex')}`)
   const resultDir = join(claim.queue, 'tmp', `result-${basename(scratch)}`)
+  options.watchdog?.watch(claim.id, { marker: runMarker(scratch), remove: [scratch, resultDir] })
   try {
+    mkdirSync(scratch, { mode: 0o700 }) // fails rather than share a folder that exists
     return await work(claim, options, scratch, resultDir)
   } finally {
     rmSync(scratch, { recursive: true, force: true })
     rmSync(resultDir, { recursive: true, force: true })
+    options.watchdog?.release(claim.id)
   }
 }
 
@@ -87,21 +92,16 @@ async function work(
   writeFileSync(specFile, spec.body)
   const context = { specFile, runId: spec.item.run, outputDir, bin: '', prompt: '' }
   const [file, ...args] = options.command.map((arg) => substitute(arg, context))
-  const ran = await runCommand(
-    claim,
-    options,
-    { scratch, resultDir },
-    {
-      argv: [file!, ...args],
-      cwd,
-      env: childEnv(process.env, {
-        FACTORY_RUN_ID: spec.item.run,
-        FACTORY_SPEC_FILE: specFile,
-        FACTORY_OUTPUT_DIR: outputDir,
-        FACTORY_QUEUE_FILE: claim.path,
-      }),
-    },
-  )
+  const ran = await runCommand(claim, options, scratch, {
+    argv: [file!, ...args],
+    cwd,
+    env: childEnv(process.env, {
+      FACTORY_RUN_ID: spec.item.run,
+      FACTORY_SPEC_FILE: specFile,
+      FACTORY_OUTPUT_DIR: outputDir,
+      FACTORY_QUEUE_FILE: claim.path,
+    }),
+  })
   if (ran.end) return ran.end
   const base = { id: claim.id, run: spec.item.run, startedAt, drainer: drainerName() }
   const exit = { exitCode: ran.exit.code, signal: ran.exit.signal }
@@ -141,7 +141,7 @@ interface CommandRun {
 async function runCommand(
   claim: Claim,
   options: ClaimedRunOptions,
-  { scratch, resultDir }: { scratch: string; resultDir: string },
+  scratch: string,
   spawnWith: { argv: string[]; cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<CommandRun> {
   const parser = presetFor('command').parser()
@@ -153,11 +153,6 @@ async function runCommand(
   const stopChild = (): void => {
     if (child?.pid) kills.push(killTree(child.pid, 3000, runMarker(scratch)))
   }
-  // Listed before the spawn: a drainer killed in the next instant still takes its command along.
-  options.watchdog?.watch(claim.id, {
-    marker: runMarker(scratch),
-    remove: [scratch, resultDir],
-  })
   const renewal = setInterval(() => {
     if (lost || renew(claim)) return
     lost = true
@@ -191,7 +186,6 @@ async function runCommand(
     const failure = parser.finish(exit)
     return failure ? { exit, failure } : { exit }
   } finally {
-    options.watchdog?.release(claim.id)
     clearInterval(renewal)
     options.stop.removeEventListener('abort', onStop)
     closeSync(log)
