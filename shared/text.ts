@@ -46,3 +46,43 @@ export function printable(text: string): string {
     .replace(TERMINAL_CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
 }
+
+/** Colour and style (SGR): the one kind of escape sequence a log may keep, as it changes no state. */
+const SGR = /\u001b\[[0-9;:]{0,64}m/g
+/** What may be the start of an SGR sequence or of a CRLF, cut off at the end of a chunk. */
+const UNFINISHED_TAIL = /(?:\u001b(?:\[[0-9;:]{0,64})?|\r)$/
+
+/**
+ * An agent's log as a terminal should get it, fed one chunk at a time: its colours kept, a lone
+ * carriage return (a progress bar redrawing its line) turned into a new line so nothing written
+ * before it is hidden, and every other control shown as text. What might be the start of a
+ * sequence finished by the next chunk waits for it.
+ */
+export class PrintableLog {
+  private pending = ''
+
+  push(chunk: string): string {
+    const text = this.pending + chunk
+    const tail = UNFINISHED_TAIL.exec(text)?.[0] ?? ''
+    this.pending = tail
+    return printableLogText(text.slice(0, text.length - tail.length))
+  }
+
+  /** The end of the log: what was held back, as text. */
+  end(): string {
+    const rest = this.pending
+    this.pending = ''
+    return printableLogText(rest)
+  }
+}
+
+function printableLogText(text: string): string {
+  let shown = ''
+  let from = 0
+  const plain = (part: string) => printable(part.replace(/\r\n/g, '\n').replace(/\r/g, '\n'))
+  for (const match of text.matchAll(SGR)) {
+    shown += plain(text.slice(from, match.index)) + match[0]
+    from = match.index + match[0].length
+  }
+  return shown + plain(text.slice(from))
+}

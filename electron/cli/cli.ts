@@ -82,7 +82,7 @@ const beforeDashes = (argv: string[]): string[] =>
 
 export async function runCli(argv: string[], given: CliIO): Promise<number> {
   // What a spec, an agent or an error message holds reaches a terminal as text, never as escape
-  // sequences it would execute. A run's raw log (`write`) is the agent's bytes as they were.
+  // sequences it would execute. A run's log (`write`) is filtered by its command (run log --raw).
   const io: Required<CliIO> = {
     ...given,
     stdout: (text) => given.stdout(printable(text)),

@@ -150,10 +150,12 @@ describe('factory run commands', () => {
     expect(bytes.length).toBeGreaterThan(1_048_576)
     expect(bytes[1_048_576]! & 0xc0).toBe(0x80)
 
-    const log = await factory('run', 'log', 'r_1')
-    expect(log.code).toBe(0)
-    expect(log.raw.length).toBe(text.length)
-    expect(log.raw === text).toBe(true)
+    for (const argv of [[], ['--raw']]) {
+      const log = await factory('run', 'log', 'r_1', ...argv)
+      expect(log.code).toBe(0)
+      expect(log.raw.length).toBe(text.length)
+      expect(log.raw === text).toBe(true)
+    }
 
     const json = await factory('run', 'log', 'r_1', '--json')
     expect(json.code).toBe(0)
@@ -161,6 +163,16 @@ describe('factory run commands', () => {
     const parsed = json.json()
     expect(parsed).toMatchObject({ run: 'r_1', bytes: bytes.length })
     expect(parsed.text === text).toBe(true)
+  })
+
+  it('run log keeps an agent’s colours and shows what would retitle or clear the terminal; --raw gives the bytes', async () => {
+    await agentAndSpec('hostile')
+    expect((await factory('dispatch', 's_1', '--agent', 'bob', '--wait')).code).toBe(0)
+    const log = await factory('run', 'log', 'r_1')
+    expect(log.code).toBe(0)
+    expect(log.raw).toBe('\u001b[32mok\u001b[0m \\x1b]0;pwned\\x07\\x1b[2J 10%\n100%\n')
+    const raw = await factory('run', 'log', 'r_1', '--raw')
+    expect(raw.raw).toBe('\u001b[32mok\u001b[0m \u001b]0;pwned\u0007\u001b[2J 10%\r100%\n')
   })
 
   it('rejects a timeout that is not a duration as a usage error', async () => {

@@ -3,6 +3,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { parseDuration } from '../../shared/format'
 import { isRunActive, type Run } from '../../shared/runs'
+import { PrintableLog } from '../../shared/text'
 import { splitArgv } from '../../shared/argv'
 import { one, str } from './args'
 import type { Command, CommandContext, OptionSpec } from './commands'
@@ -162,20 +163,23 @@ export const runCommands: Record<string, Command> = {
     },
   },
   'run log': {
-    usage: 'factory run log RUN [--follow]',
+    usage: 'factory run log RUN [--follow] [--raw]',
     readsOnly: true,
-    summary: 'the run’s raw log (--follow: until it ends)',
-    options: { follow: { type: 'boolean' } },
+    summary:
+      'the run’s log, its colours kept and other escape sequences shown as text (--follow: until it ends; --raw: the bytes as written, for a file)',
+    options: { follow: { type: 'boolean' }, raw: { type: 'boolean' } },
     async run(c) {
       const id = one(c, 'RUN')
       let offset = 0
       // With --json the log goes inside the one JSON document instead of before it.
       let collected = ''
+      // An agent's output may retitle or clear the terminal: shown, not executed, unless asked.
+      const shown = c.values.raw ? undefined : new PrintableLog()
       const print = (): void => {
         for (;;) {
           const chunk = c.call('run/log', { id, offset, limit: 1_048_576 })
           if (chunk.text && c.json) collected += chunk.text
-          else if (chunk.text) c.write(chunk.text)
+          else if (chunk.text) c.write(shown ? shown.push(chunk.text) : chunk.text)
           offset = chunk.offset + Buffer.byteLength(chunk.text)
           // Nothing new: the end, or a character still being written (it comes with the next read).
           if (!chunk.text || offset >= chunk.size) return
@@ -192,6 +196,7 @@ export const runCommands: Record<string, Command> = {
         }
         print()
       }
+      if (shown && !c.json) c.write(shown.end())
       const run = c.call('run/get', { id })
       return { json: { run: run.id, bytes: offset, text: collected }, text: '' }
     },
