@@ -7,27 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { tempDirs } from '../runs/testing'
 import { ensureQueue, resultName } from './maildir'
 import { readResult } from './result'
+import { resultContent } from './testing'
 
 const dirs = tempDirs()
 afterAll(() => dirs.removeAll())
 
 const ID = 'r_1-abc'
 const goodResult = { id: ID, run: 'r_1', outcome: 'done' }
-const content = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.jsonValue().map((value) => JSON.stringify(value)),
-  fc
-    .record({
-      id: fc.oneof(fc.constant(ID), fc.string({ maxLength: 20 })),
-      run: fc.oneof(fc.constant('r_1'), fc.string({ maxLength: 20 })),
-      outcome: fc.oneof(fc.constantFrom('shipped', 'done', 'failed'), fc.string()),
-      exitCode: fc.oneof(fc.integer(), fc.double(), fc.constant(null), fc.string()),
-      failure: fc.anything(),
-      usage: fc.anything(),
-      logTail: fc.oneof(fc.string(), fc.integer()),
-    })
-    .map((value) => JSON.stringify(value)),
-)
+const content = resultContent(ID, 'r_1')
 
 describe('a queue result file, whatever it holds', () => {
   it('reads as a result of this item or as a problem, never a throw', () => {
