@@ -69,6 +69,11 @@ export function formatUsd(micros: number): string {
 }
 
 /** 1234567 → "1.2M", 5300 → "5.3k". */
+/** "1 spec", "12 specs", "1,204 specs": a count with its noun (one that takes an s). */
+export function counted(n: number, word: string): string {
+  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`
+}
+
 export function formatCount(n: number): string {
   if (Math.abs(n) >= 1_000_000) return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`
   if (Math.abs(n) >= 1000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`

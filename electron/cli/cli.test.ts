@@ -85,7 +85,10 @@ describe('factory (CLI)', () => {
     expect((await factory('spec', 'list')).stdout).toMatch(
       /^ID\s+TITLE\s+STAGE.*\ns_1\s+Readable\s+idea\s+new\s+-\s+just now/,
     )
-    expect((await factory('board')).stdout).toContain('unassigned')
+    const board = (await factory('board')).stdout
+    expect(board).toContain('unassigned')
+    expect(board.trimEnd().split('\n').at(-1)).toBe('1 spec · 0 agents')
+    expect((await factory('spec', 'show', 's_1')).stdout).toMatch(/\n\n\(no description\)\n?$/)
   })
 
   it('reports errors on stderr with a non-zero exit and writes nothing', async () => {
@@ -99,7 +102,7 @@ describe('factory (CLI)', () => {
     const badStage = await factory('spec', 'add', '--title', 'x', '--stage', 'shipping')
     expect(badStage.code).toBe(1)
     // Named by the flag typed, not by the operation's field.
-    expect(badStage.stderr).toMatch(/^factory: InvalidInput: --stage: /)
+    expect(badStage.stderr).toMatch(/^factory: --stage: /)
 
     const typo = await factory('spec', 'list', '--db', join(dir, 'no-such-folder', 'ledger.db'))
     expect(typo.code).toBe(2)

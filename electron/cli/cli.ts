@@ -180,10 +180,20 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     io.stderr(
       json
         ? JSON.stringify({ error: parsing ? { ...payload, usage } : payload })
-        : `factory: ${payload.code}: ${payload.message}${parsing ? `\nusage: ${usage}` : ''}`,
+        : `factory: ${textMessage(payload)}${parsing ? `\nusage: ${usage}` : ''}`,
     )
     return parsing ? 2 : 1
   } finally {
     engine?.close()
   }
+}
+
+/**
+ * An error as a person reads it: the message alone, which says what is wrong in words (the code is
+ * for scripts, in --json). An unexpected failure says so, as its message is a program's.
+ */
+function textMessage(payload: { code: string; message: string }): string {
+  return payload.code === 'Internal'
+    ? `something went wrong inside factory: ${payload.message}`
+    : payload.message
 }

@@ -8,7 +8,7 @@ import {
   type Spec,
   type SpecCard,
 } from '../../shared/domain'
-import { formatAge } from '../../shared/format'
+import { counted, formatAge } from '../../shared/format'
 import { formatQuotaAmount } from '../../shared/quotas'
 
 export function table(rows: string[][]): string {
@@ -50,7 +50,7 @@ export function printSpec(spec: Spec): string {
     lines.push(`depends on ${spec.dependsOn.join(', ')}${waiting}`)
   }
   lines.push(`created ${new Date(spec.createdAt).toISOString()} (${formatAge(spec.createdAt)})`)
-  if (spec.body.trim()) lines.push('', spec.body.trimEnd())
+  lines.push('', spec.body.trim() ? spec.body.trimEnd() : '(no description)')
   return lines.join('\n')
 }
 
@@ -84,7 +84,7 @@ export function printBoard(board: Board): string {
     })
     rows.push([lane ?? 'unassigned', ...cells])
   }
-  return `${table(rows)}\n\n${board.specs.length} specs · ${board.agents.length} agents · ledger at event ${board.seq}`
+  return `${table(rows)}\n\n${counted(board.specs.length, 'spec')} · ${counted(board.agents.length, 'agent')}`
 }
 
 export function printLog(events: LedgerEvent[]): string {

@@ -186,6 +186,6 @@ describe('factory usage sync', () => {
     expect(none.stdout).toContain('No usage sources are on for alice')
     const nobody = await factory('usage', 'sync', '--agent', 'nobody')
     expect(nobody.code).toBe(1)
-    expect(nobody.stderr).toContain('AgentNotFound: no agent named "nobody"')
+    expect(nobody.stderr).toContain('factory: no agent named "nobody"')
   })
 })

@@ -1,12 +1,9 @@
 // The top bar: what this is, how much is on the board, whether it is live, and the main action.
+import { counted } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useConnection } from '../stores/connection'
 import { useUi } from '../stores/ui'
 import './header.css'
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`
-}
 
 function ConnectionStatus() {
   const state = useConnection((s) => s.state)
@@ -37,7 +34,7 @@ export function HeaderBar() {
         <h1 className="header-title">Factory Stack</h1>
         {ready && (
           <span className="header-counts">
-            {plural(specCount, 'spec')} · {plural(agentCount, 'agent')}
+            {counted(specCount, 'spec')} · {counted(agentCount, 'agent')}
           </span>
         )}
       </div>
