@@ -308,7 +308,6 @@ it(`kill -9 at random points of dispatch, supervise, drain and recover (seed ${S
     `${killedSupervisors} supervisors killed; runs: ${states.map((r) => `${r.id} ${r.agent} ${r.state}`).join(', ')}`,
     `schedule:\n  ${schedule.join('\n  ')}`,
   ].join('\n')
-  console.log(details, [...drainerOfPid], [...orphanedAt], [...specOfPid])
   expect(active, `runs still active after recovery; ${details}`).toEqual([])
   expect(overlaps, `a spec worked on by two agents at once; ${details}`).toEqual([])
   expect(orphans, `queue agents outlived their drainer; ${details}`).toEqual([])
