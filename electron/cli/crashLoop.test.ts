@@ -127,21 +127,8 @@ it(`kill -9 at random points of dispatch, supervise, drain and recover (seed ${S
   const context = `seed ${SEED} (replay with CRASH_LOOP_SEED=${SEED})`
 
   const agentCommand = (log: string) => `/bin/sh "${AGENT}" slow "${log}" 1`
-  expect(
-    (
-      await factory(
-        'agent',
-        'add',
-        'bob',
-        '--runner',
-        'command',
-        '--command',
-        agentCommand(localLog),
-        '--max-concurrent',
-        '2',
-      )
-    ).code,
-  ).toBe(0)
+  const addBob = ['agent', 'add', 'bob', '--runner', 'command', '--max-concurrent', '2']
+  expect((await factory(...addBob, '--command', agentCommand(localLog))).code).toBe(0)
   expect(
     (await factory('agent', 'add', 'remote', '--queue', queue, '--max-concurrent', '3')).code,
   ).toBe(0)
