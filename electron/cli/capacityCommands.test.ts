@@ -89,7 +89,7 @@ describe('factory agent add --quota, agent pause|resume, usage', () => {
     const zero = await factory('agent', 'set', 'bob', '--max-concurrent', '0')
     expect(zero.stderr).toContain('factory: --max-concurrent: at least 1 run at once')
     expect((await factory('agent', 'list')).stdout).toMatch(
-      /^NAME\s+RUNS\s+AT ONCE\s+QUOTA WINDOWS\s+ADDED\nbob\s+claude\s+1\s+5h 10 runs, 7d \$200\s+just now/,
+      /^NAME\s+RUNNER\s+AT ONCE\s+QUOTA WINDOWS\s+ADDED\nbob\s+claude\s+1\s+5h 10 runs, 7d \$200\s+just now/,
     )
   })
 })

@@ -119,7 +119,31 @@ describe('factory (CLI)', () => {
 
     const unknownFlag = await factory('spec', 'list', '--colour', 'red')
     expect(unknownFlag.code).toBe(2)
-    expect(unknownFlag.stderr).toMatch(/Unknown option '--colour'/)
+    expect(unknownFlag.stderr).toMatch(
+      /^factory: unknown option --colour\nusage: factory spec list/,
+    )
+    expect((await factory('spec', 'list', '--agent')).stderr).toMatch(
+      /^factory: --agent needs a value/,
+    )
+    const doneStage = await factory('spec', 'list', '--stage', 'done')
+    expect(doneStage.stderr).toMatch(/--stage: must be one of "idea", "software", "marketing"/)
+
+    // An unknown command: JSON for a script, the list to choose from for a person.
+    const unknown = await factory('boardd', '--json')
+    expect(unknown.code).toBe(2)
+    expect(JSON.parse(unknown.stderr).error).toEqual({
+      code: 'InvalidInput',
+      message: 'unknown command "boardd"',
+    })
+    const group = await factory('spec')
+    expect(group.code).toBe(2)
+    expect(group.stderr).toMatch(/^factory: spec needs one of its commands\n\nfactory spec\n/)
+    expect(group.stderr).toContain('factory spec add')
+    expect(group.stderr).not.toContain('factory agent add')
+    const groupHelp = await factory('run', '--help')
+    expect(groupHelp.code).toBe(0)
+    expect(groupHelp.stdout).toContain('factory run log')
+    expect(groupHelp.stdout).not.toContain('factory spec add')
 
     expect((await factory('log', '--json')).json()).toEqual([])
   })

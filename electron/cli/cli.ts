@@ -15,7 +15,7 @@ import { queueCommands } from './queueCommands'
 import { runCommands } from './runCommands'
 import { serveCommand } from './serve'
 import { usageSourceCommands } from './usageSourceCommands'
-import { joinNegativeNumbers, problemAsFlags } from './problems'
+import { joinNegativeNumbers, parseProblem, problemAsFlags } from './problems'
 
 export interface CliIO {
   stdout: (text: string) => void
@@ -44,19 +44,29 @@ const ALL: Record<string, Command> = {
 
 class UsageError extends Error {}
 
-export function helpText(): string {
-  const width = Math.max(...Object.values(ALL).map((c) => c.usage.split(' [')[0]!.length))
-  const lines = Object.values(ALL).map(
-    (c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`,
-  )
+/** The command list: every command, or those of one group (`spec`: spec add, spec list, …). */
+export function helpText(group?: string): string {
+  const commands = Object.entries(ALL)
+    .filter(([name]) => group === undefined || name.startsWith(`${group} `))
+    .map(([, command]) => command)
+  const width = Math.max(...commands.map((c) => c.usage.split(' [')[0]!.length))
+  const lines = commands.map((c) => `  ${c.usage.split(' [')[0]!.padEnd(width)}  ${c.summary}`)
   return [
-    'factory — run the startup factory from a terminal',
+    group === undefined ? 'factory — run the startup factory from a terminal' : `factory ${group}`,
     '',
     'Commands:',
     ...lines,
     '',
     'Every command accepts --db PATH (or FACTORY_DB) and --json. `factory COMMAND --help` shows its options.',
   ].join('\n')
+}
+
+/** The first word typed, when it names a group of commands (`spec`, `run`, `agent`) and no more. */
+function groupOf(argv: string[]): string | undefined {
+  const first = argv.find((a) => !a.startsWith('-'))
+  return first !== undefined && Object.keys(ALL).some((name) => name.startsWith(`${first} `))
+    ? first
+    : undefined
 }
 
 function findCommand(
@@ -92,15 +102,24 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
   const found = findCommand(argv)
   const json = beforeDashes(argv).includes('--json')
   if (!found) {
+    const group = groupOf(beforeDashes(argv))
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-      io.stdout(helpText())
+      io.stdout(helpText(group))
       return 0
     }
+    const typed = beforeDashes(argv)
+      .filter((a) => !a.startsWith('-'))
+      .slice(0, 2)
+      .join(' ')
+    const message =
+      group === typed
+        ? `${group} needs one of its commands`
+        : `unknown command "${typed}"${group ? ` (see: factory ${group} --help)` : ''}`
+    // Scripts get the one JSON error every refusal gives; people get the list to choose from.
     io.stderr(
-      `factory: unknown command "${argv
-        .filter((a) => !a.startsWith('-'))
-        .slice(0, 2)
-        .join(' ')}"\n\n${helpText()}`,
+      json
+        ? JSON.stringify({ error: { code: 'InvalidInput', message } })
+        : `factory: ${message}\n\n${helpText(group)}`,
     )
     return 2
   }
@@ -170,7 +189,7 @@ export async function runCli(argv: string[], given: CliIO): Promise<number> {
     const parsing =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     const payload = parsing
-      ? { code: 'InvalidInput' as const, message: (error as Error).message }
+      ? { code: 'InvalidInput' as const, message: parseProblem(error as Error) }
       : toErrorPayload(error)
     // What the operation refuses is named by the flags typed, not by the engine's field names.
     if (!parsing && payload.code === 'InvalidInput')

@@ -57,7 +57,7 @@ export function printSpec(spec: Spec): string {
 export function printAgents(agents: Agent[]): string {
   if (agents.length === 0) return 'No agents yet. Add a lane: factory agent add bob --runner claude'
   return table([
-    ['NAME', 'RUNS', 'AT ONCE', 'QUOTA WINDOWS', 'ADDED'],
+    ['NAME', 'RUNNER', 'AT ONCE', 'QUOTA WINDOWS', 'ADDED'],
     ...agents.map((a) => [
       a.name,
       // A remote lane's runs happen wherever its queue is drained, not by its runner here.

@@ -4,6 +4,8 @@ import { isRunActive, type Run, type Usage } from '../../shared/runs'
 import { table } from './print'
 
 export function printUsage(usage: Usage): string {
+  // A command agent reports none: nothing measured, which is not the same as zero spent.
+  if (Object.values(usage).every((value) => !value)) return 'no usage reported'
   return [
     `${formatCount(usage.inputTokens)} in`,
     `${formatCount(usage.outputTokens)} out`,

@@ -31,7 +31,26 @@ export function problemAsFlags(problem: string): string {
     .replace(/^[a-z]+\/[a-z-]+: /, '')
     .split('; ')
     .map((part) => part.replace(/^([A-Za-z][\w.]*): /, (_, path: string) => `${flagFor(path)}: `))
+    .map(choicesInWords)
     .join('; ')
+}
+
+/** The validator's `Invalid option: expected one of "idea"|"software"` as a person says it. */
+function choicesInWords(part: string): string {
+  return part.replace(
+    /Invalid option: expected one of ((?:"[^"]*"\|?)+)/,
+    (_, choices: string) => `must be one of ${choices.split('|').join(', ')}`,
+  )
+}
+
+/** Node's argument parser's wording ("Unknown option '--x'. To specify a positional …") made plain. */
+export function parseProblem(error: { code?: string; message: string }): string {
+  const option = /'(-[^' ]*)/.exec(error.message)?.[1]
+  if (!option) return error.message
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option}`
+  if (/argument missing/.test(error.message)) return `${option} needs a value`
+  if (/does not take an argument/.test(error.message)) return `${option} takes no value`
+  return error.message
 }
 
 /**

@@ -171,6 +171,8 @@ describe('factory run commands', () => {
     const log = await factory('run', 'log', 'r_1')
     expect(log.code).toBe(0)
     expect(log.raw).toBe('\u001b[32mok\u001b[0m \\x1b]0;pwned\\x07\\x1b[2J 10%\n100%\n')
+    // A command agent reports no usage: said so, not shown as zero spent.
+    expect((await factory('run', 'show', 'r_1')).stdout).toContain('no usage reported')
     const raw = await factory('run', 'log', 'r_1', '--raw')
     expect(raw.raw).toBe('\u001b[32mok\u001b[0m \u001b]0;pwned\u0007\u001b[2J 10%\r100%\n')
   })
