@@ -6,6 +6,9 @@ import type { RunId } from '../../../shared/runs'
 import { client } from '../client'
 import { PAGE_SIZE, TranscriptWindow } from './transcriptWindow'
 
+/** How often an open transcript reads its total again, in case a push went missing. */
+const RECOUNT_MS = 2000
+
 export function useTranscript(runId: RunId) {
   const window = useRef(new TranscriptWindow())
   const inflight = useRef(new Set<number>())
@@ -55,8 +58,9 @@ export function useTranscript(runId: RunId) {
       .call('run/transcript', { id: runId, from: 0, limit: 1 })
       .then(
         (result) => {
-          window.current.total = result.total
-          if (result.total === 0) loaded.current = true
+          // A push may have counted more already: the larger total wins.
+          window.current.total = Math.max(window.current.total, result.total)
+          if (window.current.total === 0) loaded.current = true
           bump()
         },
         (failure: unknown) => {
@@ -65,7 +69,22 @@ export function useTranscript(runId: RunId) {
           bump()
         },
       )
-    return client().subscribe((pushed) => {
+    // Pushes say when the transcript grew; a push missed (sent while this view was opening, or
+    // lost with a reconnect) would leave it stale, so the total is also read again now and then.
+    const recount = setInterval(() => {
+      client()
+        .call('run/transcript', { id: runId, from: 0, limit: 1 })
+        .then(
+          (result) => {
+            if (result.total <= window.current.total) return
+            window.current.total = result.total
+            load(range.current.from, range.current.to)
+            bump()
+          },
+          () => undefined, // the next push or recount tries again
+        )
+    }, RECOUNT_MS)
+    const unsubscribe = client().subscribe((pushed) => {
       const grew =
         (pushed.kind === 'run-output' && pushed.runId === runId) ||
         (pushed.kind === 'ledger' && pushed.event.subject === runId)
@@ -85,6 +104,10 @@ export function useTranscript(runId: RunId) {
       load(range.current.from, range.current.to)
       bump()
     })
+    return () => {
+      clearInterval(recount)
+      unsubscribe()
+    }
   }, [runId, load])
 
   return {
