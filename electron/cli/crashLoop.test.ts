@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, expect, it } from 'vitest'
 import { tempDir } from '../core/testing'
-import { isAlive } from '../core/software/runs/processTree'
+import { isAlive, parentOf } from '../core/software/runs/processTree'
 import { stopLeftoverRuns } from '../core/software/runs/testing'
 import { cliOn } from './testing'
 
@@ -72,16 +72,6 @@ function environOf(pid: number): Map<string, string> | undefined {
         entry.slice(entry.indexOf('=') + 1),
       ]),
     )
-  } catch {
-    return undefined
-  }
-}
-
-/** A process's parent, from /proc/<pid>/stat (after the command name, which may hold anything). */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
   } catch {
     return undefined
   }

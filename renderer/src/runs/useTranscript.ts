@@ -71,7 +71,7 @@ export function useTranscript(runId: RunId) {
       )
     // Pushes say when the transcript grew; a push missed (sent while this view was opening, or
     // lost with a reconnect) would leave it stale, so the total is also read again now and then.
-    const recount = setInterval(() => {
+    const recount = (): void => {
       client()
         .call('run/transcript', { id: runId, from: 0, limit: 1 })
         .then(
@@ -83,7 +83,8 @@ export function useTranscript(runId: RunId) {
           },
           () => undefined, // the next push or recount tries again
         )
-    }, RECOUNT_MS)
+    }
+    const recounting = setInterval(recount, RECOUNT_MS)
     const unsubscribe = client().subscribe((pushed) => {
       const grew =
         (pushed.kind === 'run-output' && pushed.runId === runId) ||
@@ -91,21 +92,13 @@ export function useTranscript(runId: RunId) {
       if (!grew) return
       if (pushed.kind === 'run-output')
         window.current.total = Math.max(window.current.total, pushed.entries)
-      else {
-        // The run ended or moved on: its last entries may not have been pushed yet.
-        void client()
-          .call('run/transcript', { id: runId, from: 0, limit: 1 })
-          .then((r) => {
-            window.current.total = Math.max(window.current.total, r.total)
-            load(range.current.from, range.current.to)
-            bump()
-          })
-      }
+      // The run ended or moved on: its last entries may not have been pushed yet.
+      else recount()
       load(range.current.from, range.current.to)
       bump()
     })
     return () => {
-      clearInterval(recount)
+      clearInterval(recounting)
       unsubscribe()
     }
   }, [runId, load])

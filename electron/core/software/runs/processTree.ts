@@ -33,6 +33,15 @@ function statFields(pid: number | string): string[] {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
 }
 
+/** A process's parent, or undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    return Number(statFields(pid)[1])
+  } catch {
+    return undefined
+  }
+}
+
 function isZombie(pid: number): boolean {
   if (hasProc) {
     try {
@@ -136,11 +145,8 @@ function parentsByPid(): Map<number, number> {
   try {
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue
-      try {
-        parents.set(Number(name), Number(statFields(name)[1]))
-      } catch {
-        // exited while we looked
-      }
+      const parent = parentOf(Number(name)) // undefined: exited while we looked
+      if (parent !== undefined) parents.set(Number(name), parent)
     }
   } catch {
     try {
