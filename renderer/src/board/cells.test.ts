@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import type { Agent, SpecCard } from '../../../shared/domain'
 import { makeAgent, makeCard } from '../../../shared/testing'
-import { cardsIn, cellKey, compareCards, groupIntoCells } from './cells'
+import { cardsIn, cellKey, collapsedLimit, compareCards, groupIntoCells } from './cells'
+import { placeOfCellKey } from './dropTarget'
 
 let next = 1
 const card = (fields: Partial<SpecCard> = {}): SpecCard => {
@@ -79,5 +80,40 @@ describe('groupIntoCells', () => {
     const board = groupIntoCells(specs, agents)
     expect(performance.now() - started).toBeLessThan(200)
     expect(board.total).toBe(10_000)
+  })
+})
+
+describe('a collapsed cell', () => {
+  it('shows three in Unassigned, a lane’s running cards, and the latest of what is finished', () => {
+    const running = [
+      card({ status: 'running' }),
+      card({ status: 'running' }),
+      card({ status: 'running' }),
+    ]
+    expect(collapsedLimit('idea', null, [])).toBe(3)
+    expect(collapsedLimit('software', 'bob', running)).toBe(3)
+    expect(collapsedLimit('software', 'bob', [])).toBe(2)
+    expect(collapsedLimit('marketing', 'bob', running)).toBe(1)
+  })
+
+  it('lists a lane’s running cards before its queued ones, so they are the ones shown', () => {
+    const queued = card({ stage: 'software', agent: 'bob', status: 'queued', priority: 5 })
+    const runs = card({ stage: 'software', agent: 'bob', status: 'running' })
+    const board = groupIntoCells([queued, runs], [agent('bob')])
+    expect(cardsIn(board, { stage: 'software', agent: 'bob' }).map((c) => c.id)).toEqual([
+      runs.id,
+      queued.id,
+    ])
+  })
+
+  it('is named by a key that reads back as its place, Unassigned and odd names included', () => {
+    for (const place of [
+      { stage: 'idea' as const, agent: null },
+      { stage: 'software' as const, agent: 'bob:two' },
+      { stage: 'marketing' as const, agent: 'unassigned' },
+    ]) {
+      expect(placeOfCellKey(cellKey(place.stage, place.agent))).toEqual(place)
+    }
+    expect(placeOfCellKey('nowhere:bob')).toBeNull()
   })
 })

@@ -9,7 +9,7 @@ import {
   type Stage,
 } from '../../../shared/domain'
 
-/** A cell draws about two of its heights of cards at first (it scrolls at 560px), so the board paints sooner. */
+/** An opened cell draws this many cards at first, so opening one with thousands is quick. */
 export const CELL_FIRST_PAGE = 16
 /** Then this many more each time the end of its list scrolls near. */
 export const CELL_PAGE = 50
@@ -51,6 +51,12 @@ export function compareCards(a: SpecCard, b: SpecCard): number {
   return b.priority - a.priority || b.createdAt - a.createdAt || idNumber(b.id) - idNumber(a.id)
 }
 
+/** In Software, what runs comes first: a collapsed cell shows its running cards. */
+function compareAtWork(a: SpecCard, b: SpecCard): number {
+  const running = Number(b.status === 'running') - Number(a.status === 'running')
+  return running || compareCards(a, b)
+}
+
 export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agent[]): BoardCells {
   const lanes: Lane[] = [null, ...agents.map((agent) => agent.name)]
   const known = new Set<Lane>(lanes)
@@ -71,7 +77,8 @@ export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agen
     stageCounts[spec.stage] += 1
     laneCounts.set(spec.agent, (laneCounts.get(spec.agent) ?? 0) + 1)
   }
-  for (const cell of cells.values()) cell.sort(compareCards)
+  for (const [key, cell] of cells)
+    cell.sort(key.startsWith('software:') ? compareAtWork : compareCards)
   return { lanes, cells, stageCounts, laneCounts, total: specs.length }
 }
 
@@ -81,4 +88,17 @@ export function cardsIn(board: BoardCells, place: Placement): readonly SpecCard[
 
 export function samePlace(a: Placement, b: Placement): boolean {
   return a.stage === b.stage && a.agent === b.agent
+}
+
+/**
+ * How many cards a cell shows before "N more": few enough that every lane's header stays on a
+ * laptop's screen. A lane's running cards always show; what is finished shows its latest.
+ */
+export function collapsedLimit(stage: Stage, lane: Lane, cards: readonly SpecCard[]): number {
+  if (lane === null) return 3
+  if (stage === 'software') {
+    const running = cards.filter((card) => card.status === 'running').length
+    return Math.max(2, running)
+  }
+  return 1
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { withoutCliHints } from './wording'
+import type { AgentUsage } from '../../../shared/quotas'
+import { holdReasonWords, laneRefusal, withoutCliHints } from './wording'
 
 describe('engine messages in the app', () => {
   it('leave out the CLI commands a terminal user would type, and keep the rest', () => {
@@ -14,5 +15,64 @@ describe('engine messages in the app', () => {
     expect(withoutCliHints('bob is paused until 14:05 (rate_limited: 429)')).toBe(
       'bob is paused until 14:05 (rate_limited: 429)',
     )
+  })
+})
+
+const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => ({
+  agent: 'gordon',
+  plan: null,
+  enabled: true,
+  running: 0,
+  maxConcurrent: 1,
+  windows: [],
+  pausedUntil: null,
+  pausedIndefinitely: false,
+  pauseReason: null,
+  probing: false,
+  ...fields,
+})
+
+describe('a lane that cannot start a run, in words', () => {
+  const at = new Date(2026, 11, 3, 18, 53).getTime()
+
+  it('says nothing of a lane with room', () => {
+    expect(laneRefusal(lane())).toBeNull()
+  })
+
+  it('names the hold, until when, and why, without a failure class', () => {
+    expect(
+      laneRefusal(
+        lane({ pausedUntil: at, pauseReason: 'quota_exhausted: Claude AI usage limit reached|17' }),
+      ),
+    ).toBe('Paused until 18:53 · usage limit')
+    expect(laneRefusal(lane({ pausedIndefinitely: true, pauseReason: 'holiday' }))).toBe(
+      'Paused · holiday',
+    )
+    expect(laneRefusal(lane({ enabled: false }))).toBe('Disabled')
+  })
+
+  it('says a full lane is full, and which window', () => {
+    const window = {
+      window: '5h',
+      durationMs: 5 * 3_600_000,
+      unit: 'runs' as const,
+      limit: 4,
+      used: 4,
+      utilization: 1,
+      freesAt: at,
+    }
+    expect(laneRefusal(lane({ windows: [window] }))).toBe('Full until 18:53 · 5h runs used up')
+    expect(laneRefusal(lane({ running: 1 }))).toBe('At its limit · 1/1 running')
+  })
+
+  it('reads a hold the breaker wrote as its count, and a person’s reason as they wrote it', () => {
+    expect(holdReasonWords('3 runs in a row failed (last: crashed: boom) — check the lane')).toBe(
+      '3 runs in a row failed',
+    )
+    expect(holdReasonWords('auth_expired: 401 — log in again, then resume the lane')).toBe(
+      'login expired',
+    )
+    expect(holdReasonWords('back on monday')).toBe('back on monday')
+    expect(holdReasonWords(null)).toBeNull()
   })
 })

@@ -1,8 +1,64 @@
 // Engine messages as the app shows them. The engine speaks to every host alike, so its refusals
 // carry the CLI's fix ("(factory agent set bob --enabled yes)"); in the app that is noise next to
 // the buttons it offers instead.
+import { laneAvailability } from '../../../shared/availability'
+import { formatClock } from '../../../shared/format'
+import type { AgentUsage } from '../../../shared/quotas'
+import type { FailureClass } from '../../../shared/runs'
 
 /** The message without the CLI commands given in parentheses. */
 export function withoutCliHints(message: string): string {
   return message.replace(/\s*\(factory [^()]*\)/g, '')
+}
+
+/** A failure class as a person says it. */
+export const FAILURE_WORDS: Record<FailureClass, string> = {
+  rate_limited: 'rate limit',
+  quota_exhausted: 'usage limit',
+  auth_expired: 'login expired',
+  overloaded: 'service overloaded',
+  bad_output: 'unreadable output',
+  max_turns: 'turn limit reached',
+  timeout: 'timed out',
+  cancelled: 'cancelled',
+  disk_full: 'disk full',
+  crashed: 'crashed',
+}
+
+/**
+ * Why a lane is held, in words: the factory's own holds start with the failure class that caused
+ * them ("quota_exhausted: Claude AI usage limit reached|1760…"), a person's are their own words.
+ */
+export function holdReasonWords(reason: string | null): string | null {
+  if (!reason) return null
+  const match = /^([a-z_]+):/.exec(reason)
+  const failure = match?.[1] as FailureClass | undefined
+  if (failure && failure in FAILURE_WORDS) return FAILURE_WORDS[failure]
+  // The breaker's hold: "3 runs in a row failed (last: …) — check the lane, then resume it".
+  const inARow = /^(\d+ runs in a row failed)/.exec(reason)
+  return inARow ? inARow[1]! : reason
+}
+
+/**
+ * A lane that cannot start a run now, as its header and a hovered drop say it: "Paused until
+ * 18:53 · usage limit", "Full until 14:05 · 5h runs", "At its limit · 1/1 running". Null: it can.
+ */
+export function laneRefusal(usage: AgentUsage): string | null {
+  const availability = laneAvailability(usage)
+  if (availability.ok) return null
+  const until = availability.until ? ` until ${formatClock(availability.until)}` : ''
+  switch (availability.kind) {
+    case 'disabled':
+      return 'Disabled'
+    case 'cap':
+      return `At its limit · ${usage.running}/${usage.maxConcurrent} running`
+    case 'quota': {
+      const full = usage.windows.find((window) => window.utilization >= 1)
+      return `Full${until}${full ? ` · ${full.window} ${full.unit} used up` : ''}`
+    }
+    case 'paused': {
+      const why = holdReasonWords(usage.pauseReason)
+      return `Paused${until}${why ? ` · ${why}` : ''}`
+    }
+  }
 }

@@ -4,15 +4,14 @@ import {
   DndContext,
   DragOverlay,
   PointerSensor,
-  pointerWithin,
-  rectIntersection,
   useSensor,
   useSensors,
   type CollisionDetection,
   type DragEndEvent,
+  type DragOverEvent,
   type DragStartEvent,
 } from '@dnd-kit/core'
-import { useMemo, useState, type KeyboardEvent } from 'react'
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import {
   STAGES,
   STAGE_LABELS,
@@ -21,19 +20,46 @@ import {
   type SpecId,
 } from '../../../shared/domain'
 import { groupIntoCells, laneLabel } from '../board/cells'
+import {
+  cellKeyAt,
+  DRAG_OVERLAY_CLASS,
+  placeOfCellKey,
+  SCROLL_STRIP_ATTRIBUTE,
+} from '../board/dropTarget'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
+import { laneRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
+import { useCapacity } from '../stores/capacity'
 import { moveCard } from '../stores/moveCard'
 import { useUi } from '../stores/ui'
 import { CardFace } from './CardFace'
 import { AddLane, EmptyBoard } from './EmptyBoard'
 import { Swimlane } from './Swimlane'
+import { pointerNow, useEdgeScroll } from './useEdgeScroll'
 import './board.css'
 
-// Pointer position decides the cell; fall back to overlap when the pointer sits in a gap.
-const collision: CollisionDetection = (args) => {
-  const hits = pointerWithin(args)
-  return hits.length > 0 ? hits : rectIntersection(args)
+// The cell drawn under the pointer now is the one lit up and the one that takes the drop; in a
+// gap, over a header or a scroll strip, there is none (no nearest-cell guess that could start a
+// run on a lane the pointer is not on).
+const collision: CollisionDetection = ({ pointerCoordinates, droppableContainers }) => {
+  if (!pointerCoordinates) return []
+  const key = cellKeyAt(pointerCoordinates.x, pointerCoordinates.y)
+  const place = key === null ? null : placeOfCellKey(key)
+  const container =
+    place &&
+    droppableContainers.find((c) => {
+      const data = c.data.current as Placement | undefined
+      return data?.stage === place.stage && data.agent === place.agent
+    })
+  return container ? [{ id: container.id, data: { droppableContainer: container, value: 0 } }] : []
+}
+
+/** Where a drop lands: the cell under where the pointer was last seen. */
+function dropPlace(fallback: Placement | undefined): Placement | undefined {
+  const pointer = pointerNow()
+  if (!pointer) return fallback
+  const key = cellKeyAt(pointer.x, pointer.y)
+  return (key === null ? null : placeOfCellKey(key)) ?? undefined
 }
 
 export function Board() {
@@ -41,6 +67,9 @@ export function Board() {
   const agents = useBoard((s) => s.agents)
   const board = useMemo(() => groupIntoCells(specs, agents), [specs, agents])
   const [dragged, setDragged] = useState<SpecCard | null>(null)
+  const [overPlace, setOverPlace] = useState<Placement | null>(null)
+  const boardRef = useRef<HTMLDivElement | null>(null)
+  const room = useEdgeScroll(boardRef, dragged !== null)
   // A small threshold keeps a plain click a click (it opens the drawer) rather than a drag.
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }))
 
@@ -52,9 +81,11 @@ export function Board() {
     setDragged(null)
     useUi.getState().setDragging(false)
     const card = (active.data.current as { card: SpecCard } | undefined)?.card
-    const target = over?.data.current as Placement | undefined
+    const target = dropPlace(over?.data.current as Placement | undefined)
     if (card && target) void moveCard(card.id, target, { drop: true })
   }
+  const onDragOver = ({ over }: DragOverEvent) =>
+    setOverPlace((over?.data.current as Placement | undefined) ?? null)
   const onDragCancel = () => {
     setDragged(null)
     useUi.getState().setDragging(false)
@@ -87,8 +118,11 @@ export function Board() {
     <DndContext
       sensors={sensors}
       collisionDetection={collision}
+      // The board scrolls only from its strips (useEdgeScroll), never under a pointer on a cell.
+      autoScroll={false}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
+      onDragOver={onDragOver}
       onDragCancel={onDragCancel}
       accessibility={{
         // No dnd-kit keyboard sensor: the keyboard path is Shift+arrows, so say that instead.
@@ -107,8 +141,13 @@ export function Board() {
         },
       }}
     >
-      <div className="board" onKeyDown={onKeyDown}>
+      <div className="board" onKeyDown={onKeyDown} ref={boardRef}>
         <div className="board-columns">
+          {room.up && (
+            <div className="scroll-strip scroll-strip-up" {...{ [SCROLL_STRIP_ATTRIBUTE]: 'up' }}>
+              ↑ Hold here to scroll up
+            </div>
+          )}
           {STAGES.map((stage) => (
             <div key={stage} className={`column-header stage-${stage}`}>
               <span className="column-dot" aria-hidden="true" />
@@ -127,15 +166,39 @@ export function Board() {
           />
         ))}
         <AddLane first={agents.length === 0} />
+        {room.down && (
+          <div
+            className="scroll-strip scroll-strip-down"
+            data-testid="scroll-strip-down"
+            {...{ [SCROLL_STRIP_ATTRIBUTE]: 'down' }}
+          >
+            ↓ Hold here to scroll down
+          </div>
+        )}
       </div>
-      <DragOverlay dropAnimation={null}>
+      <DragOverlay dropAnimation={null} className={DRAG_OVERLAY_CLASS}>
         {dragged && (
           <div className="card card-overlay">
             <CardFace card={dragged} />
+            {overPlace && <DragRefusal place={overPlace} />}
           </div>
         )}
       </DragOverlay>
     </DndContext>
+  )
+}
+
+/** Beside the pointer, where it is read: the lane under it cannot start the card, and why. */
+function DragRefusal({ place }: { place: Placement }) {
+  const refusal = useCapacity((s) => {
+    const usage = place.stage === 'software' && place.agent ? s.byAgent[place.agent] : undefined
+    return usage ? laneRefusal(usage) : null
+  })
+  if (!refusal) return null
+  return (
+    <div className="drag-refusal" data-testid="drag-refusal">
+      Can’t start on {place.agent}: {refusal}
+    </div>
   )
 }
 

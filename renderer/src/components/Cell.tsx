@@ -1,9 +1,22 @@
-// One stage of one lane: a drop target that lists its cards a page at a time, because a cell may
-// hold thousands and only the first screenful is ever looked at.
+// One stage of one lane: a drop target that shows its first few cards and "N more", so every
+// lane's header stays on screen; opened, it lists the rest a page at a time (a cell may hold
+// thousands), in the board's own scroll, never a scroller of its own. While a card is dragged, a
+// lane's Software cell that cannot start it says so and why before anything is dropped.
 import { useDroppable } from '@dnd-kit/core'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { STAGE_LABELS, type Placement, type SpecCard, type Stage } from '../../../shared/domain'
-import { CELL_FIRST_PAGE, CELL_PAGE, laneLabel, laneSlug, type Lane } from '../board/cells'
+import {
+  CELL_FIRST_PAGE,
+  CELL_PAGE,
+  cellKey,
+  collapsedLimit,
+  laneLabel,
+  laneSlug,
+  type Lane,
+} from '../board/cells'
+import { DROP_ATTRIBUTE } from '../board/dropTarget'
+import { laneRefusal } from '../board/wording'
+import { useCapacity } from '../stores/capacity'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
 
@@ -15,71 +28,103 @@ interface CellProps {
 
 export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const slug = laneSlug(lane)
+  const key = cellKey(stage, lane)
   const { setNodeRef, isOver } = useDroppable({
     id: `cell:${stage}:${slug}`,
     data: { stage, agent: lane } satisfies Placement,
   })
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)
+  const open = useUi((s) => s.openCells.has(key))
+  const refusal = useCapacity((s) => {
+    const usage = lane !== null && stage === 'software' ? s.byAgent[lane] : undefined
+    return usage ? laneRefusal(usage) : null
+  })
   const [pages, setPages] = useState(1)
-  const scroller = useRef<HTMLDivElement | null>(null)
   const sentinel = useRef<HTMLDivElement | null>(null)
 
-  // A card focused by keyboard (or just created) deeper than the revealed pages is revealed too.
+  // A card focused by keyboard (or just created) beyond what shows opens the cell down to it.
   const focusedIndex = useMemo(
     () => (focusedId ? cards.findIndex((c) => c.id === focusedId) : -1),
     [cards, focusedId],
   )
-  const revealed = CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE
+  const limit = collapsedLimit(stage, lane, cards)
+  const revealed = open ? Math.max(limit, CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE) : limit
   const shown = Math.min(cards.length, Math.max(revealed, focusedIndex + 1))
   const hidden = cards.length - shown
   const revealMore = useCallback(() => setPages((p) => p + 1), [])
+  const setOpen = (next: boolean) => {
+    setPages(1)
+    useUi.getState().setCellOpen(key, next)
+  }
 
   useEffect(() => {
-    const root = scroller.current
     const target = sentinel.current
-    if (!root || !target || hidden <= 0) return
+    if (!open || !target || hidden <= 0) return
     // Re-created after each reveal, so a sentinel still in view keeps revealing.
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((entry) => entry.isIntersecting)) revealMore()
       },
-      { root, rootMargin: '0px 0px 320px 0px' },
+      { rootMargin: '0px 0px 320px 0px' },
     )
     observer.observe(target)
     return () => observer.disconnect()
-  }, [hidden, shown, revealMore])
+  }, [open, hidden, shown, revealMore])
 
-  const setRefs = useCallback(
-    (node: HTMLDivElement | null) => {
-      scroller.current = node
-      setNodeRef(node)
-    },
-    [setNodeRef],
-  )
-
-  const className = ['cell', `stage-${stage}`, isOver && 'cell-over', dragging && 'cell-dragging']
+  const refuses = dragging && refusal !== null
+  const className = [
+    'cell',
+    `stage-${stage}`,
+    isOver && (refuses ? 'cell-over-refused' : 'cell-over'),
+    dragging && 'cell-dragging',
+  ]
     .filter(Boolean)
     .join(' ')
   return (
     <div
-      ref={setRefs}
+      ref={setNodeRef}
+      {...{ [DROP_ATTRIBUTE]: key }}
       className={className}
       data-testid={`cell-${stage}-${slug}`}
       aria-label={`${STAGE_LABELS[stage]} · ${laneLabel(lane)}: ${cards.length} specs`}
       role="group"
     >
+      {refuses && (
+        <div className="cell-refusal" data-testid="cell-refusal" role="note">
+          Can’t start here now: {refusal}
+        </div>
+      )}
       {cards.slice(0, shown).map((card) => (
         <Card key={card.id} card={card} />
       ))}
       {hidden > 0 && (
-        <div ref={sentinel} className="cell-more">
-          <button type="button" className="button button-ghost button-small" onClick={revealMore}>
+        <div ref={open ? sentinel : undefined} className="cell-more">
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            data-testid="cell-more"
+            aria-expanded={open}
+            onClick={() => (open ? revealMore() : setOpen(true))}
+          >
             {hidden.toLocaleString()} more
           </button>
         </div>
       )}
-      {cards.length === 0 && (
+      {open && hidden === 0 && cards.length > limit && (
+        <div className="cell-more">
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            data-testid="cell-fewer"
+            aria-expanded={true}
+            onClick={() => setOpen(false)}
+          >
+            Show fewer
+          </button>
+        </div>
+      )}
+      {cards.length === 0 && !refuses && (
         <div className="cell-empty" aria-hidden="true">
           {dragging ? 'Drop here' : ''}
         </div>

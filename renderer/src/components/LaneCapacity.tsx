@@ -9,6 +9,7 @@ import {
   type ReportedWindow,
   type WindowUsage,
 } from '../../../shared/quotas'
+import { holdReasonWords } from '../board/wording'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
 import './capacity.css'
@@ -41,7 +42,7 @@ function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
           ? `Paused until ${formatClock(availability.until)}`
           : 'Paused'
   // A full window's figures are on its meter; a hold's reason is said only here.
-  const reason = availability.kind === 'paused' ? usage.pauseReason : null
+  const reason = availability.kind === 'paused' ? holdReasonWords(usage.pauseReason) : null
   return (
     <span
       className={`hold hold-${availability.kind}`}

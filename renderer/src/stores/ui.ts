@@ -33,6 +33,8 @@ interface UiStore {
   focusedId: SpecId | null
   dialog: Dialog | null
   dragging: boolean
+  /** Cells opened past their first few cards (by `cellKey`). */
+  openCells: ReadonlySet<string>
   /** When the last drag ended; the click a drop fires is ignored for a moment after. */
   dragEndedAt: number
   toasts: Toast[]
@@ -49,6 +51,7 @@ interface UiStore {
   openNewSpec(place?: Placement): void
   closeDialog(): void
   setDragging(dragging: boolean): void
+  setCellOpen(key: string, open: boolean): void
   showToast(toast: Omit<Toast, 'id'>): number
   dismissToast(id: number): void
 }
@@ -66,6 +69,7 @@ export const useUi = create<UiStore>()((set, get) => ({
   focusedId: null,
   dialog: null,
   dragging: false,
+  openCells: new Set(),
   dragEndedAt: 0,
   toasts: [],
   openDrawer: (id) => set({ drawerSpecId: id, focusedId: id }),
@@ -81,6 +85,14 @@ export const useUi = create<UiStore>()((set, get) => ({
     set({ dialog: { kind: 'new-spec', place } }),
   closeDialog: () => set({ dialog: null }),
   setDragging: (dragging) => set(dragging ? { dragging } : { dragging, dragEndedAt: Date.now() }),
+  setCellOpen: (key, open) =>
+    set((state) => {
+      if (state.openCells.has(key) === open) return state
+      const openCells = new Set(state.openCells)
+      if (open) openCells.add(key)
+      else openCells.delete(key)
+      return { openCells }
+    }),
   showToast: (toast) => {
     const id = nextToastId++
     set((state) => ({ toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) }))
