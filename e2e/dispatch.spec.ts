@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, fixture, toast } from './board'
+import { card, cell, drag, fixture, toast } from './board'
 
 /** Three lanes by the CLI; fifty specs through the open page's own API (fifty CLI starts are slow). */
 async function threeLanesFiftySpecs(factory: Factory, page: Page): Promise<void> {
@@ -97,9 +97,14 @@ for (const size of [
     })
     await page.mouse.up()
 
+    // It rests first, takeable back, and nothing has started yet.
+    const starting = toast(page, `Starting “Spec 50: make thing 50 better” on ${size.target}…`)
+    await expect(starting.getByRole('button', { name: 'Undo' })).toBeVisible()
+    expect(runsOn(factory)).toEqual([])
     await expect(
       toast(page, `Started “Spec 50: make thing 50 better” on ${size.target}`),
     ).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)
     expect(runsOn(factory)).toEqual([`Spec 50: make thing 50 better → ${size.target}`])
   })
 }
@@ -142,4 +147,81 @@ test('the board scrolls from its bottom strip, not from a cell; a full lane says
   await page.mouse.up()
   await expect(toast(page, '“Spec 50: make thing 50 better” went back')).toBeVisible()
   expect(runsOn(factory)).toEqual(['Spec 1: make thing 1 better → gordon'])
+})
+
+test('a drop can be taken back before it starts anything; Undo leaves the card where it was', async ({
+  page,
+  factory,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await threeLanesFiftySpecs(factory, page)
+  await drag(page, card(page, 'Spec 49:'), cell(page, 'software', 'bob'))
+  const starting = toast(page, '“Spec 49: make thing 49 better” on bob…')
+  await expect(starting).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'dispatch-undo-1440-dark.png') })
+  await starting.getByRole('button', { name: 'Undo' }).click()
+  await expect(
+    toast(page, 'Took “Spec 49: make thing 49 better” back: nothing started'),
+  ).toBeVisible()
+  await expect(card(cell(page, 'idea', 'unassigned'), 'Spec 49:')).toBeVisible()
+  // Past the rest: still nothing started.
+  await page.waitForTimeout(3500)
+  expect(runsOn(factory)).toEqual([])
+})
+
+test('the allocator says why it chose a lane: in the toast (Undo gone), the drawer and the run view', async ({
+  page,
+  factory,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 })
+  await threeLanesFiftySpecs(factory, page)
+  // gordon busy with one, so the reason names it.
+  factory.cli('dispatch', 's_1', '--agent', 'gordon')
+  await drag(page, card(page, 'Spec 48:'), cell(page, 'software', 'unassigned'))
+  await expect(
+    toast(page, 'Queued “Spec 48: make thing 48 better” for the allocator'),
+  ).toBeVisible()
+  const started = toast(page, 'Started “Spec 48: make thing 48 better” on')
+  await expect(started).toContainText(
+    /Chosen by the allocator: to (bob|alice): 0% of 5h runs used, 0\/2 running · (alice|bob) 0% used · gordon busy \(1\/1 running\)/,
+  )
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)
+  await page.screenshot({ path: join(ARTIFACTS, 'dispatch-allocator-toast-1024.png') })
+  await started.getByRole('button', { name: 'Open run' }).click()
+  await expect(page.getByTestId('run-placement')).toContainText('Chosen by the allocator: to ')
+  await page.screenshot({ path: join(ARTIFACTS, 'dispatch-allocator-run-1024.png') })
+  await page.keyboard.press('Escape')
+  await card(page, 'Spec 48:').click()
+  await expect(page.getByTestId('run-item').getByTestId('run-placement')).toContainText(
+    'gordon busy (1/1 running)',
+  )
+})
+
+test('a spec queued on a lane is pinned there, visibly, and can be let go to any lane', async ({
+  page,
+  factory,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await threeLanesFiftySpecs(factory, page)
+  factory.cli('dispatch', 's_1', '--agent', 'gordon')
+  factory.cli('spec', 'queue', 's_2', '--agent', 'gordon')
+  const pinned = card(cell(page, 'software', 'gordon'), 'Spec 2:')
+  await expect(pinned.getByTestId('card-pin')).toHaveText('Pinned to gordon')
+  await expect(pinned.getByTestId('card-queue-wait')).toContainText(
+    'Waits for a run on gordon to end',
+  )
+  await pinned.click()
+  await expect(page.getByTestId('drawer-pin')).toContainText('only gordon runs it')
+  await page.screenshot({ path: join(ARTIFACTS, 'dispatch-pinned-1440.png') })
+  await page.getByRole('button', { name: 'Let any lane take it' }).click()
+  // Unpinned, the allocator starts it at once on a free Max seat.
+  await expect(
+    page
+      .getByTestId('toast')
+      .filter({ hasText: /Started “Spec 2: make thing 2 better” on (bob|alice)/ }),
+  ).toBeVisible()
+  expect(runsOn(factory).filter((run) => run.startsWith('Spec 2:'))).toEqual([
+    expect.stringMatching(/→ (bob|alice)$/),
+  ])
 })

@@ -128,7 +128,8 @@ test('a paused lane shows until when and why; a drop on Unassigned goes to the f
   ).find((e) => e.type === 'spec.dispatched')
   expect(dispatched?.payload).toMatchObject({
     agent: 'bob',
-    reason: 'bob: no quota windows, 0/1 running',
+    // Why bob, against the lane it passed over.
+    reason: `to bob: no quota windows, 0/1 running · gordon paused until ${await clockInPage(page, paused.pausedUntil)}`,
   })
 
   factory.cli('agent', 'resume', 'gordon')

@@ -8,7 +8,7 @@ export interface AllocationDecision {
   title: string
   /** The lane it went to (or would go to, in a dry run). */
   agent: string
-  /** "alice: 12% of 5h tokens used, 0/2 running". */
+  /** "to alice: 12% of 5h tokens used, 0/2 running · bob paused until 18:00". */
   reason: string
   /** The run started; absent in a dry run or when the dispatch was refused. */
   run?: RunId

@@ -2,7 +2,7 @@
 // Runs anywhere: no Node, no DOM, no Electron.
 
 import type { QuotaWindow, UsageSources } from './quotas'
-import type { RunBadge } from './runs'
+import { isRunActive, type RunBadge } from './runs'
 
 export const STAGES = ['idea', 'software', 'marketing'] as const
 export type Stage = (typeof STAGES)[number]
@@ -113,6 +113,22 @@ export const DEFAULT_SETTINGS: FactorySettings = { autoDispatch: true, maxConcur
 /** Whether a lane is held at `now`: paused until resumed, or until a time still to come. */
 export function isHeld(agent: Pick<Agent, 'pauseReason' | 'pausedUntil'>, now: number): boolean {
   return agent.pauseReason !== null && (agent.pausedUntil === null || agent.pausedUntil > now)
+}
+
+/**
+ * Pinned: queued in a lane's Software cell by a person, waiting for that lane only (no run at work
+ * yet). Unpinned specs wait in Unassigned, where the allocator gives them to whichever lane is free.
+ */
+export function isPinnedTo(
+  spec: Pick<SpecCard, 'stage' | 'status' | 'agent' | 'run'>,
+  agent: string,
+): boolean {
+  return (
+    spec.stage === 'software' &&
+    spec.status === 'queued' &&
+    spec.agent === agent &&
+    !(spec.run && isRunActive(spec.run.state))
+  )
 }
 
 export interface Board {

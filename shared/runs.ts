@@ -118,6 +118,8 @@ export interface Run {
   branch: string | null
   baseRef: string | null
   followUpOf: RunId | null
+  /** Why the allocator chose its lane, against the others; null: a person chose it. */
+  placement: string | null
   /** The stage the agent last reported (progress.jsonl), and its status. */
   stage: string | null
   stageStatus: string | null
@@ -157,6 +159,8 @@ export interface RunBadge {
   id: RunId
   state: RunState
   stage: string | null
+  /** Why the allocator chose its lane; null: a person chose it. */
+  placement: string | null
   failureClass: FailureClass | null
   /** The log's last line, for a failed run. */
   tail: string | null

@@ -57,7 +57,7 @@ describe('factory spec add --depends-on, spec queue, allocate, settings', () => 
     const dry = await factory('allocate', '--dry-run')
     expect(dry.stdout).toBe(
       [
-        's_1 → bob (bob: no quota windows, 0/1 running)  API',
+        's_1 → bob: no quota windows, 0/1 running  API',
         's_2 not now: waits for s_1 to ship  UI',
         'Dry run: 1 would dispatch, 1 waiting',
         '',
@@ -65,7 +65,7 @@ describe('factory spec add --depends-on, spec queue, allocate, settings', () => 
     )
     const json = JSON.parse((await factory('allocate', '--dry-run', '--json')).stdout)
     expect(json.dispatched).toEqual([
-      { spec: 's_1', title: 'API', agent: 'bob', reason: 'bob: no quota windows, 0/1 running' },
+      { spec: 's_1', title: 'API', agent: 'bob', reason: 'to bob: no quota windows, 0/1 running' },
     ])
 
     expect((await factory('settings')).stdout).toBe(

@@ -10,7 +10,11 @@ export function printRound(round: AllocationRound): string {
   const verb = round.dryRun ? 'would dispatch' : 'dispatched'
   for (const d of round.dispatched) {
     const outcome = d.refused ? `refused: ${d.refused}` : d.run ? `as ${d.run}` : ''
-    lines.push(`${d.spec} → ${d.agent} (${d.reason})${outcome ? ` ${outcome}` : ''}  ${d.title}`)
+    // The reason names the lane first ("to bob: …"), so it is not said twice.
+    const placed = d.reason.startsWith(`to ${d.agent}:`)
+      ? d.reason.slice(3)
+      : `${d.agent} (${d.reason})`
+    lines.push(`${d.spec} → ${placed}${outcome ? ` ${outcome}` : ''}  ${d.title}`)
   }
   for (const w of round.waiting) lines.push(`${w.spec} not now: ${w.reason}  ${w.title}`)
   if (round.moreWaiting > 0) lines.push(`… and ${round.moreWaiting} more waiting`)

@@ -29,6 +29,7 @@ type BadgeRow = [
   stage: string | null,
   failureClass: string | null,
   logTail: string | null,
+  placement: string | null,
 ]
 
 // The board's two reads, prepared once per ledger (Ledger.statement) and read as raw rows.
@@ -37,7 +38,7 @@ const CARDS_SQL = `SELECT id, title, stage, status, agent, source, tags, priorit
    FROM specs ORDER BY priority DESC, created_at DESC`
 // Only the runs cards point at; the log tail only where a card shows it (failed, lost).
 const BADGES_SQL = `SELECT r.id, r.state, r.stage, r.failure_class,
-          CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END
+          CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END, r.placement
    FROM runs r JOIN specs s ON s.run_id = r.id`
 
 function prepared(ledger: Ledger) {
@@ -54,8 +55,8 @@ export function readBoard(ledger: Ledger): Board {
   const { cards, badges } = prepared(ledger)
   return ledger.sqlite.transaction(() => {
     const runs = new Map<string, RunBadge>()
-    for (const [id, state, stage, failureClass, logTail] of badges.all() as BadgeRow[]) {
-      runs.set(id, toBadge({ id, state, stage, failureClass, logTail }))
+    for (const [id, state, stage, failureClass, logTail, placement] of badges.all() as BadgeRow[]) {
+      runs.set(id, toBadge({ id, state, stage, failureClass, logTail, placement }))
     }
     // Many cards share a tag set: parse each distinct one once per read.
     const tagSets = new Map<string, string[]>()

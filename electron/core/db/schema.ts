@@ -134,6 +134,9 @@ export const runs = sqliteTable(
     baseCommit: text('base_commit'),
     runDir: text('run_dir').notNull(),
     followUpOf: text('follow_up_of'),
+    /** Why the allocator chose this lane ("to bob: 6% of 5h used … · alice paused until 18:00");
+     * null: a person chose it. */
+    placement: text('placement'),
     /** Setup argv (JSON) to run first, set only when the worktree is new. */
     setup: text('setup'),
     timeoutMs: integer('timeout_ms'),

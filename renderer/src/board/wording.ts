@@ -62,3 +62,11 @@ export function laneRefusal(usage: AgentUsage): string | null {
     }
   }
 }
+
+/**
+ * Who chose a run's lane, and why: "Chosen by the allocator: to bob: 6% of 5h runs used, 0/2
+ * running · alice paused until 18:00". Null: a person chose it.
+ */
+export function placementWords(placement: string | null): string | null {
+  return placement ? `Chosen by the allocator: ${withoutCliHints(placement)}` : null
+}

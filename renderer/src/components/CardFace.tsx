@@ -2,6 +2,7 @@
 import { laneAvailability } from '../../../shared/availability'
 import { formatAge, formatClock } from '../../../shared/format'
 import type { SpecCard, SpecId } from '../../../shared/domain'
+import { placementWords } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
@@ -38,7 +39,10 @@ function Waiting({ ids }: { ids: SpecId[] }) {
   )
 }
 
-/** Why a queued spec that waits for no other spec has not started: its lane, or the allocator. */
+/**
+ * Why a queued spec that waits for no other spec has not started: its lane, or the allocator.
+ * One queued on a lane is pinned there (only that lane runs it), and says so.
+ */
 function QueueWait({ agent }: { agent: string | null }) {
   const usage = useCapacity((s) => (agent ? s.byAgent[agent] : undefined))
   const manual = useCapacity((s) => s.settings?.autoDispatch === false)
@@ -56,6 +60,16 @@ function QueueWait({ agent }: { agent: string | null }) {
             : `Waits for ${agent}: paused${until || ' until resumed'}`
   } else if (manual) {
     text = 'Waits for Allocate now: auto-dispatch is off'
+  }
+  if (agent) {
+    return (
+      <div className="card-waiting" data-testid="card-queue-wait">
+        <span className="card-pin" data-testid="card-pin" title={`Only ${agent} runs it`}>
+          Pinned to {agent}
+        </span>
+        {text && ` · ${text}`}
+      </div>
+    )
   }
   if (!text) return null
   return (
@@ -94,11 +108,13 @@ export function CardFace({ card }: { card: SpecCard }) {
         {card.status !== 'queued' &&
         card.run &&
         ['running', 'starting', 'failed', 'lost'].includes(card.run.state) ? (
-          <RunStateBadge
-            state={card.run.state}
-            stage={card.run.stage}
-            failureClass={card.run.failureClass}
-          />
+          <span title={placementWords(card.run.placement) ?? undefined}>
+            <RunStateBadge
+              state={card.run.state}
+              stage={card.run.stage}
+              failureClass={card.run.failureClass}
+            />
+          </span>
         ) : (
           card.status !== 'new' && <StatusBadge status={card.status} />
         )}

@@ -1,5 +1,5 @@
 // A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
-import type { Spec, SpecId, Stage } from '../../../shared/domain'
+import { isPinnedTo, type Spec, type SpecId, type Stage } from '../../../shared/domain'
 import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
@@ -17,6 +17,7 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
   const laneNames = agents.map((a) => a.name)
   if (spec.agent && !laneNames.includes(spec.agent)) laneNames.push(spec.agent)
 
+  const pinned = spec.agent !== null && isPinnedTo(spec, spec.agent)
   const move = (stage: Stage, agent: string | null) => void moveCard(spec.id, { stage, agent })
   return (
     <>
@@ -32,7 +33,7 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
           />
         </dd>
         <dt>Lane</dt>
-        <dd>
+        <dd className={pinned ? 'facts-wrap' : undefined}>
           <LaneSelect
             className="select select-small"
             aria-label="Lane"
@@ -40,6 +41,14 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
             lanes={laneNames}
             onChange={(agent) => move(spec.stage, agent)}
           />
+          {pinned && (
+            <p className="facts-note" data-testid="drawer-pin">
+              Pinned: only {spec.agent} runs it, even while another lane is free.{' '}
+              <button type="button" className="link-button" onClick={() => move('software', null)}>
+                Let any lane take it
+              </button>
+            </p>
+          )}
         </dd>
         <dt>Status</dt>
         <dd>

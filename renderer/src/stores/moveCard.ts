@@ -15,11 +15,11 @@ import {
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
 import { laneLabel, samePlace } from '../board/cells'
-import { withoutCliHints } from '../board/wording'
+import { placementWords, withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
-import { useUi } from './ui'
+import { useUi, type Toast } from './ui'
 
 /** A card's title as a toast quotes it: a long one cut short, so the reason after it is read. */
 function quoted(card: { title: string }): string {
@@ -37,6 +37,11 @@ function where(to: Placement): string {
  * meanwhile passes through without starting anything.
  */
 const REST_MS = 700
+/**
+ * A drop onto a lane spends that lane's quota: it rests this long with "Starting … · Undo", so a
+ * drop on the wrong lane can be taken back before anything starts.
+ */
+export const DROP_REST_MS = 3_000
 
 interface Rest {
   /** Resolves when the card has rested; rejects when it moved on first. */
@@ -86,8 +91,10 @@ export async function moveCard(
   if (!card || samePlace(card, to)) return
   if (card.run && isRunActive(card.run.state)) return refuseBusy(card)
   if (to.stage === 'software' && !options.restore) {
-    const pause = rest(options.drop ? 0 : REST_MS)
-    const work = to.agent ? dispatchCard(card, to.agent, pause) : queueCard(card, null, pause)
+    const pause = rest(options.drop ? (to.agent ? DROP_REST_MS : 0) : REST_MS)
+    const work = to.agent
+      ? dispatchCard(card, to.agent, pause, options.drop === true)
+      : queueCard(card, null, pause)
     resting.set(id, { rest: pause, work })
     await work
     if (resting.get(id)?.rest === pause) resting.delete(id)
@@ -126,14 +133,37 @@ function refuseBusy(card: SpecCard) {
   })
 }
 
+/** A toast's next news: in place of `id` while it shows, else as a new one. */
+function say(id: number | undefined, toast: Omit<Toast, 'id'>): number {
+  const { showToast, updateToast } = useUi.getState()
+  return id !== undefined && updateToast(id, toast) ? id : showToast(toast)
+}
+
 /** Onto an agent's lane: a run starts there now, or the card says why it cannot. */
-async function dispatchCard(card: SpecCard, agent: string, pause: Rest) {
-  const { showToast, openRun } = useUi.getState()
+async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = false) {
+  const { openRun } = useUi.getState()
   const to = { stage: 'software' as const, agent }
+  // A drop rests first, saying so, with the one Undo that costs nothing: nothing has started.
+  let undone = false
+  const starting = drop
+    ? say(undefined, {
+        tone: 'info',
+        message: `Starting ${quoted(card)} on ${agent}…`,
+        action: {
+          label: 'Undo',
+          run: () => {
+            undone = true
+            pause.pass()
+          },
+        },
+      })
+    : undefined
+  const showToast = (toast: Omit<Toast, 'id'>) => say(starting, toast)
   try {
     const run = await useBoard
       .getState()
-      .placeSpec(card.id, { ...to, status: 'running' }, () =>
+      // Resting after a drop it has not started: no "Running" badge until it has.
+      .placeSpec(card.id, { ...to, status: drop ? card.status : 'running' }, () =>
         pause.over.then(() => client().call('run/dispatch', { spec: card.id, agent })),
       )
     showToast({
@@ -146,7 +176,12 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest) {
       action: { label: 'Open run', run: () => openRun(run.id) },
     })
   } catch (error) {
-    if (pause.passed) return
+    if (pause.passed) {
+      // Undone: say so; moved on by another move: that move says where it went.
+      if (undone) showToast({ tone: 'info', message: `Took ${quoted(card)} back: nothing started` })
+      else if (starting !== undefined) useUi.getState().dismissToast(starting)
+      return
+    }
     const problem = toFactoryError(error)
     // Not ready yet: it waits in that lane and starts by itself once its dependencies ship.
     if (problem.code === 'SpecNotReady') return queueCard(card, agent)
@@ -195,11 +230,12 @@ async function queueCard(card: SpecCard, agent: string | null = null, pause: Res
     const waits = names.length
       ? `; it starts by itself once ${names.join(', ')} ship${names.length === 1 ? 's' : ''}`
       : ''
-    showToast({
+    const toast = showToast({
       tone: 'info',
       message: `Queued ${quoted(card)} for ${agent ?? 'the allocator'}${waits}`,
       action: { label: 'Undo', run: () => void unqueue(card, from) },
     })
+    untilStarted(card, spec.run?.id ?? null, toast)
   } catch (error) {
     if (pause.passed) return
     showToast({
@@ -207,6 +243,26 @@ async function queueCard(card: SpecCard, agent: string | null = null, pause: Res
       message: `Could not queue ${quoted(card)}: ${toFactoryError(error).message}`,
     })
   }
+}
+
+/**
+ * A queued card's toast follows it: once a run starts (the allocator chose a lane, or the lane
+ * freed up), Undo can no longer work, so it gives way to where it started and why.
+ */
+function untilStarted(card: SpecCard, queuedRun: string | null, toast: number) {
+  const stop = useBoard.subscribe((board) => {
+    if (!useUi.getState().toasts.some((t) => t.id === toast)) return stop()
+    const now = board.specs.find((s) => s.id === card.id)
+    if (!now?.run || now.run.id === queuedRun || !isRunActive(now.run.state)) return
+    stop()
+    const run = now.run
+    const why = placementWords(run.placement)
+    useUi.getState().updateToast(toast, {
+      tone: 'info',
+      message: `Started ${quoted(card)} on ${now.agent ?? 'a lane'}${why ? `. ${why}` : ''}`,
+      action: { label: 'Open run', run: () => useUi.getState().openRun(run.id) },
+    })
+  })
 }
 
 /** Undo of a queueing: back where it was, no longer waiting for the allocator. */

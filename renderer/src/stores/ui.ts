@@ -53,6 +53,11 @@ interface UiStore {
   setDragging(dragging: boolean): void
   setCellOpen(key: string, open: boolean): void
   showToast(toast: Omit<Toast, 'id'>): number
+  /**
+   * A toast that changed its news ("Starting…" → "Started"), or whose action can no longer work:
+   * replaced in place with a fresh lifetime. False when it has already gone.
+   */
+  updateToast(id: number, toast: Omit<Toast, 'id'>): boolean
   dismissToast(id: number): void
 }
 
@@ -60,6 +65,7 @@ const TOAST_MS = 6_000
 const TOAST_WITH_ACTION_MS = 10_000
 const MAX_TOASTS = 4
 let nextToastId = 1
+const toastTimers = new Map<number, ReturnType<typeof setTimeout>>()
 
 export const useUi = create<UiStore>()((set, get) => ({
   drawerSpecId: null,
@@ -96,8 +102,27 @@ export const useUi = create<UiStore>()((set, get) => ({
   showToast: (toast) => {
     const id = nextToastId++
     set((state) => ({ toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) }))
-    setTimeout(() => get().dismissToast(id), toast.action ? TOAST_WITH_ACTION_MS : TOAST_MS)
+    expireToast(id, toast, get)
     return id
   },
-  dismissToast: (id) => set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) })),
+  updateToast: (id, toast) => {
+    if (!get().toasts.some((t) => t.id === id)) return false
+    set((state) => ({ toasts: state.toasts.map((t) => (t.id === id ? { ...toast, id } : t)) }))
+    expireToast(id, toast, get)
+    return true
+  },
+  dismissToast: (id) => {
+    clearTimeout(toastTimers.get(id))
+    toastTimers.delete(id)
+    set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }))
+  },
 }))
+
+function expireToast(id: number, toast: Omit<Toast, 'id'>, get: () => UiStore): void {
+  clearTimeout(toastTimers.get(id))
+  const ms = toast.action ? TOAST_WITH_ACTION_MS : TOAST_MS
+  toastTimers.set(
+    id,
+    setTimeout(() => get().dismissToast(id), ms),
+  )
+}

@@ -40,4 +40,8 @@ export const MIGRATIONS: { tag: string; sql: string }[] = [
     tag: '0009_run_dispatcher',
     sql: 'ALTER TABLE `runs` ADD `dispatcher_pid` integer;--> statement-breakpoint\nALTER TABLE `runs` ADD `dispatcher_identity` text;',
   },
+  {
+    tag: '0010_run_placement',
+    sql: 'ALTER TABLE `runs` ADD `placement` text;',
+  },
 ]

@@ -62,19 +62,25 @@ describe('an allocator round', () => {
     expect(round.dispatched[0]).toMatchObject({
       spec: high,
       agent: 'alice',
-      reason: 'alice: 0% of 5h runs used, 0/1 running',
+      reason: 'to alice: 0% of 5h runs used, 0/1 running · bob 50% used',
     })
     // alice takes one at a time; the low one waits for her or bob (50% used) — bob it is.
     expect(round.dispatched[1]).toMatchObject({
       spec: low,
       agent: 'bob',
-      reason: 'bob: 50% of 5h runs used, 0/1 running',
+      reason: 'to bob: 50% of 5h runs used, 0/1 running · alice busy (1/1 running)',
     })
     const dispatches = events('spec.dispatched').filter((e) => e.payload.reason)
     expect(dispatches.map((e) => e.payload.reason)).toEqual([
-      'alice: 0% of 5h runs used, 0/1 running',
-      'bob: 50% of 5h runs used, 0/1 running',
+      'to alice: 0% of 5h runs used, 0/1 running · bob 50% used',
+      'to bob: 50% of 5h runs used, 0/1 running · alice busy (1/1 running)',
     ])
+    // The reason stays on the run, for the card, the drawer and the run view; a person's own
+    // dispatches (bob's five above) have none.
+    const placed = engine.call('run/get', { id: round.dispatched[1]!.run! }, 'test')
+    expect(placed.placement).toBe(round.dispatched[1]!.reason)
+    const byHand = engine.call('run/list', {}, 'test').filter((run) => run.agent === 'bob')
+    expect(byHand.filter((run) => run.placement === null)).toHaveLength(5)
     for (const decision of round.dispatched) await waitForEnd(engine, decision.run!)
   })
 

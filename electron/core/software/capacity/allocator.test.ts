@@ -58,7 +58,7 @@ describe('the allocator', () => {
         spec: 's_1',
         title: 'Spec 1',
         agent: 'alice',
-        reason: 'alice: 12% of 5h tokens used, 0/2 running',
+        reason: 'to alice: 12% of 5h tokens used, 0/2 running · bob 60% used',
       },
     ])
   })
@@ -66,7 +66,9 @@ describe('the allocator', () => {
   it('fills lanes up to their caps, emptier lane first on equal headroom, then waits', () => {
     const result = plan(specs(6), [lane('bob', { running: 1 }), lane('alice')])
     expect(result.assign.map((d) => d.agent)).toEqual(['alice', 'alice', 'bob'])
-    expect(result.assign[2]!.reason).toBe('bob: no quota windows, 1/2 running')
+    expect(result.assign[2]!.reason).toBe(
+      'to bob: no quota windows, 1/2 running · alice busy (2/2 running)',
+    )
     expect(result.waiting).toHaveLength(3)
     expect(result.waiting[0]!.reason).toBe(
       'no agent has room: bob is at its limit of runs at once · alice is at its limit of runs at once',
@@ -91,6 +93,19 @@ describe('the allocator', () => {
     // Each lane's own reason, so the user sees what to change, the first three by name.
     expect(result.waiting[0]!.reason).toMatch(
       /^no agent has room: full has used 5h tokens: .*\(100%\); it frees up at \d\d:\d\d · off is disabled \(factory agent set off --enabled yes\) · held is paused until \d\d:\d\d \(quota_exhausted: limit\) · and 1 more$/,
+    )
+  })
+
+  it('says why the other lanes were not chosen: paused, full, off, busy', () => {
+    const until = new Date(2026, 11, 3, 18, 0).getTime()
+    const result = plan(specs(1), [
+      lane('bob', {}, 0.06),
+      lane('alice', { pausedUntil: until, pauseReason: 'quota_exhausted: limit' }),
+      lane('gordon', {}, 1.15),
+      lane('carol', { enabled: false }),
+    ])
+    expect(result.assign[0]!.reason).toMatch(
+      /^to bob: 6% of 5h tokens used, 0\/2 running · alice paused until 18:00 · gordon full until \d\d:\d\d · carol off$/,
     )
   })
 

@@ -10,6 +10,7 @@ import {
   peakUtilization,
 } from '../../../../shared/availability'
 import type { RunnerPreset, SpecId } from '../../../../shared/domain'
+import { formatClock } from '../../../../shared/format'
 import type { AgentUsage } from '../../../../shared/quotas'
 import { describeNeeds, misfit, type BlueprintNeeds } from './blueprints'
 
@@ -159,7 +160,7 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       spec: spec.id,
       title: spec.title,
       agent: chosen.usage.agent,
-      reason: describeHeadroom(chosen.usage),
+      reason: describePlacement(chosen, lanes),
     })
     chosen.free--
     chosen.usage = { ...chosen.usage, running: chosen.usage.running + 1 }
@@ -171,6 +172,37 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
     }
   }
   return plan
+}
+
+/**
+ * Why this lane, said against the others: "to bob: 6% of 5h runs used, 0/2 running · alice paused
+ * until 18:00 · gordon full until 14:05". The board shows it on the run; the log keeps it too.
+ */
+export function describePlacement(chosen: Lane, lanes: Map<string, Lane>): string {
+  const others = [...lanes.values()]
+    .filter((lane) => lane !== chosen)
+    .slice(0, LANES_NAMED)
+    .map(describeOther)
+  const more = lanes.size - 1 - others.length
+  if (more > 0) others.push(`${more} more`)
+  return [`to ${describeHeadroom(chosen.usage)}`, ...others].join(' · ')
+}
+
+/** Another lane in a few words: why it was not chosen, or how much it had used. */
+function describeOther(lane: Lane): string {
+  const { usage } = lane
+  const name = usage.agent
+  if (lane.closed && lane.free <= 0) {
+    const availability = laneAvailability(usage)
+    if (availability.ok) return `${name} could not start it`
+    if (availability.kind === 'disabled') return `${name} off`
+    if (availability.kind === 'cap') {
+      return `${name} busy (${usage.running}/${usage.maxConcurrent} running)`
+    }
+    const until = availability.until === null ? '' : ` until ${formatClock(availability.until)}`
+    return `${name} ${availability.kind === 'paused' ? 'paused' : 'full'}${until}`
+  }
+  return `${name} ${Math.round(lane.peak * 100)}% used`
 }
 
 /** "no agent has room: alice is disabled (…) · bob has used 5h runs: 10 of 10 … · and 3 more". */

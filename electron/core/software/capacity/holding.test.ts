@@ -46,6 +46,41 @@ describe('quota-aware holding', () => {
   })
 })
 
+describe('where a spec goes when its run hits a limit', () => {
+  beforeEach(() => {
+    ;({ engine, cleanup } = runEngine({ FAKE_AGENT_SCENARIO: 'quota' }))
+    engine.call('agent/add', { name: 'alice', runner: 'claude', bin: FAKE_CLAUDE }, 'test')
+  })
+
+  it('goes back to Unassigned for the allocator when it was only dropped on the lane', async () => {
+    const run = await waitForEnd(engine, dispatchTo('alice', 'Dropped on alice').id)
+    followSoftwareReactors(engine.ledger)
+    const spec = engine.call('spec/get', { id: run.specId }, 'test')
+    expect(spec).toMatchObject({ stage: 'software', status: 'queued', agent: null })
+    const queued = engine.call('log/list', {}, 'test').filter((e) => e.type === 'spec.queued')
+    expect(queued.at(-1)!.payload).toMatchObject({
+      agent: null,
+      reason: 'alice hit its limit; waits for it to reset',
+    })
+  })
+
+  it('stays on its lane when a person pinned it there (queued it on that lane)', async () => {
+    const id = engine.call('spec/add', { title: 'Only alice' }, 'test').id
+    engine.call('spec/queue', { id, agent: 'alice' }, 'test')
+    const round = engine.call('allocator/round', {}, 'test')
+    expect(round.dispatched.map((d) => d.agent)).toEqual(['alice'])
+    expect(
+      engine.call('log/list', {}, 'test').find((e) => e.type === 'spec.dispatched')!.payload,
+    ).toMatchObject({ pinned: true })
+    await waitForEnd(engine, round.dispatched[0]!.run!)
+    followSoftwareReactors(engine.ledger)
+    expect(engine.call('spec/get', { id }, 'test')).toMatchObject({
+      status: 'queued',
+      agent: 'alice',
+    })
+  })
+})
+
 describe('a follow-up that hits the limit', () => {
   it('stays failed with its reviewer comments for Retry, instead of going back to the queue without them', async () => {
     ;({ engine, cleanup } = runEngine({ FAKE_AGENT_SCENARIO: 'done' }))

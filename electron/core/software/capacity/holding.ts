@@ -132,8 +132,8 @@ function requeue(event: LedgerEvent, change: Change, ledger: Ledger): void {
 
 /**
  * The spec whose run could not work (a limit, an expired login, a stalled remote queue) waits in
- * the queue again, where it came from: Unassigned when the allocator placed it, its lane when a
- * person did. Only while that run still owns the card.
+ * the queue again: on its lane when a person pinned it there (queued it on that lane), otherwise
+ * in Unassigned for the allocator. Only while that run still owns the card.
  */
 export function requeueRun(ledger: Ledger, change: Change, runId: string, reason: string): void {
   const run = findRunRow(ledger, runId)
@@ -144,14 +144,13 @@ export function requeueRun(ledger: Ledger, change: Change, runId: string, reason
   if (!spec || spec.run?.id !== run.id || spec.status !== 'failed') return
   const dispatched = ledger.sqlite
     .prepare(
-      `SELECT json_extract(payload, '$.reason') AS reason,
-              json_extract(payload, '$.from.agent') AS fromAgent
-       FROM events
+      `SELECT json_extract(payload, '$.pinned') AS pinned FROM events
        WHERE subject = ? AND type = 'spec.dispatched' AND json_extract(payload, '$.run') = ?`,
     )
-    .get(run.specId, run.id) as { reason: string | null; fromAgent: string | null } | undefined
-  // The allocator's dispatches carry its reason.
-  const agent = dispatched?.reason ? dispatched.fromAgent : run.agent
+    .get(run.specId, run.id) as { pinned: number | null } | undefined
+  // Dropped on a lane is "start it there now", not "only there": unless a person pinned it to
+  // that lane, it goes back to the allocator, which may start it on a free lane at once.
+  const agent = dispatched?.pinned ? run.agent : null
   markQueued(ledger, change, spec, agent, { reason, run: run.id })
 }
 

@@ -78,6 +78,7 @@ export function enqueueRun(
         workspaceKind: QUEUE_WORKSPACE,
         runDir,
         followUpOf: request.followUpOf ?? null,
+        placement: request.reason ?? null,
         timeoutMs: agent.timeoutMs,
         updatedAt: change.now,
       })

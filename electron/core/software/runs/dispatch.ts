@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import type { Agent, Spec, SpecStatus } from '../../../../shared/domain'
+import { isPinnedTo, type Agent, type Spec, type SpecStatus } from '../../../../shared/domain'
 import { FactoryError } from '../../../../shared/errors'
 import { laneAvailability } from '../../../../shared/availability'
 import { isRunActive, type Run } from '../../../../shared/runs'
@@ -53,7 +53,7 @@ export interface DispatchRequest {
   /** A follow-up after review: same worktree, the reviewer's comments added to the spec file. */
   followUpOf?: string
   comments?: string
-  /** Why the allocator chose this lane, kept in the dispatch event. */
+  /** Why the allocator chose this lane, kept in the dispatch event and on the run. */
   reason?: string
 }
 
@@ -189,6 +189,8 @@ export function assignSpec(
       run: runId,
       agent: agent.name,
       from: { stage: spec.stage, agent: spec.agent },
+      // Queued on this lane by a person: a pin, kept if the run has to come back (holding.ts).
+      ...(isPinnedTo(spec, agent.name) ? { pinned: true } : {}),
       ...(request.followUpOf ? { followUpOf: request.followUpOf } : {}),
       ...(request.reason ? { reason: request.reason } : {}),
       ...extra,
@@ -275,6 +277,7 @@ export function dispatchRun(
           baseCommit: workspace.baseCommit ?? null,
           runDir,
           followUpOf: request.followUpOf ?? null,
+          placement: request.reason ?? null,
           setup: workspace.created && agent.setup ? JSON.stringify(agent.setup) : null,
           timeoutMs: agent.timeoutMs,
           dispatcherPid: process.pid,

@@ -54,6 +54,7 @@ export function toRun(
     branch: row.branch,
     baseRef: row.baseRef,
     followUpOf: row.followUpOf as RunId | null,
+    placement: row.placement,
     stage: row.stage,
     stageStatus: row.stageStatus,
     usage: {
@@ -77,12 +78,13 @@ export function toRun(
 }
 
 export function toBadge(
-  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail'>,
+  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail' | 'placement'>,
 ): RunBadge {
   return {
     id: row.id as RunId,
     state: row.state as RunState,
     stage: row.stage,
+    placement: row.placement,
     failureClass: row.failureClass as FailureClass | null,
     tail: row.state === 'failed' || row.state === 'lost' ? lastLine(row.logTail) : null,
   }

@@ -16,6 +16,7 @@ import { StageTimeline } from './StageTimeline'
 import { TranscriptView } from './TranscriptView'
 import './run.css'
 import { Loading } from '../Loading'
+import { placementWords } from '../../board/wording'
 import { CloseButton } from '../CloseButton'
 import { useModalFocus } from '../useModalFocus'
 
@@ -108,6 +109,11 @@ export function RunView({ id }: { id: RunId }) {
           <CloseButton onClick={close} />
         </div>
         {run && <RunFacts run={run} />}
+        {run?.placement && (
+          <p className="run-placement" data-testid="run-placement">
+            {placementWords(run.placement)}
+          </p>
+        )}
         {run?.failure && (
           <p
             className={`run-failure${run.failure.class === 'cancelled' ? ' run-failure-cancelled' : ''}`}

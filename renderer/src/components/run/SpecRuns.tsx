@@ -11,6 +11,7 @@ import { useCapacity } from '../../stores/capacity'
 import { useClock } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
+import { placementWords } from '../../board/wording'
 import { InlineError } from '../InlineError'
 import { RunStateBadge } from './RunStateBadge'
 
@@ -106,6 +107,11 @@ export function SpecRuns({ spec }: { spec: Spec }) {
                   {run.usage.costMicros > 0 && ` · ${formatUsd(run.usage.costMicros)}`}
                   {` · ${formatAge(run.createdAt, now)}`}
                 </span>
+                {run.placement && (
+                  <span className="run-list-placement" data-testid="run-placement">
+                    {placementWords(run.placement)}
+                  </span>
+                )}
               </button>
             </li>
           ))}
