@@ -329,8 +329,11 @@ test('a drop on a remote lane writes the spec to its queue, and the card and run
     fixture('done'),
     '--queue',
     queue,
+    '--max-concurrent',
+    '1',
   )
   factory.cli('spec', 'add', '--title', 'Runs elsewhere')
+  factory.cli('spec', 'add', '--title', 'Also elsewhere')
   await page.goto(factory.url)
   await drag(page, card(page, 'Runs elsewhere'), cell(page, 'software', 'eve'))
   const queued = card(cell(page, 'software', 'eve'), 'Runs elsewhere')
@@ -338,7 +341,15 @@ test('a drop on a remote lane writes the spec to its queue, and the card and run
     'In eve’s queue, for its drainer to claim',
   )
   expect(readdirSync(join(queue, 'new'))).toHaveLength(1)
-  await toast(page, 'Sent “Runs elsewhere” to eve’s queue')
+  // A queue is a queue: a second one waits there too, though eve runs one at a time.
+  await drag(page, card(page, 'Also elsewhere'), cell(page, 'software', 'eve'))
+  await expect(toast(page, 'Sent “Also elsewhere” to eve’s queue')).toBeVisible()
+  expect(readdirSync(join(queue, 'new'))).toHaveLength(2)
+  await expect(page.getByTestId('lane-eve').getByTestId('lane-waiting')).toHaveText(
+    '2 waiting in its queue',
+  )
+  await page.screenshot({ path: join(ARTIFACTS, 'lanes-remote-queue.png') })
+  await toast(page, 'Sent “Also elsewhere” to eve’s queue')
     .getByRole('button', { name: 'Open run' })
     .click()
   await expect(page.getByTestId('transcript-empty')).toHaveText(

@@ -70,3 +70,15 @@ export function laneRefusal(usage: AgentUsage): string | null {
 export function placementWords(placement: string | null): string | null {
   return placement ? `Chosen by the allocator: ${withoutCliHints(placement)}` : null
 }
+
+/**
+ * Why a drop on this lane would be refused, or null. A remote lane's queue takes any number of
+ * specs from a person (its drainer takes them in turn): being at its cap is no reason there.
+ */
+export function dropRefusal(usage: AgentUsage, remoteQueue: boolean): string | null {
+  if (remoteQueue) {
+    const availability = laneAvailability(usage)
+    if (!availability.ok && availability.kind === 'cap') return null
+  }
+  return laneRefusal(usage)
+}

@@ -27,7 +27,7 @@ import {
   SCROLL_STRIP_ATTRIBUTE,
 } from '../board/dropTarget'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
-import { laneRefusal } from '../board/wording'
+import { dropRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { moveCard } from '../stores/moveCard'
@@ -190,9 +190,12 @@ export function Board() {
 
 /** Beside the pointer, where it is read: the lane under it cannot start the card, and why. */
 function DragRefusal({ place }: { place: Placement }) {
+  const remoteQueue = useBoard((s) =>
+    s.agents.some((a) => a.name === place.agent && a.queue !== null),
+  )
   const refusal = useCapacity((s) => {
     const usage = place.stage === 'software' && place.agent ? s.byAgent[place.agent] : undefined
-    return usage ? laneRefusal(usage) : null
+    return usage ? dropRefusal(usage, remoteQueue) : null
   })
   if (!refusal) return null
   return (

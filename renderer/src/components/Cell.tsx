@@ -15,7 +15,8 @@ import {
   type Lane,
 } from '../board/cells'
 import { DROP_ATTRIBUTE } from '../board/dropTarget'
-import { laneRefusal } from '../board/wording'
+import { dropRefusal } from '../board/wording'
+import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
@@ -36,9 +37,10 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)
   const open = useUi((s) => s.openCells.has(key))
+  const remoteQueue = useBoard((s) => s.agents.some((a) => a.name === lane && a.queue !== null))
   const refusal = useCapacity((s) => {
     const usage = lane !== null && stage === 'software' ? s.byAgent[lane] : undefined
-    return usage ? laneRefusal(usage) : null
+    return usage ? dropRefusal(usage, remoteQueue) : null
   })
   const [pages, setPages] = useState(1)
   const sentinel = useRef<HTMLDivElement | null>(null)

@@ -15,6 +15,11 @@ interface SwimlaneProps {
 
 export const Swimlane = memo(function Swimlane({ lane, runner, board }: SwimlaneProps) {
   const count = board.laneCounts.get(lane) ?? 0
+  // A remote lane's queue: specs written there that its drainer has not claimed yet.
+  const waiting = lane
+    ? cardsIn(board, { stage: 'software', agent: lane }).filter((c) => c.run?.state === 'queued')
+        .length
+    : 0
   return (
     <section className="lane" aria-label={`${laneLabel(lane)} lane`}>
       <div className="lane-header" data-testid={`lane-${laneSlug(lane)}`}>
@@ -39,6 +44,15 @@ export const Swimlane = memo(function Swimlane({ lane, runner, board }: Swimlane
         {runner && <span className="badge">{runner}</span>}
         <span className="lane-count">{count.toLocaleString()}</span>
         {lane ? <LaneCapacity agent={lane} /> : <AllocatorControls />}
+        {waiting > 0 && (
+          <span
+            className="lane-waiting"
+            data-testid="lane-waiting"
+            title="Written to its queue; its drainer takes them in turn"
+          >
+            {waiting} waiting in its queue
+          </span>
+        )}
       </div>
       <div className="lane-cells">
         {STAGES.map((stage) => (

@@ -249,20 +249,34 @@ describe('a queue agent', () => {
     expect(listWaiting(queue)).toEqual([])
   })
 
-  it('is refused like a local agent when paused or at its cap, and nothing is written', () => {
+  it('takes as many as a person enqueues, past its cap: the drainer takes them in turn', () => {
     engine.call('agent/edit', { name: 'alice', maxConcurrent: 1 }, 'test')
+    engine.call('settings/set', { maxConcurrentRuns: 1 }, 'test')
+    for (const title of ['first', 'second', 'third']) dispatch(title)
+    expect(listWaiting(queue)).toHaveLength(3)
+  })
+
+  it('gets no more than its cap from the allocator, so the rest stay movable', () => {
+    engine.call('agent/edit', { name: 'alice', maxConcurrent: 1 }, 'test')
+    for (const title of ['a', 'b', 'c']) {
+      const id = engine.call('spec/add', { title }, 'test').id
+      engine.call('spec/queue', { id }, 'test')
+    }
+    const round = engine.call('allocator/round', {}, 'test')
+    expect(round.dispatched.filter((d) => d.run)).toHaveLength(1)
+    expect(listWaiting(queue)).toHaveLength(1)
+    expect(round.waiting).toHaveLength(2)
+  })
+
+  it('is refused like a local agent when paused, and nothing is written', () => {
     dispatch('first')
     const spec = engine.call('spec/add', { title: 'second' }, 'test').id
-    const refused = (message: RegExp) => {
-      const answer = engine.invoke('run/dispatch', { spec, agent: 'alice' }, 'test')
-      expect(answer).toMatchObject({ ok: false, error: { code: 'AgentUnavailable', message } })
-      const viaQueue = engine.invoke('queue/enqueue', { spec, target: 'alice' }, 'test')
-      expect(viaQueue).toMatchObject({ ok: false, error: { code: 'AgentUnavailable', message } })
-      expect(listWaiting(queue)).toHaveLength(1)
-    }
-    refused(/alice is at its limit of 1 run at once/)
-    engine.call('agent/edit', { name: 'alice', maxConcurrent: 2 }, 'test')
     engine.call('agent/pause', { name: 'alice' }, 'test')
-    refused(/alice is paused/)
+    const answer = engine.invoke('run/dispatch', { spec, agent: 'alice' }, 'test')
+    const message = /alice is paused/
+    expect(answer).toMatchObject({ ok: false, error: { code: 'AgentUnavailable', message } })
+    const viaQueue = engine.invoke('queue/enqueue', { spec, target: 'alice' }, 'test')
+    expect(viaQueue).toMatchObject({ ok: false, error: { code: 'AgentUnavailable', message } })
+    expect(listWaiting(queue)).toHaveLength(1)
   })
 })

@@ -121,7 +121,11 @@ export function checkRefusals(ledger: Ledger, request: DispatchRequest) {
       `${spec.id} waits for ${spec.waitingOn.join(', ')} to ship; queue it instead (factory spec queue ${spec.id} --agent ${agent.name}) and it starts by itself`,
     )
   }
-  refuseIfUnavailable(ledger, agent)
+  // A remote lane's queue is a queue: a person may put in as many as they like, and its drainer
+  // takes them in turn. The allocator (whose dispatches carry a reason) keeps no more than the
+  // lane's cap there, so work it placed stays movable to a lane that frees up first.
+  const intoQueueByHand = agent.queue !== null && !request.reason
+  refuseIfUnavailable(ledger, agent, intoQueueByHand)
   return { spec, agent }
 }
 
@@ -139,13 +143,15 @@ export function agentCli(agent: Agent, dirs: string[]): string {
  * disabled, paused, at its concurrency cap, a quota window is used up, or the factory as a whole
  * is running as many runs as the global cap allows.
  */
-function refuseIfUnavailable(ledger: Ledger, agent: Agent): void {
+function refuseIfUnavailable(ledger: Ledger, agent: Agent, intoQueue = false): void {
   const [usage] = readUsage(ledger, ledger.now(), agent.name)
   if (!usage) return
   const availability = laneAvailability(usage)
-  if (!availability.ok) {
+  if (!availability.ok && !(intoQueue && availability.kind === 'cap')) {
     throw new FactoryError('AgentUnavailable', `${agent.name} ${availability.reason}`)
   }
+  // What waits in a remote queue runs there, in its turn, not here and now.
+  if (intoQueue) return
   const cap = readSetting(ledger, 'maxConcurrentRuns')
   if (cap !== null && activeRunRows(ledger).length >= cap) {
     throw new FactoryError(
