@@ -18,6 +18,7 @@ import { blueprintDirs, blueprintNeeds } from './blueprints'
 import { followSoftwareReactors } from './holding'
 import { agentCli, dispatchRun, type RunHost } from '../runs/dispatch'
 import { readUsage } from './quotas'
+import { runCost } from './runCost'
 import { activeRunRows } from '../runs/runs'
 
 type QueuedRow = [
@@ -190,12 +191,14 @@ export function allocateRound(
     }
     const now = ledger.now()
     const cap = readSetting(ledger, 'maxConcurrentRuns')
+    const lanes = readUsage(ledger, now)
     const plan = planAllocation({
       specs: queue.specs,
       total: queue.total,
       runners: new Map(listAgents(ledger).map((agent) => [agent.name, agent.runner])),
-      lanes: readUsage(ledger, now),
+      lanes,
       blocked: blockedLanes(ledger, host, now),
+      runCosts: new Map(lanes.map((lane) => [lane.agent, runCost(ledger, lane.agent)])),
       globalFree: cap === null ? Infinity : cap - activeRunRows(ledger).length,
     })
     if (options.dryRun) {

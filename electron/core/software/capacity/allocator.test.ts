@@ -109,6 +109,48 @@ describe('the allocator', () => {
     )
   })
 
+  it('leaves headroom: no run starts where the lane’s usual run would pass a window’s line', () => {
+    // 900 of 1000 tokens used: a run that usually costs 150 would end past the line.
+    const lanes = [lane('bob', {}, 0.9), lane('alice', {}, 0.95)]
+    const costs = new Map([
+      ['bob', { tokens: 150, runs: 1 }],
+      ['alice', { tokens: 40, runs: 1 }],
+    ])
+    const result = planAllocation({
+      specs: specs(2),
+      lanes,
+      blocked: new Map(),
+      globalFree: Infinity,
+      runCosts: costs,
+    })
+    expect(result.assign.map((d) => d.agent)).toEqual(['alice', 'alice'])
+    expect(result.assign[0]!.reason).toBe(
+      'to alice: 95% of 5h tokens used, 0/2 running · bob near its limit',
+    )
+    // Without history the windows alone decide, as before.
+    const blind = plan(specs(1), lanes)
+    expect(blind.assign.map((d) => d.agent)).toEqual(['bob'])
+    // An empty window takes one run, however big: nothing else could ever start there.
+    const empty = planAllocation({
+      specs: specs(1),
+      lanes: [lane('bob', {}, 0)],
+      blocked: new Map(),
+      globalFree: Infinity,
+      runCosts: new Map([['bob', { tokens: 5000, runs: 1 }]]),
+    })
+    expect(empty.assign.map((d) => d.agent)).toEqual(['bob'])
+    const waiting = planAllocation({
+      specs: specs(1),
+      lanes: [lane('bob', {}, 0.9)],
+      blocked: new Map(),
+      globalFree: Infinity,
+      runCosts: costs,
+    }).waiting[0]!.reason
+    expect(waiting).toBe(
+      'no agent has room: bob has 100 tokens of its 5h window left; a run there uses about 150 tokens',
+    )
+  })
+
   it('says there are no lanes yet when there are none', () => {
     expect(plan(specs(1), []).waiting[0]!.reason).toBe(
       'no agents yet: add a lane (factory agent add NAME)',

@@ -11,8 +11,9 @@ import {
 } from '../../../../shared/availability'
 import type { RunnerPreset, SpecId } from '../../../../shared/domain'
 import { formatClock } from '../../../../shared/format'
-import type { AgentUsage } from '../../../../shared/quotas'
+import { formatQuotaAmount, type AgentUsage } from '../../../../shared/quotas'
 import { describeNeeds, misfit, type BlueprintNeeds } from './blueprints'
+import type { RunCost } from './runCost'
 
 export interface QueuedSpec {
   id: SpecId
@@ -39,6 +40,8 @@ export interface AllocationInput {
   runners?: Map<string, RunnerPreset>
   /** Waiting specs listed one by one; the rest are only counted. */
   listLimit?: number
+  /** What a run costs on each lane, from its history (runCost.ts); absent: no estimate. */
+  runCosts?: Map<string, RunCost>
 }
 
 export interface AllocationPlan {
@@ -52,6 +55,8 @@ interface Lane {
   free: number
   /** Why it takes nothing now (null: it has room). */
   closed: string | null
+  /** Closed because one more run would likely carry it past a window's limit. */
+  nearLimit: boolean
   peak: number
 }
 
@@ -60,14 +65,35 @@ function openLanes(input: AllocationInput): Map<string, Lane> {
   for (const usage of input.lanes) {
     const availability = laneAvailability(usage)
     const blocked = input.blocked.get(usage.agent)
+    const nearLimit = availability.ok
+      ? tooCloseToLimit(usage, input.runCosts?.get(usage.agent))
+      : undefined
     lanes.set(usage.agent, {
       usage,
-      free: availability.ok && !blocked ? availability.free : 0,
-      closed: blocked ?? (availability.ok ? null : `${usage.agent} ${availability.reason}`),
+      free: availability.ok && !blocked && !nearLimit ? availability.free : 0,
+      closed:
+        blocked ?? nearLimit ?? (availability.ok ? null : `${usage.agent} ${availability.reason}`),
+      nearLimit: nearLimit !== undefined,
       peak: peakUtilization(usage),
     })
   }
   return lanes
+}
+
+/**
+ * A window without room for one more run of what the lane's runs usually cost: a run started now
+ * would carry the lane past its line. An empty window always takes one (nothing else could).
+ */
+function tooCloseToLimit(usage: AgentUsage, cost: RunCost | undefined): string | undefined {
+  if (!cost) return undefined
+  for (const window of usage.windows) {
+    const each = cost[window.unit]
+    const used = window.utilization * window.limit
+    if (each === undefined || used <= 0 || used + each <= window.limit) continue
+    const left = Math.max(0, window.limit - used)
+    return `${usage.agent} has ${formatQuotaAmount(window.unit, left)} of its ${window.window} window left; a run there uses about ${formatQuotaAmount(window.unit, each)}`
+  }
+  return undefined
 }
 
 /** Most headroom first, then the emptier lane, then by name so a round is deterministic. */
@@ -194,7 +220,8 @@ function describeOther(lane: Lane): string {
   const name = usage.agent
   if (lane.closed && lane.free <= 0) {
     const availability = laneAvailability(usage)
-    if (availability.ok) return `${name} could not start it`
+    if (availability.ok)
+      return `${name} ${lane.nearLimit ? 'near its limit' : 'could not start it'}`
     if (availability.kind === 'disabled') return `${name} off`
     if (availability.kind === 'cap') {
       return `${name} busy (${usage.running}/${usage.maxConcurrent} running)`

@@ -20,7 +20,10 @@ export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
   return (
     <fieldset className="quota-rows">
       <legend className="field-label">
-        Quota windows <span className="field-optional">rolling; nothing is sent past a limit</span>
+        Quota windows{' '}
+        <span className="field-optional">
+          rolling; no new run starts past a limit, and one already started can pass it
+        </span>
       </legend>
       {rows.length === 0 ? (
         <p className="quota-empty">No windows: this lane is never held for quota.</p>
