@@ -225,3 +225,25 @@ test('a spec queued on a lane is pinned there, visibly, and can be let go to any
     expect.stringMatching(/→ (bob|alice)$/),
   ])
 })
+
+test('finished cards stay compact and counted; cards say what they last did', async ({
+  page,
+  factory,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('ship', '0'))
+  factory.cli('agent', 'add', 'alice', '--runner', 'command', '--command', fixture('slow', '20'))
+  for (const n of [1, 2, 3]) {
+    factory.cli('spec', 'add', '--title', `Shipped ${n}`)
+    factory.cli('dispatch', `s_${n}`, '--agent', 'bob', '--wait')
+  }
+  factory.cli('spec', 'add', '--title', 'At work')
+  factory.cli('dispatch', 's_4', '--agent', 'alice')
+  await page.goto(factory.url)
+  const shipped = cell(page, 'marketing', 'bob')
+  await expect(shipped.getByTestId('card')).toHaveCount(1)
+  await expect(shipped.getByTestId('card').locator('.card-age')).toHaveText('just now')
+  await expect(shipped.getByTestId('cell-more')).toHaveText('2 more · 3 shipped this week')
+  await expect(card(page, 'At work').locator('.card-age')).toHaveText('just started')
+  await page.screenshot({ path: join(ARTIFACTS, 'dispatch-finished-1440.png') })
+})

@@ -1,6 +1,7 @@
 // What a card shows — shared by the card in its cell and the copy that follows the pointer.
 import { laneAvailability } from '../../../shared/availability'
-import { formatAge, formatClock } from '../../../shared/format'
+import { formatAge, formatClock, formatDuration } from '../../../shared/format'
+import { isRunActive } from '../../../shared/runs'
 import type { SpecCard, SpecId } from '../../../shared/domain'
 import { placementWords } from '../board/wording'
 import { useBoard } from '../stores/board'
@@ -79,6 +80,31 @@ function QueueWait({ agent }: { agent: string | null }) {
   )
 }
 
+/**
+ * When the card last did something: how long its run has been at work ("12m"), or when it last
+ * changed ("shipped" 2h ago, queued 5m ago); a card that has not moved yet, when it was added.
+ */
+function CardActivity({ card, now }: { card: SpecCard; now: number }) {
+  const running = card.run && isRunActive(card.run.state) && card.run.state !== 'queued'
+  const moved = card.updatedAt > card.createdAt ? card.updatedAt : card.createdAt
+  const elapsed = Math.max(0, now - card.updatedAt)
+  // The badge beside it says what; this says since when (a run: for how long).
+  const text = running
+    ? elapsed < 60_000
+      ? 'just started'
+      : formatDuration(elapsed - (elapsed % 60_000))
+    : formatAge(moved, now)
+  return (
+    <time
+      className="card-age"
+      dateTime={new Date(running ? card.updatedAt : moved).toISOString()}
+      title={`Added ${new Date(card.createdAt).toLocaleString()} · last change ${new Date(moved).toLocaleString()}`}
+    >
+      {text}
+    </time>
+  )
+}
+
 export function CardFace({ card }: { card: SpecCard }) {
   const now = useClock((s) => s.now)
   const extraTags = card.tags.length - MAX_TAGS
@@ -118,9 +144,7 @@ export function CardFace({ card }: { card: SpecCard }) {
         ) : (
           card.status !== 'new' && <StatusBadge status={card.status} />
         )}
-        <time className="card-age" dateTime={new Date(card.createdAt).toISOString()}>
-          {formatAge(card.createdAt, now)}
-        </time>
+        <CardActivity card={card} now={now} />
       </div>
       {card.waitingOn.length > 0 ? (
         <Waiting ids={card.waitingOn} />

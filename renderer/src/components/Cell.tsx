@@ -18,6 +18,7 @@ import { DROP_ATTRIBUTE } from '../board/dropTarget'
 import { dropRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
+import { useClock } from '../stores/clock'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
 
@@ -54,6 +55,7 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const revealed = open ? Math.max(limit, CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE) : limit
   const shown = Math.min(cards.length, Math.max(revealed, focusedIndex + 1))
   const hidden = cards.length - shown
+  const shippedThisWeek = useShippedThisWeek(stage === 'marketing' ? cards : null)
   const revealMore = useCallback(() => setPages((p) => p + 1), [])
   const setOpen = (next: boolean) => {
     setPages(1)
@@ -110,6 +112,7 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
             onClick={() => (open ? revealMore() : setOpen(true))}
           >
             {hidden.toLocaleString()} more
+            {shippedThisWeek > 0 && ` · ${shippedThisWeek.toLocaleString()} shipped this week`}
           </button>
         </div>
       )}
@@ -134,3 +137,19 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
     </div>
   )
 })
+
+const WEEK_MS = 7 * 86_400_000
+
+/** Finished cards in a Marketing cell that shipped in the last seven days (by the board's clock). */
+function useShippedThisWeek(cards: readonly SpecCard[] | null): number {
+  const now = useClock((s) => s.now)
+  return useMemo(() => {
+    if (!cards) return 0
+    let n = 0
+    for (const card of cards) {
+      if ((card.status === 'shipped' || card.status === 'done') && card.updatedAt > now - WEEK_MS)
+        n++
+    }
+    return n
+  }, [cards, now])
+}
