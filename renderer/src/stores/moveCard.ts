@@ -81,6 +81,7 @@ export async function moveCard(
    */
   options: { undo?: boolean; restore?: boolean; drop?: boolean } = {},
 ) {
+  stopFollowing(id)
   // Still resting in a Software cell on its way: it started nothing there, and is back where it was.
   const earlier = resting.get(id)
   if (earlier) {
@@ -250,7 +251,13 @@ async function queueCard(card: SpecCard, agent: string | null = null, pause: Res
  * freed up), Undo can no longer work, so it gives way to where it started and why.
  */
 function untilStarted(card: SpecCard, queuedRun: string | null, toast: number) {
-  const stop = useBoard.subscribe((board) => {
+  const stop = () => {
+    unsubscribe()
+    if (following.get(card.id)?.toast === toast) following.delete(card.id)
+  }
+  following.get(card.id)?.stop()
+  following.set(card.id, { toast, stop })
+  const unsubscribe = useBoard.subscribe((board) => {
     if (!useUi.getState().toasts.some((t) => t.id === toast)) return stop()
     const now = board.specs.find((s) => s.id === card.id)
     if (!now?.run || now.run.id === queuedRun || !isRunActive(now.run.state)) return
@@ -263,6 +270,17 @@ function untilStarted(card: SpecCard, queuedRun: string | null, toast: number) {
       action: { label: 'Open run', run: () => useUi.getState().openRun(run.id) },
     })
   })
+}
+
+/** Queued cards whose toast follows them, until they start or are moved on by hand. */
+const following = new Map<SpecId, { toast: number; stop(): void }>()
+
+/** A card moved on by hand: its queued toast's news and Undo are out of date. */
+function stopFollowing(id: SpecId): void {
+  const follower = following.get(id)
+  if (!follower) return
+  follower.stop()
+  useUi.getState().dismissToast(follower.toast)
 }
 
 /** Undo of a queueing: back where it was, no longer waiting for the allocator. */
