@@ -9,8 +9,7 @@ export function EmptyBoard() {
       <h2 className="panel-title">No specs yet</h2>
       <p className="panel-text">
         Press <kbd className="kbd">N</kbd> or <strong>New spec</strong> to add your first spec.
-        Agents appear as lanes (<strong>Add a lane</strong> below, or{' '}
-        <code className="code">factory agent add bob</code>).
+        Agents appear as lanes: <strong>Add a lane</strong> below.
       </p>
       <button type="button" className="button button-primary" onClick={() => openNewSpec()}>
         New spec

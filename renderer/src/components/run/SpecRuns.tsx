@@ -50,8 +50,14 @@ export function SpecRuns({ spec }: { spec: Spec }) {
       <h3 className="drawer-section">Runs</h3>
       {agents.length === 0 ? (
         <p className="muted">
-          Add an agent to run this spec:{' '}
-          <code className="code">factory agent add bob --runner claude</code>
+          No lane to run it on yet.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => useUi.getState().openDialog({ kind: 'agent', name: null })}
+          >
+            Add a lane
+          </button>
         </p>
       ) : (
         <div className="dispatch-row">
