@@ -69,6 +69,21 @@ describe('groupIntoCells', () => {
     expect(cardsIn(board, { stage: 'idea', agent: 'unassigned' })).toEqual([assigned])
   })
 
+  it('shows only the lanes a filter chose, in board order, with their cards and counts', () => {
+    const free = card()
+    const bobs = card({ agent: 'bob' })
+    const gordons = card({ agent: 'gordon' })
+    const board = groupIntoCells(
+      [free, bobs, gordons],
+      [agent('bob'), agent('alice')],
+      ['gordon', null],
+    )
+    expect(board.lanes).toEqual([null, 'gordon'])
+    expect(board.total).toBe(2)
+    expect(cardsIn(board, { stage: 'idea', agent: 'bob' })).toEqual([])
+    expect(board.stageCounts.idea).toBe(2)
+  })
+
   it('groups 10,000 cards quickly', () => {
     const agents = [agent('bob'), agent('alice'), agent('gordon')]
     const names = [null, 'bob', 'alice', 'gordon']
@@ -94,6 +109,13 @@ describe('a collapsed cell', () => {
     expect(collapsedLimit('software', 'bob', running)).toBe(3)
     expect(collapsedLimit('software', 'bob', [])).toBe(2)
     expect(collapsedLimit('marketing', 'bob', running)).toBe(1)
+  })
+
+  it('shows more of what matched while the board is filtered', () => {
+    expect(collapsedLimit('marketing', 'bob', [], true)).toBe(5)
+    expect(collapsedLimit('idea', null, [], true)).toBe(5)
+    const many = Array.from({ length: 7 }, () => card({ status: 'running' }))
+    expect(collapsedLimit('software', 'bob', many, true)).toBe(7)
   })
 
   it('lists a lane’s running cards before its queued ones, so they are the ones shown', () => {

@@ -57,14 +57,24 @@ function compareAtWork(a: SpecCard, b: SpecCard): number {
   return running || compareCards(a, b)
 }
 
-export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agent[]): BoardCells {
-  const lanes: Lane[] = [null, ...agents.map((agent) => agent.name)]
+/** `onlyLanes`: the lanes to show (a filter's) and their cards only; otherwise every lane. */
+export function groupIntoCells(
+  specs: readonly SpecCard[],
+  agents: readonly Agent[],
+  onlyLanes?: readonly Lane[],
+): BoardCells {
+  const every: Lane[] = [null, ...agents.map((agent) => agent.name)]
+  const lanes = onlyLanes ? every.filter((lane) => onlyLanes.includes(lane)) : every
   const known = new Set<Lane>(lanes)
+  const wanted = onlyLanes && new Set<Lane>(onlyLanes)
+  let total = 0
   const cells = new Map<string, SpecCard[]>()
   const stageCounts = Object.fromEntries(STAGES.map((stage) => [stage, 0])) as Record<Stage, number>
   const laneCounts = new Map<Lane, number>()
 
   for (const spec of specs) {
+    if (wanted && !wanted.has(spec.agent)) continue
+    total += 1
     // A card whose agent is not (or no longer) on the board still gets a lane rather than vanishing.
     if (!known.has(spec.agent)) {
       known.add(spec.agent)
@@ -79,7 +89,7 @@ export function groupIntoCells(specs: readonly SpecCard[], agents: readonly Agen
   }
   for (const [key, cell] of cells)
     cell.sort(key.startsWith('software:') ? compareAtWork : compareCards)
-  return { lanes, cells, stageCounts, laneCounts, total: specs.length }
+  return { lanes, cells, stageCounts, laneCounts, total }
 }
 
 export function cardsIn(board: BoardCells, place: Placement): readonly SpecCard[] {
@@ -90,11 +100,21 @@ export function samePlace(a: Placement, b: Placement): boolean {
   return a.stage === b.stage && a.agent === b.agent
 }
 
+/** While the board is filtered, a cell shows at least this many of the cards that matched. */
+export const FILTERED_LIMIT = 5
+
 /**
  * How many cards a cell shows before "N more": few enough that every lane's header stays on a
- * laptop's screen. A lane's running cards always show; what is finished shows its latest.
+ * laptop's screen. A lane's running cards always show; what is finished shows its latest. A
+ * filtered board has fewer cards, and its user asked to see them: more of them show.
  */
-export function collapsedLimit(stage: Stage, lane: Lane, cards: readonly SpecCard[]): number {
+export function collapsedLimit(
+  stage: Stage,
+  lane: Lane,
+  cards: readonly SpecCard[],
+  filtered = false,
+): number {
+  if (filtered) return Math.max(FILTERED_LIMIT, collapsedLimit(stage, lane, cards))
   if (lane === null) return 3
   if (stage === 'software') {
     const running = cards.filter((card) => card.status === 'running').length

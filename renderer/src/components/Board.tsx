@@ -28,6 +28,9 @@ import {
 } from '../board/dropTarget'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
 import { dropRefusal } from '../board/wording'
+import { isFiltering } from './search/boardFilter'
+import { NoMatches } from './search/NoMatches'
+import { useShownSpecs } from './search/useShownSpecs'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { moveCard } from '../stores/moveCard'
@@ -65,7 +68,12 @@ function dropPlace(fallback: Placement | undefined): Placement | undefined {
 export function Board() {
   const specs = useBoard((s) => s.specs)
   const agents = useBoard((s) => s.agents)
-  const board = useMemo(() => groupIntoCells(specs, agents), [specs, agents])
+  // The filter bar's cards only; a lane chosen in it hides the other lanes, for arrows too.
+  const { shown, filter } = useShownSpecs()
+  const board = useMemo(
+    () => groupIntoCells(shown, agents, filter.lane.length > 0 ? filter.lane : undefined),
+    [shown, agents, filter.lane],
+  )
   const [dragged, setDragged] = useState<SpecCard | null>(null)
   const [overPlace, setOverPlace] = useState<Placement | null>(null)
   const boardRef = useRef<HTMLDivElement | null>(null)
@@ -156,7 +164,12 @@ export function Board() {
             </div>
           ))}
         </div>
-        {board.total === 0 && <EmptyBoard />}
+        {board.total === 0 &&
+          (isFiltering(filter) ? (
+            <NoMatches filter={filter} total={specs.length} />
+          ) : (
+            <EmptyBoard />
+          ))}
         {board.lanes.map((lane) => (
           <Swimlane
             key={lane ?? ''}

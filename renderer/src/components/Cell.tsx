@@ -19,8 +19,10 @@ import { dropRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
+import { useFilter } from '../stores/filter'
 import { useUi } from '../stores/ui'
 import { Card } from './Card'
+import { isFiltering } from './search/boardFilter'
 
 interface CellProps {
   stage: Stage
@@ -51,7 +53,8 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
     () => (focusedId ? cards.findIndex((c) => c.id === focusedId) : -1),
     [cards, focusedId],
   )
-  const limit = collapsedLimit(stage, lane, cards)
+  const filtered = useFilter((s) => isFiltering(s.filter))
+  const limit = collapsedLimit(stage, lane, cards, filtered)
   const revealed = open ? Math.max(limit, CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE) : limit
   const shown = Math.min(cards.length, Math.max(revealed, focusedIndex + 1))
   const hidden = cards.length - shown

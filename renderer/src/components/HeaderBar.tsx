@@ -1,9 +1,17 @@
-// The top bar: what this is, how much is on the board, whether it is live, and the main action.
+// The top bar: what this is, how much is on the board, the filter, whether it is live, and the
+// main actions; the command palette (Ctrl/Cmd-K) opens from here.
 import { counted } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useConnection } from '../stores/connection'
+import { useFilter } from '../stores/filter'
 import { useUi } from '../stores/ui'
+import { isFiltering } from './search/boardFilter'
+import { CommandPalette } from './search/CommandPalette'
+import { FilterBar } from './search/FilterBar'
 import './header.css'
+
+/** ⌘ on a Mac, Ctrl elsewhere: what the palette's key is called where the user is. */
+const PALETTE_KEY = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl K'
 
 function ConnectionStatus() {
   const state = useConnection((s) => s.state)
@@ -16,7 +24,7 @@ function ConnectionStatus() {
   return (
     <span className={`connection connection-${state}`} role="status" data-testid="connection">
       <span className="connection-dot" aria-hidden="true" />
-      {label}
+      <span className="connection-label">{label}</span>
     </span>
   )
 }
@@ -27,19 +35,34 @@ export function HeaderBar() {
   const ready = useBoard((s) => s.status === 'ready')
   const openDialog = useUi((s) => s.openDialog)
   const openNewSpec = useUi((s) => s.openNewSpec)
+  // While filtering, the filter bar says "12 of 50 shown" instead.
+  const filtering = useFilter((s) => isFiltering(s.filter))
+  const paletteOpen = useFilter((s) => s.paletteOpen)
   return (
     <header className="header">
       <div className="header-brand">
         <span className="header-logo" aria-hidden="true" />
         <h1 className="header-title">Factory Stack</h1>
-        {ready && (
+        {ready && !filtering && (
           <span className="header-counts">
             {counted(specCount, 'spec')} · {counted(agentCount, 'agent')}
           </span>
         )}
       </div>
+      {ready && <FilterBar />}
       <div className="header-actions">
         <ConnectionStatus />
+        <button
+          type="button"
+          className="button button-ghost header-palette"
+          data-testid="open-palette"
+          aria-keyshortcuts="Control+K Meta+K"
+          title={`Go to a spec or lane, or run an action (${PALETTE_KEY})`}
+          onClick={() => useFilter.getState().openPalette()}
+        >
+          <span className="header-palette-label">Go to…</span>
+          <kbd className="kbd">{PALETTE_KEY}</kbd>
+        </button>
         <button
           type="button"
           className="button button-ghost"
@@ -48,7 +71,7 @@ export function HeaderBar() {
           title="Utilization per agent over time (S)"
           onClick={() => useUi.getState().openSaturation()}
         >
-          Saturation <kbd className="kbd">S</kbd>
+          Saturation <kbd className="kbd header-kbd">S</kbd>
         </button>
         <button
           type="button"
@@ -70,9 +93,10 @@ export function HeaderBar() {
             +
           </span>
           New spec
-          <kbd className="kbd kbd-on-primary">N</kbd>
+          <kbd className="kbd kbd-on-primary header-kbd">N</kbd>
         </button>
       </div>
+      {paletteOpen && <CommandPalette />}
     </header>
   )
 }

@@ -5,6 +5,8 @@ import { Modal } from './Modal'
 const SHORTCUTS: [keys: string[], what: string][] = [
   [['N'], 'New spec'],
   [['S'], 'Saturation: utilization per agent over time, idle quota this week'],
+  [['/'], 'Filter the cards (Esc leaves the box, keeping the text)'],
+  [['Ctrl / ⌘', 'K'], 'Command palette: go to a spec or a lane, run an action'],
   [['Enter'], 'Open the focused card'],
   [['←', '↑', '→', '↓'], 'Move focus between cards'],
   [['Shift', '← / →'], 'Move the card to the previous / next column'],

@@ -1,9 +1,11 @@
-// Window-wide keys: N for a new spec, S for saturation, ? for help, Esc to close the run view, the
-// saturation view or the drawer. Keys typed into a field, or while a dialog is open, belong to that
-// field or dialog.
+// Window-wide keys: N for a new spec, S for saturation, ? for help, / for the filter, Ctrl/Cmd-K
+// for the command palette, Esc to close the run view, the saturation view or the drawer. Keys
+// typed into a field, or while a dialog is open, belong to that field or dialog.
 import { useEffect } from 'react'
+import { useFilter } from '../stores/filter'
 import { RUN_TABS, useUi } from '../stores/ui'
 import { closeDrawerAndFocusCard } from './focus'
+import { focusFilterBox } from './search/FilterBar'
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
@@ -15,7 +17,7 @@ export function useGlobalShortcuts(): void {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return
       const ui = useUi.getState()
-      if (ui.dialog) return
+      if (ui.dialog || useFilter.getState().paletteOpen) return
       if (ui.runViewId) {
         // A dialog over the run view (request changes, discard) owns its keys, Esc included.
         if (document.querySelector('dialog[open]')) return
@@ -45,7 +47,18 @@ export function useGlobalShortcuts(): void {
         closeDrawerAndFocusCard()
         return
       }
+      // The palette answers from a field too (the filter box, the drawer's), as in other apps.
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault()
+        useFilter.getState().openPalette()
+        return
+      }
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (e.key === '/') {
+        e.preventDefault()
+        focusFilterBox()
+        return
+      }
       if (e.key === 'n' || e.key === 'N') {
         e.preventDefault()
         ui.openNewSpec()

@@ -52,11 +52,17 @@ interface Rest {
 
 function rest(ms: number): Rest {
   let pass = () => {}
+  let over = false
   const state: Rest = {
     passed: false,
     over: new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, ms)
+      const timer = setTimeout(() => {
+        over = true
+        resolve()
+      }, ms)
       pass = () => {
+        // Too late: it has rested, and its work has begun.
+        if (over) return
         clearTimeout(timer)
         state.passed = true
         reject(new Error('moved on'))
@@ -160,6 +166,17 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
       })
     : undefined
   const showToast = (toast: Omit<Toast, 'id'>) => say(starting, toast)
+  // Rested: the run is being started, so there is nothing left to take back.
+  if (starting !== undefined) {
+    void pause.over.then(
+      () =>
+        useUi.getState().updateToast(starting, {
+          tone: 'info',
+          message: `Starting ${quoted(card)} on ${agent}…`,
+        }),
+      () => {},
+    )
+  }
   try {
     const run = await useBoard
       .getState()

@@ -1,0 +1,99 @@
+// The palette's matching: letters in order find a name, the best fit first, and highlights that
+// land on whole characters whatever the script.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { fuzzyMatch, highlightRuns, prepare, queryPoints } from './fuzzy'
+
+const match = (query: string, name: string) => fuzzyMatch(queryPoints(query), prepare(name))
+const highlighted = (query: string, name: string) => {
+  const found = match(query, name)
+  return found
+    ? highlightRuns(prepare(name), found.matched)
+        .filter((run) => run.hit)
+        .map((run) => run.text)
+    : null
+}
+
+describe('fuzzy matching', () => {
+  it('finds letters in order, ignoring case, accents and spaces in the query', () => {
+    expect(match('nwspc', 'New spec')).not.toBeNull()
+    expect(match('NEW SPEC', 'New spec')).not.toBeNull()
+    expect(match('creme', 'Crème brûlée')).not.toBeNull()
+    expect(match('spcn', 'New spec')).toBeNull()
+    expect(match('x', '')).toBeNull()
+    expect(match('', 'anything')).toEqual({ score: 0, matched: [] })
+  })
+
+  it('ranks a whole word before scattered letters, and an earlier one before a later one', () => {
+    const score = (q: string, name: string) => match(q, name)?.score ?? -Infinity
+    expect(score('sat', 'Saturation view')).toBeGreaterThan(score('sat', 'Start a test'))
+    expect(score('api', 'API keys')).toBeGreaterThan(score('api', 'Rapid prototyping'))
+    expect(score('bill', 'Billing')).toBeGreaterThan(score('bill', 'Rebill customers'))
+    expect(score('billing', 'Billing')).toBeGreaterThan(score('billing', 'Billing API'))
+  })
+
+  it('highlights what matched, at word starts when it can', () => {
+    expect(highlighted('spec', 'New spec')).toEqual(['spec'])
+    expect(highlighted('ns', 'New spec')).toEqual(['N', 's'])
+    expect(highlighted('lp', 'Launch post')).toEqual(['L', 'p'])
+  })
+
+  it('keeps emoji, flags and accented letters whole in a highlight', () => {
+    expect(highlighted('🏳️‍🌈', 'Pride 🏳️‍🌈 banner')).toEqual(['🏳️‍🌈'])
+    expect(highlighted('e', 'é')).toEqual(['é'])
+    expect(highlighted('עו', 'שלום עולם')).toEqual(['עו'])
+  })
+
+  it('takes a later word start when the rest still matches, and any letters when not', () => {
+    expect(highlighted('tx', 'otx t')).toEqual(['tx'])
+    expect(highlighted('ts', 'otas tsar')).toEqual(['ts'])
+    expect(highlighted('tv', 'at view')).toEqual(['t', 'v'])
+    expect(highlighted('ty', 'atxy t')).toEqual(['t', 'y'])
+  })
+
+  it('never throws, and its highlights are the name’s own characters in order', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 120 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('.*', '(', '\\', '\u202e', '🏳️‍🌈', 'İ', 'ß', 'ﬁ', '\u0301'),
+    )
+    fc.assert(
+      fc.property(text, text, (query, name) => {
+        const prepared = prepare(name)
+        const found = fuzzyMatch(queryPoints(query), prepared)
+        if (!found) return
+        found.matched.forEach((index, n) => {
+          expect(index).toBeGreaterThanOrEqual(0)
+          expect(index).toBeLessThan(prepared.graphemes.length)
+          if (n > 0) expect(index).toBeGreaterThan(found.matched[n - 1]!)
+        })
+        const runs = highlightRuns(prepared, found.matched)
+        expect(runs.map((r) => r.text).join('')).toBe(prepared.graphemes.join(''))
+      }),
+    )
+  })
+
+  it('always finds a name by any piece of it', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        (before, piece, after) => {
+          expect(match(piece, `${before}${piece}${after}`)).not.toBeNull()
+        },
+      ),
+    )
+  })
+
+  it('matches three thousand titles per keystroke quickly', () => {
+    const names = Array.from({ length: 3_000 }, (_, i) => `Spec ${i}: make thing ${i} better`)
+    const started = performance.now()
+    const prepared = names.map((name) => prepare(name))
+    for (const query of ['m', 'ma', 'mak', 'make t', 'mtb', 'thing 299']) {
+      const points = queryPoints(query)
+      for (const name of prepared) fuzzyMatch(points, name)
+    }
+    expect(performance.now() - started).toBeLessThan(1500)
+  })
+})
