@@ -5,6 +5,7 @@ import { benchAllocator } from './allocator.bench'
 import { benchAppend } from './ledger.bench'
 import { benchRuns } from './runs.bench'
 import { benchSaturation } from './saturation.bench'
+import { benchWeek } from './week.bench'
 
 console.log(`Factory Stack benchmarks — node ${process.version}, ${new Date().toISOString()}`)
 benchAppend()
@@ -12,3 +13,4 @@ await benchBoard()
 await benchRuns()
 benchAllocator()
 await benchSaturation()
+benchWeek()
