@@ -3,13 +3,15 @@ import { laneAvailability } from '../../shared/availability'
 import { listAgents } from '../../electron/core/agents'
 import type { Ledger } from '../../electron/core/db/ledger'
 import { queuedSpecs } from '../../electron/core/software/capacity/allocate'
+import { nearLimitReason } from '../../electron/core/software/capacity/allocator'
 import { readUsage } from '../../electron/core/software/capacity/quotas'
+import { runCost } from '../../electron/core/software/capacity/runCost'
 
 export interface IdleReading {
   /**
    * Capacity idles while work waits: a queued spec whose dependencies have shipped, and a lane
-   * that could take it by the engine's own reading (enabled, not held, a free slot, every window
-   * below its limit), at the same moment.
+   * that could take it by the allocator's own reading (enabled, not held, a free slot, room in
+   * every window for a run of its usual cost), at the same moment.
    */
   idle: boolean
   /** When a lane that cannot take work now frees up by itself (a hold or a full window ends). */
@@ -28,8 +30,17 @@ export function readIdle(ledger: Ledger, now: number): IdleReading {
   let nextOpening = Infinity
   for (const lane of readUsage(ledger, now)) {
     const availability = laneAvailability(lane)
-    if (availability.ok) idle = ready
-    else if (availability.until !== null) nextOpening = Math.min(nextOpening, availability.until)
+    // The allocator's own reading: a lane with too little left for a run of its usual cost is
+    // blocked, not idle, until its window frees some of what it counts.
+    const nearLimit = availability.ok && nearLimitReason(lane, runCost(ledger, lane.agent))
+    if (availability.ok && !nearLimit) idle = ready
+    else if (nearLimit) {
+      for (const window of lane.windows) {
+        if (window.freesAt !== null) nextOpening = Math.min(nextOpening, window.freesAt)
+      }
+    } else if (!availability.ok && availability.until !== null) {
+      nextOpening = Math.min(nextOpening, availability.until)
+    }
   }
   return { idle, nextOpening }
 }

@@ -66,7 +66,7 @@ function openLanes(input: AllocationInput): Map<string, Lane> {
     const availability = laneAvailability(usage)
     const blocked = input.blocked.get(usage.agent)
     const nearLimit = availability.ok
-      ? tooCloseToLimit(usage, input.runCosts?.get(usage.agent))
+      ? nearLimitReason(usage, input.runCosts?.get(usage.agent))
       : undefined
     lanes.set(usage.agent, {
       usage,
@@ -84,7 +84,7 @@ function openLanes(input: AllocationInput): Map<string, Lane> {
  * A window without room for one more run of what the lane's runs usually cost: a run started now
  * would carry the lane past its line. An empty window always takes one (nothing else could).
  */
-function tooCloseToLimit(usage: AgentUsage, cost: RunCost | undefined): string | undefined {
+export function nearLimitReason(usage: AgentUsage, cost: RunCost | undefined): string | undefined {
   if (!cost) return undefined
   for (const window of usage.windows) {
     const each = cost[window.unit]
