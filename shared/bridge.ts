@@ -15,3 +15,5 @@ export const IPC_EVENT_CHANNEL = 'factory:event'
 export const HTTP_API_PREFIX = '/api/'
 /** GET: Server-Sent Events, one PushedEvent per message, `id:` = ledger seq (Last-Event-ID resumes). */
 export const HTTP_EVENTS_PATH = '/api/events'
+/** GET: whether this browser is let in (200, the ledger's newest seq) or not (401/403). */
+export const HTTP_SESSION_PATH = '/api/session'

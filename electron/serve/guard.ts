@@ -3,7 +3,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
-export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string }
+/** Why a request was refused, for the page a person sees (the `reason` is for programs). */
+export type Refusal = 'foreign-host' | 'foreign-origin' | 'missing-token' | 'wrong-token'
+
+export type GuardVerdict =
+  { ok: true } | { ok: false; status: 401 | 403; refusal: Refusal; reason: string }
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url')
@@ -59,17 +63,23 @@ export function checkRequest(
   const hosts = allowedHosts(port)
   const host = request.headers.host ?? ''
   if (!hosts.has(host)) {
-    return { ok: false, status: 403, reason: `foreign Host "${host}"` }
+    return { ok: false, status: 403, refusal: 'foreign-host', reason: `foreign Host "${host}"` }
   }
   const origin = request.headers.origin
   if (origin !== undefined && ![...hosts].some((allowed) => origin === `http://${allowed}`)) {
-    return { ok: false, status: 403, reason: `foreign Origin "${origin}"` }
+    return {
+      ok: false,
+      status: 403,
+      refusal: 'foreign-origin',
+      reason: `foreign Origin "${origin}"`,
+    }
   }
   const presented = presentedToken(request, url, port)
   if (!presented || !sameSecret(presented, token)) {
     return {
       ok: false,
       status: 401,
+      refusal: presented ? 'wrong-token' : 'missing-token',
       reason: presented ? 'wrong token' : 'missing token: open the URL `factory serve` printed',
     }
   }

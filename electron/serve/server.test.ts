@@ -82,6 +82,47 @@ describe('factory serve', () => {
     expect(engine.ledger.latestSeq()).toBe(0)
   })
 
+  it('answers a refused page load with a page in words, and a program with JSON', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
+    const missing = await send('/?spec=s_3', { headers: html })
+    expect(missing.status).toBe(401)
+    expect(missing.headers['content-type']).toContain('text/html')
+    expect(missing.body).toContain('Open the address the factory printed when it started')
+    expect(missing.body).not.toContain('{"ok"')
+    expect(missing.headers['content-security-policy']).toContain("script-src 'self'")
+    const expired = await send('/', {
+      headers: { ...html, cookie: `factory_token_${server.port}=old` },
+    })
+    expect(expired.status).toBe(401)
+    expect(expired.body).toContain('new key')
+    const navigated = await send('/', { headers: { 'sec-fetch-mode': 'navigate' } })
+    expect(navigated.headers['content-type']).toContain('text/html')
+    const rebinding = await send('/', { headers: { ...html, host: `evil.example:${server.port}` } })
+    expect(rebinding.status).toBe(403)
+    expect(rebinding.body).toContain(`http://127.0.0.1:${server.port}/`)
+    expect(rebinding.body).not.toContain('evil.example')
+    // Programs (fetch, curl, an EventSource) still read the JSON error.
+    for (const reply of [
+      await send('/'),
+      await send('/api/events', { headers: { accept: 'text/event-stream' } }),
+      await call('spec/add', { title: 'x' }, { accept: 'application/json' }),
+    ]) {
+      expect(reply.status).toBe(401)
+      expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'Unauthorized' } })
+    }
+    expect(engine.ledger.latestSeq()).toBe(0)
+  })
+
+  it('tells a tab whether it is still let in', async () => {
+    const inside = await send('/api/session', { headers: bearer() })
+    expect(inside.status).toBe(200)
+    expect(JSON.parse(inside.body)).toEqual({ ok: true, result: { seq: 0 } })
+    expect((await send('/api/session')).status).toBe(401)
+    expect((await send('/api/session', { headers: { authorization: 'Bearer old' } })).status).toBe(
+      401,
+    )
+  })
+
   it('answers 403 to a foreign Host or Origin even with the token', async () => {
     const rebinding = await send('/', {
       headers: { ...bearer(), host: `evil.example:${server.port}` },
@@ -198,6 +239,31 @@ describe('factory serve', () => {
     const text = pieces.join('')
     expect(text.match(/^id: /gm)).toHaveLength(missed)
     expect(text).toContain(`{"kind":"connected","seq":${missed}}`)
+  })
+
+  it('replays from ?since= for a tab that opened a new stream after a restart', async () => {
+    engine.ledger.change('test', (c) => {
+      for (let i = 0; i < 5; i++) c.append({ type: 'spec.edited', subject: 's_1' })
+    })
+    const text = await new Promise<string>((resolve, reject) => {
+      let seen = ''
+      const req = httpRequest(
+        { host: '127.0.0.1', port: server.port, path: '/api/events?since=3', headers: bearer() },
+        (res) => {
+          res.on('data', (chunk: Buffer) => {
+            seen += chunk.toString()
+            if (seen.includes('"kind":"connected"')) {
+              req.destroy()
+              resolve(seen)
+            }
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    expect(text.match(/^id: \d+/gm)).toEqual(['id: 4', 'id: 5'])
+    expect(text).toContain('{"kind":"connected","seq":5}')
   })
 
   it('does not serve files outside the renderer folder', async () => {

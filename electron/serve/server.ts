@@ -3,10 +3,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { PushedEvent } from '../../shared/api'
-import { HTTP_API_PREFIX, HTTP_EVENTS_PATH } from '../../shared/bridge'
+import { HTTP_API_PREFIX, HTTP_EVENTS_PATH, HTTP_SESSION_PATH } from '../../shared/bridge'
 import type { Envelope, ErrorCode, ErrorPayload } from '../../shared/errors'
 import type { Engine } from '../core/engine'
 import { checkRequest, cookieName, newToken } from './guard'
+import { refusalPage, wantsPage } from './refusalPage'
 import { serveStatic } from './static'
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -128,7 +129,12 @@ async function handleOperation(
   sendJson(response, envelope.ok ? 200 : (STATUS[envelope.error.code] ?? 500), envelope)
 }
 
-function streamEvents(engine: Engine, request: IncomingMessage, response: ServerResponse): void {
+function streamEvents(
+  engine: Engine,
+  request: IncomingMessage,
+  url: URL,
+  response: ServerResponse,
+): void {
   // Read before the head is sent: a ledger that cannot be read is a 500, not a stream cut short.
   const latest = engine.ledger.latestSeq()
   response.writeHead(200, {
@@ -139,8 +145,10 @@ function streamEvents(engine: Engine, request: IncomingMessage, response: Server
   const send = (event: Extract<PushedEvent, { kind: 'ledger' }>): void => {
     response.write(`id: ${event.event.seq}\ndata: ${JSON.stringify(event)}\n\n`)
   }
-  // A reconnecting EventSource says where it stopped; replay what it missed, then follow live.
-  const lastId = Number(request.headers['last-event-id'])
+  // A reconnecting EventSource says where it stopped (its own Last-Event-ID, or `?since=` from a
+  // tab that opened a new stream after the server restarted); replay what it missed, then follow.
+  const since = request.headers['last-event-id'] ?? url.searchParams.get('since')
+  const lastId = since ? Number(since) : NaN
   let cursor = Number.isSafeInteger(lastId) && lastId >= 0 ? Math.min(lastId, latest) : latest
   const unsubscribe = engine.subscribe((event) => {
     if (event.seq <= cursor) return
@@ -209,6 +217,15 @@ function handleRequest(
   }
   const verdict = checkRequest(request, url, port, token)
   if (!verdict.ok) {
+    if (wantsPage(request)) {
+      // A person's reload or pasted link: say in words how to get in, not a JSON error.
+      response.writeHead(verdict.status, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      response.end(request.method === 'HEAD' ? undefined : refusalPage(verdict.refusal, port))
+      return
+    }
     const code = verdict.status === 401 ? 'Unauthorized' : 'Forbidden'
     sendError(response, verdict.status, { code, message: verdict.reason })
     return
@@ -229,7 +246,11 @@ function handleRequest(
     return
   }
   if (url.pathname === HTTP_EVENTS_PATH && request.method === 'GET') {
-    streamEvents(options.engine, request, response)
+    streamEvents(options.engine, request, url, response)
+    return
+  } else if (url.pathname === HTTP_SESSION_PATH && request.method === 'GET') {
+    // A tab asking whether it is still let in (after a restart): past the guard, so yes.
+    sendJson(response, 200, { ok: true, result: { seq: options.engine.ledger.latestSeq() } })
     return
   } else if (url.pathname.startsWith(HTTP_API_PREFIX)) {
     if (request.method !== 'POST') {

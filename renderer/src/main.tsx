@@ -16,14 +16,17 @@ import { useCapacity } from './stores/capacity'
 import { startClock } from './stores/clock'
 import { useConnection } from './stores/connection'
 import { startLiveUpdates } from './stores/liveUpdates'
+import { startLocationSync } from './stores/location'
 
-const factory = createClient((state) => useConnection.getState().setState(state))
+const factory = createClient((report) => useConnection.getState().report(report))
 installClient(factory)
 // Subscribe before the first read so no event between the two can be missed.
 startLiveUpdates(factory)
 startClock()
 void useBoard.getState().load()
 void useCapacity.getState().load()
+// A reload or a pasted link reopens the drawer or run view the address names.
+startLocationSync()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

@@ -1,13 +1,12 @@
 // FactoryClient for browser mode (`factory serve`): POST per operation, Server-Sent Events for
 // pushes. The auth cookie was set by the server when the page loaded, so nothing is added here.
+// When the stream drops (serve stopped or restarted) this client, not the browser, tries again:
+// it asks the server first whether the tab is still let in, backs off, and says when it tries next.
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
-import { HTTP_API_PREFIX, HTTP_EVENTS_PATH } from '../../../shared/bridge'
-import { FactoryError } from '../../../shared/errors'
-import { unwrapEnvelope } from '../../../shared/errors'
-import type { ConnectionListener } from './index'
-
-const RETRY_MIN_MS = 1_000
-const RETRY_MAX_MS = 15_000
+import { HTTP_API_PREFIX, HTTP_EVENTS_PATH, HTTP_SESSION_PATH } from '../../../shared/bridge'
+import { FactoryError, unwrapEnvelope } from '../../../shared/errors'
+import type { ConnectionListener, ConnectionRefusal } from './index'
+import { probeVerdict, retryDelay, type ProbeVerdict } from './reconnect'
 
 async function post(op: string, input: unknown): Promise<unknown> {
   let response: Response
@@ -50,18 +49,40 @@ function isPushedEvent(value: unknown): value is PushedEvent {
   )
 }
 
+async function probe(): Promise<ProbeVerdict> {
+  try {
+    const response = await fetch(HTTP_SESSION_PATH, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
+    return probeVerdict(response.status)
+  } catch {
+    return probeVerdict(null)
+  }
+}
+
 export function createHttpClient(onConnection: ConnectionListener): FactoryClient {
   const listeners = new Set<(event: PushedEvent) => void>()
   let source: EventSource | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
-  let retryDelay = RETRY_MIN_MS
+  let trying = false
+  let failedTries = 0
+  let refusal: ConnectionRefusal | null = null
+  /** The newest seq this tab has seen, so a new stream replays only what was missed. */
+  let lastSeq: number | null = null
+
+  const report = (nextTryAt: number | null): void =>
+    onConnection({ state: 'reconnecting', nextTryAt, failedTries, refusal, retryNow })
 
   function open(): void {
-    const es = new EventSource(HTTP_EVENTS_PATH)
+    const es = new EventSource(
+      lastSeq === null ? HTTP_EVENTS_PATH : `${HTTP_EVENTS_PATH}?since=${lastSeq}`,
+    )
     source = es
     es.onopen = () => {
-      retryDelay = RETRY_MIN_MS
-      onConnection('live')
+      failedTries = 0
+      refusal = null
+      onConnection({ state: 'live', nextTryAt: null, failedTries, refusal, retryNow })
     }
     es.onmessage = (message: MessageEvent<string>) => {
       let data: unknown
@@ -70,22 +91,49 @@ export function createHttpClient(onConnection: ConnectionListener): FactoryClien
       } catch {
         return // a malformed push must not take the board down; the next one will resync it
       }
-      if (isPushedEvent(data)) for (const listener of [...listeners]) listener(data)
+      if (!isPushedEvent(data)) return
+      if (data.kind === 'connected') lastSeq = data.seq
+      else if (data.kind === 'ledger') lastSeq = Math.max(lastSeq ?? 0, data.event.seq)
+      for (const listener of [...listeners]) listener(data)
     }
     es.onerror = () => {
-      onConnection('reconnecting')
-      // The browser retries by itself unless the server refused the stream (CLOSED); then we do.
-      if (es.readyState === EventSource.CLOSED && source === es) scheduleReopen()
+      if (source !== es) return
+      // Closed here, so the browser does not retry on its own schedule, which we could not show.
+      es.close()
+      source = null
+      schedule()
     }
   }
 
-  function scheduleReopen(): void {
-    source = null
-    retryTimer = setTimeout(() => {
-      retryTimer = null
-      if (listeners.size > 0) open()
-    }, retryDelay)
-    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS)
+  function schedule(): void {
+    if (retryTimer) clearTimeout(retryTimer)
+    const wait = retryDelay(failedTries)
+    retryTimer = setTimeout(() => void tryAgain(), wait)
+    report(Date.now() + wait)
+  }
+
+  async function tryAgain(): Promise<void> {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
+    if (trying || source || listeners.size === 0) return
+    trying = true
+    report(null)
+    const verdict = await probe()
+    trying = false
+    if (listeners.size === 0 || source) return
+    if (verdict === 'in') {
+      open()
+      return
+    }
+    failedTries += 1
+    // Refused: the server is up but will not let this tab in; it keeps asking, slowly, in case
+    // it starts again with the key this tab holds.
+    refusal = verdict === 'down' ? null : verdict
+    schedule()
+  }
+
+  function retryNow(): void {
+    if (!source) void tryAgain()
   }
 
   function close(): void {
@@ -95,13 +143,20 @@ export function createHttpClient(onConnection: ConnectionListener): FactoryClien
     retryTimer = null
   }
 
+  // Coming back to the tab (or the network) is a good moment to try, rather than waiting.
+  const tryWhenBack = (): void => {
+    if (document.visibilityState === 'visible' && retryTimer) retryNow()
+  }
+  document.addEventListener('visibilitychange', tryWhenBack)
+  window.addEventListener('online', tryWhenBack)
+
   return {
     call(op, input) {
       return post(op, input) as never
     },
     subscribe(listener) {
       listeners.add(listener)
-      if (!source && !retryTimer) open()
+      if (!source && !retryTimer && !trying) open()
       return () => {
         listeners.delete(listener)
         if (listeners.size === 0) close()

@@ -5,6 +5,7 @@ import { useEffect } from 'react'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
 import { BoardView } from './BoardView'
+import { ConnectionNotice } from './ConnectionNotice'
 import { HeaderBar } from './HeaderBar'
 import { lazyLayer } from './lazyLayer'
 import { Toasts } from './Toasts'
@@ -64,6 +65,7 @@ export function App() {
   return (
     <div className="app">
       <HeaderBar />
+      <ConnectionNotice />
       <main className={`app-main${drawerSpecId ? ' app-main-with-drawer' : ''}`}>
         <BoardView />
       </main>

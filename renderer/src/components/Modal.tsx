@@ -1,5 +1,7 @@
 // A native modal <dialog>: the browser gives us the backdrop, inert page and focus trap; we add
-// Esc/backdrop-click closing and initial focus on the element marked data-autofocus.
+// Esc/backdrop-click closing and initial focus on the element marked data-autofocus. Esc is read
+// as a key, not left to the browser's cancel, which after repeated presses closes the dialog
+// without asking; `onClose` decides (a form with typed edits asks first).
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import './modal.css'
 import { CloseButton } from './CloseButton'
@@ -36,9 +38,14 @@ export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
       className={`modal${wide ? ' modal-wide' : ''}`}
       aria-labelledby={titleId}
       data-testid={testId}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.nativeEvent.isComposing || e.defaultPrevented) return
+        e.preventDefault()
+        onClose()
+      }}
       onCancel={(e) => {
         e.preventDefault() // React state decides whether the dialog exists
-        onClose()
+        if (e.target === e.currentTarget) onClose()
       }}
       onMouseDown={(e) => {
         if (e.target === e.currentTarget) onClose()

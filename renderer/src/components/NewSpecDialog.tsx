@@ -1,15 +1,18 @@
 // "New spec": a title is enough; body, stage and lane are optional. Validated by the same schema
-// the engine uses, and any engine error is shown in place.
+// the engine uses, and any engine error is shown in place. Closing it with a typed title or body
+// (Esc, Cancel, ×, a click outside) asks first.
 import { useState, type KeyboardEvent } from 'react'
 import { checkInput, type Input } from '../../../shared/api'
 import type { Placement, Stage } from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
+import { DiscardChangesDialog } from './DiscardChangesDialog'
 import { Field } from './Field'
 import { InlineError } from './InlineError'
 import { Modal } from './Modal'
 import { LaneSelect, StageSelect } from './PlacementSelects'
+import { useUnsavedEdits } from './useUnsavedEdits'
 
 export function NewSpecDialog({ place }: { place: Placement }) {
   const agents = useBoard((s) => s.agents)
@@ -21,6 +24,10 @@ export function NewSpecDialog({ place }: { place: Placement }) {
   const [lane, setLane] = useState(place.agent ?? '')
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+  const dirty = (title.trim() !== '' || body.trim() !== '') && !saving
+  useUnsavedEdits(dirty)
+  const requestClose = () => (dirty ? setConfirming(true) : close())
 
   const submit = async () => {
     if (saving) return
@@ -48,7 +55,7 @@ export function NewSpecDialog({ place }: { place: Placement }) {
   }
 
   return (
-    <Modal title="New spec" onClose={close} testId="new-spec-dialog">
+    <Modal title="New spec" onClose={requestClose} testId="new-spec-dialog">
       <form
         className="form"
         onKeyDown={onKeyDown}
@@ -110,7 +117,7 @@ export function NewSpecDialog({ place }: { place: Placement }) {
             <kbd className="kbd">Enter</kbd> in the title adds it · <kbd className="kbd">Esc</kbd>{' '}
             closes
           </span>
-          <button type="button" className="button button-secondary" onClick={close}>
+          <button type="button" className="button button-secondary" onClick={requestClose}>
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={saving}>
@@ -118,6 +125,7 @@ export function NewSpecDialog({ place }: { place: Placement }) {
           </button>
         </div>
       </form>
+      {confirming && <DiscardChangesDialog onKeep={() => setConfirming(false)} onDiscard={close} />}
     </Modal>
   )
 }

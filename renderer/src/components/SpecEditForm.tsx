@@ -1,11 +1,15 @@
 // Editing a spec in the drawer; only changed fields are sent, so an untouched save writes nothing.
-import { useState, type KeyboardEvent } from 'react'
+// Leaving with typed edits (Esc, wherever focus is in the window, or Cancel) asks first.
+import { useEffect, useState, type KeyboardEvent } from 'react'
 import { checkInput, type Input } from '../../../shared/api'
 import type { Spec } from '../../../shared/domain'
 import { Field } from './Field'
 import { InlineError } from './InlineError'
 import { client } from '../client'
 import { toFactoryError } from '../../../shared/errors'
+import { useUi } from '../stores/ui'
+import { DiscardChangesDialog } from './DiscardChangesDialog'
+import { useUnsavedEdits } from './useUnsavedEdits'
 
 function parseTags(text: string): string[] {
   return text
@@ -21,16 +25,39 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
   const [priority, setPriority] = useState(String(spec.priority))
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
+  const [confirming, setConfirming] = useState(false)
+
+  const edit: Input<'spec/edit'> = { id: spec.id }
+  if (title !== spec.title) edit.title = title
+  if (body !== spec.body) edit.body = body
+  const nextTags = parseTags(tags)
+  if (nextTags.join('\n') !== spec.tags.join('\n')) edit.tags = nextTags
+  const nextPriority = Number(priority.trim() || '0')
+  if (nextPriority !== spec.priority) edit.priority = nextPriority
+  const dirty = Object.keys(edit).length > 1 && !saving
+  const dirtyNow = useUnsavedEdits(dirty)
+
+  const cancel = () => (dirty ? setConfirming(true) : onDone())
+
+  useEffect(() => {
+    // Esc with edits asks, even with focus outside the form, where it would close the drawer. The
+    // window's capture phase sees it before the drawer's shortcut; a layer above (a dialog, the run
+    // view) owns its own Esc.
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.isComposing || e.defaultPrevented || !dirtyNow.current) return
+      const ui = useUi.getState()
+      if (ui.dialog || ui.runViewId || ui.saturationOpen) return
+      if (document.querySelector('dialog[open]')) return
+      e.preventDefault()
+      e.stopPropagation()
+      setConfirming(true)
+    }
+    window.addEventListener('keydown', onKeyDown, true)
+    return () => window.removeEventListener('keydown', onKeyDown, true)
+  }, [dirtyNow])
 
   const save = async () => {
     if (saving) return
-    const edit: Input<'spec/edit'> = { id: spec.id }
-    if (title !== spec.title) edit.title = title
-    if (body !== spec.body) edit.body = body
-    const nextTags = parseTags(tags)
-    if (nextTags.join('\n') !== spec.tags.join('\n')) edit.tags = nextTags
-    const nextPriority = Number(priority.trim() || '0')
-    if (nextPriority !== spec.priority) edit.priority = nextPriority
     if (Object.keys(edit).length === 1) return onDone()
     // The same schema the engine applies, so the message matches what it would say.
     const checked = checkInput('spec/edit', edit)
@@ -48,8 +75,8 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault()
       void save()
-    } else if (e.key === 'Escape') {
-      e.preventDefault() // cancels the edit; the drawer stays open
+    } else if (e.key === 'Escape' && !e.defaultPrevented) {
+      e.preventDefault() // cancels an untouched edit; the drawer stays open
       onDone()
     }
   }
@@ -119,13 +146,16 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
           <kbd className="kbd">Ctrl</kbd>+<kbd className="kbd">Enter</kbd> to save ·{' '}
           <kbd className="kbd">Esc</kbd> to cancel
         </span>
-        <button type="button" className="button button-secondary" onClick={() => onDone()}>
+        <button type="button" className="button button-secondary" onClick={cancel}>
           Cancel
         </button>
         <button type="submit" className="button button-primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>
+      {confirming && (
+        <DiscardChangesDialog onKeep={() => setConfirming(false)} onDiscard={() => onDone()} />
+      )}
     </form>
   )
 }
