@@ -15,12 +15,16 @@ const PALETTE_KEY = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘K' : 'Ctrl 
 
 function ConnectionStatus() {
   const state = useConnection((s) => s.state)
+  const refused = useConnection((s) => s.refusal !== null)
+  // The notice under the header says when it tries next and what to do; this only names the state.
   const label =
     state === 'live'
       ? 'Live'
       : state === 'connecting'
         ? 'Connecting…'
-        : 'Disconnected — reconnecting'
+        : refused
+          ? 'Not let in'
+          : 'Reconnecting…'
   return (
     <span className={`connection connection-${state}`} role="status" data-testid="connection">
       <span className="connection-dot" aria-hidden="true" />
