@@ -22,7 +22,8 @@ import { readIdle, weekFigures, type WeekFigures } from './week/figures'
 import { FixtureRuns } from './week/fixtureRuns'
 import { RoundRobin } from './week/roundRobin'
 import { Subscription } from './week/subscription'
-import { random, WEEK_MINUTES, weekSupply, type SuppliedSpec } from './week/supply'
+import { seededRandom } from '../shared/seededRandom'
+import { WEEK_MINUTES, weekSupply, type SuppliedSpec } from './week/supply'
 
 const MINUTE = 60_000
 const WEEK = WEEK_MINUTES * MINUTE
@@ -118,7 +119,7 @@ function seedLastWeek(
   sqlite: ReturnType<typeof createEngine>['ledger']['sqlite'],
   subscriptions: Map<string, Subscription>,
 ): void {
-  const next = random(7)
+  const next = seededRandom(7)
   const insert = sqlite.prepare(
     `INSERT INTO usage (agent, ts, input_tokens, output_tokens, turns, source)
      VALUES (?, ?, ?, 0, 1, 'run')`,

@@ -145,7 +145,11 @@ test('the board scrolls from its bottom strip, not from a cell; a full lane says
   )
   await page.screenshot({ path: join(ARTIFACTS, 'dispatch-refusal-1024.png') })
   await page.mouse.up()
-  await expect(toast(page, '“Spec 50: make thing 50 better” went back')).toBeVisible()
+  // Refused at once, in the lane's own words: no "Starting…" that was never true.
+  await expect(
+    toast(page, '“Spec 50: make thing 50 better” went back: At its limit · 1/1 running'),
+  ).toBeVisible()
+  await expect(toast(page, 'Starting “Spec 50')).toHaveCount(0)
   expect(runsOn(factory)).toEqual(['Spec 1: make thing 1 better → gordon'])
 })
 
@@ -185,12 +189,12 @@ test('the allocator says why it chose a lane: in the toast (Undo gone), the draw
   ).toBeVisible()
   const started = toast(page, 'Started “Spec 48: make thing 48 better” on')
   await expect(started).toContainText(
-    /Chosen by the allocator: to (bob|alice): 0% of 5h runs used, 0\/2 running · (alice|bob) 0% used · gordon busy \(1\/1 running\)/,
+    /The allocator chose (bob|alice): 0% of 5h runs used, 0\/2 running · (alice|bob) 0% used · gordon busy \(1\/1 running\)/,
   )
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)
   await page.screenshot({ path: join(ARTIFACTS, 'dispatch-allocator-toast-1024.png') })
   await started.getByRole('button', { name: 'Open run' }).click()
-  await expect(page.getByTestId('run-placement')).toContainText('Chosen by the allocator: to ')
+  await expect(page.getByTestId('run-placement')).toContainText('The allocator chose ')
   await page.screenshot({ path: join(ARTIFACTS, 'dispatch-allocator-run-1024.png') })
   await page.keyboard.press('Escape')
   await card(page, 'Spec 48:').click()

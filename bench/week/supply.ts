@@ -1,6 +1,7 @@
 // The week's spec supply, the same for every dispatcher: bursts at seeded times (a morning's
 // planning, an evening's ideas), each a handful of specs of seeded size, some waiting on a spec of
 // the same or an earlier burst. Deterministic: one seed, one week.
+import { seededRandom } from '../../shared/seededRandom'
 export interface SuppliedSpec {
   title: string
   /** Minute of the week it is queued. */
@@ -14,20 +15,8 @@ export interface SuppliedSpec {
 
 export const WEEK_MINUTES = 7 * 24 * 60
 
-/** mulberry32: small, fast and good enough to scatter a week. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
-
 export function weekSupply(seed: number): SuppliedSpec[] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const between = (low: number, high: number) => Math.round(low + next() * (high - low))
   const specs: SuppliedSpec[] = []
   // Two bursts a day, give or take, at uneven hours; quiet stretches between them.

@@ -5,6 +5,7 @@
 // by sampling /proc the whole time), no local run's agent ran twice, nothing claims to be done that
 // did not run, no process or scratch folder is left, the ledger is intact and the queue is empty.
 // Seeded and bounded: CRASH_LOOP_SEED=N replays the same schedule (timing still varies).
+import { seededRandom } from '../../shared/seededRandom'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -27,18 +28,6 @@ const SPECS = 10
 const ACTIONS = 28
 /** How long a queue agent may outlive its killed drainer (a 2-core machine under load). */
 const ORPHAN_MOMENT_MS = 2000
-
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -111,7 +100,7 @@ it(`kill -9 at random points of dispatch, supervise, drain and recover (seed ${S
   const remoteLog = join(dir, 'remote.log')
   mkdirSync(scratch)
   const factory = cliOn(() => db)
-  const random = generator(SEED)
+  const random = seededRandom(SEED)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
   const between = (low: number, high: number) => Math.round(low + random() * (high - low))
   const context = `seed ${SEED} (replay with CRASH_LOOP_SEED=${SEED})`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentUsage } from '../../../shared/quotas'
-import { holdReasonWords, laneRefusal, withoutCliHints } from './wording'
+import { holdReasonWords, laneRefusal, placementWords, withoutCliHints } from './wording'
 
 describe('engine messages in the app', () => {
   it('leave out the CLI commands a terminal user would type, and keep the rest', () => {
@@ -74,5 +74,17 @@ describe('a lane that cannot start a run, in words', () => {
     )
     expect(holdReasonWords('back on monday')).toBe('back on monday')
     expect(holdReasonWords(null)).toBeNull()
+  })
+})
+
+describe('placementWords', () => {
+  it('says which lane the allocator chose and why, without the engine\'s "to"', () => {
+    expect(
+      placementWords('to bob: 6% of 5h runs used, 0/2 running · alice paused until 18:00'),
+    ).toBe('The allocator chose bob: 6% of 5h runs used, 0/2 running · alice paused until 18:00')
+    expect(placementWords(null)).toBeNull()
+    expect(placementWords('gordon (factory agent set gordon --enabled yes)')).toBe(
+      'The allocator chose: gordon',
+    )
   })
 })

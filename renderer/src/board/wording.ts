@@ -64,11 +64,15 @@ export function laneRefusal(usage: AgentUsage): string | null {
 }
 
 /**
- * Who chose a run's lane, and why: "Chosen by the allocator: to bob: 6% of 5h runs used, 0/2
- * running · alice paused until 18:00". Null: a person chose it.
+ * Who chose a run's lane, and why: "The allocator chose bob: 6% of 5h runs used, 0/2 running ·
+ * alice paused until 18:00". Null: a person chose it.
  */
 export function placementWords(placement: string | null): string | null {
-  return placement ? `Chosen by the allocator: ${withoutCliHints(placement)}` : null
+  if (!placement) return null
+  const text = withoutCliHints(placement)
+  // The engine's reason starts with the lane it chose: "to bob: 6% of 5h runs used, …".
+  const chosen = /^to ([^:]+): (.*)$/s.exec(text)
+  return chosen ? `The allocator chose ${chosen[1]}: ${chosen[2]}` : `The allocator chose: ${text}`
 }
 
 /**

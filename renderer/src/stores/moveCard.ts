@@ -15,7 +15,7 @@ import {
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
 import { laneLabel, samePlace } from '../board/cells'
-import { placementWords, withoutCliHints } from '../board/wording'
+import { dropRefusal, placementWords, withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
@@ -98,9 +98,11 @@ export async function moveCard(
   if (!card || samePlace(card, to)) return
   if (card.run && isRunActive(card.run.state)) return refuseBusy(card)
   if (to.stage === 'software' && !options.restore) {
-    const pause = rest(options.drop ? (to.agent ? DROP_REST_MS : 0) : REST_MS)
+    // A lane that says it cannot start it now is asked at once: no "Starting…" that is not true.
+    const takeBack = options.drop === true && to.agent !== null && refusalHere(to.agent) === null
+    const pause = rest(options.drop ? (takeBack ? DROP_REST_MS : 0) : REST_MS)
     const work = to.agent
-      ? dispatchCard(card, to.agent, pause, options.drop === true)
+      ? dispatchCard(card, to.agent, pause, takeBack)
       : queueCard(card, null, pause)
     resting.set(id, { rest: pause, work })
     await work
@@ -208,7 +210,7 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
     const unavailable = problem.code === 'AgentUnavailable'
     showToast({
       tone: 'error',
-      message: `${quoted(card)} went back: ${withoutCliHints(problem.message)}`,
+      message: `${quoted(card)} went back: ${unavailable ? (refusalHere(agent) ?? withoutCliHints(problem.message)) : withoutCliHints(problem.message)}`,
       action: !unavailable
         ? undefined
         : freesByItself(agent)
@@ -219,6 +221,13 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
             },
     })
   }
+}
+
+/** Why the lane cannot start a run now, as its header says it ("Paused until 18:53 · usage limit"). */
+function refusalHere(agent: string): string | null {
+  const usage = useCapacity.getState().byAgent[agent]
+  const remoteQueue = useBoard.getState().agents.some((a) => a.name === agent && a.queue !== null)
+  return usage ? dropRefusal(usage, remoteQueue) : null
 }
 
 /** Whether a lane that refused a run takes one later without anyone resuming or enabling it. */
