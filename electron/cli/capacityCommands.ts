@@ -1,6 +1,12 @@
 // The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
 import { formatClock, formatDuration, parseClockTime, parseDuration } from '../../shared/format'
-import { describeWindow, type AgentUsage } from '../../shared/quotas'
+import {
+  describeUseSource,
+  describeWindow,
+  sourcesLeftOut,
+  sourceOfUse,
+  type AgentUsage,
+} from '../../shared/quotas'
 import { none, one, str } from './args'
 import type { Command, CommandContext } from './commands'
 import { describeReport } from './usageSourceCommands'
@@ -39,10 +45,14 @@ export function printCapacity(usages: AgentUsage[], now = Date.now()): string {
           window.freesAt && window.utilization > 0
             ? `, frees up in ${formatDuration(Math.max(0, window.freesAt - now))}`
             : ''
-        return `  ${describeWindow(window)}${frees}`
+        return `  ${describeWindow(window)}${frees}; ${describeUseSource(sourceOfUse(window))}`
       })
       if (usage.windows.length === 0)
         lines.push('  no quota windows (factory agent set NAME --quota 5h:tokens:2000000)')
+      else {
+        const leftOut = sourcesLeftOut(usage.sources)
+        if (leftOut) lines.push(`  ${leftOut}`)
+      }
       // The subscription's report for windows no quota window shows (e.g. its Opus week).
       const shown = new Set(usage.windows.map((window) => window.reported?.window))
       for (const report of usage.reports ?? []) {

@@ -27,14 +27,17 @@ describe('factory saturation', () => {
     const printed = await factory('saturation')
     expect(printed.code).toBe(0)
     const lines = printed.stdout.trimEnd().split('\n')
+    // bob's figures begin with his first use: the report says so rather than calling it a week.
     expect(lines[0]).toBe(
-      'Utilization over the last 7 days (hour buckets; 100% = a full quota window)',
+      'Utilization since the first lane began, 1h ago (hour buckets; 100% = a full quota window)',
     )
-    expect(lines[2]).toMatch(/^bob\s+50%\s+50%\s+\d+%: /)
+    // bob's meter read 50% since his use an hour ago: used half, idle the other half.
+    expect(lines[2]).toMatch(/^bob\s+50%\s+50%\s+used 50% · idle 50% · blocked 0%$/)
     expect(lines.at(-2)).toBe('carol: no quota windows (3k tokens used)')
 
     const json = (await factory('saturation', '--days', '2', '--bucket', '5min', '--json')).json()
-    expect(json.timestamps).toHaveLength(2 * 288)
+    // From the 5-minute bucket of bob's first use to the one holding now: 13 of them.
+    expect(json.timestamps).toHaveLength(13)
     expect(json.agents.map((a: { agent: string }) => a.agent)).toEqual(['bob', 'carol'])
 
     const bad = await factory('saturation', '--days', '31')

@@ -1,6 +1,9 @@
 // `factory saturation`: the saturation view in a terminal — each agent's average and peak
-// utilization over the range, the portfolio, and the quota left idle over the last 7 days.
-import { formatQuotaAmount, formatUsedOf } from '../../shared/quotas'
+// utilization over the range, the portfolio, and where the last 7 days' capacity went: used, idle
+// (unused while the lane could work) and blocked (unused while it was held, paused or disabled).
+import { formatDuration } from '../../shared/format'
+import { formatQuotaAmount } from '../../shared/quotas'
+import type { AgentIdleWeek } from '../../shared/saturation'
 import type { Saturation } from '../../shared/saturation'
 import { intOption, none, str } from './args'
 import type { Command } from './commands'
@@ -21,13 +24,21 @@ function summary(values: (number | null)[] | null): {
   }
 }
 
+function weekLine(week: AgentIdleWeek): string {
+  return `used ${percent(week.usedShare)} · idle ${percent(week.idleShare)} · blocked ${percent(week.blockedShare)}`
+}
+
 export function printSaturation(saturation: Saturation, days: number): string {
   const bucket = saturation.bucketMs === 3_600_000 ? 'hour' : '5-minute'
-  const lines = [
-    `Utilization over the last ${days} day${days === 1 ? '' : 's'} (${bucket} buckets; 100% = a full quota window)`,
-  ]
+  // The figures start where the data does: a first day is not reported as a week.
+  const fitted = saturation.dataFrom !== null && saturation.dataFrom > saturation.from
+  const over = fitted
+    ? `since the first lane began, ${formatDuration(Math.max(60_000, saturation.now - saturation.dataFrom!))} ago`
+    : `over the last ${days} day${days === 1 ? '' : 's'}`
+  const lines = [`Utilization ${over} (${bucket} buckets; 100% = a full quota window)`]
   const idle = new Map(saturation.week.agents.map((a) => [a.agent, a]))
-  const rows = [['AGENT', 'AVERAGE', 'PEAK', 'IDLE THIS WEEK']]
+  const rows = [['AGENT', 'AVERAGE', 'PEAK', 'THIS WEEK']]
+  const notes: string[] = []
   const withoutWindows: string[] = []
   for (const agent of saturation.agents) {
     if (agent.utilization === null) {
@@ -37,15 +48,14 @@ export function printSaturation(saturation: Saturation, days: number): string {
       continue
     }
     const { average, peak } = summary(agent.utilization)
-    const week = idle.get(agent.agent)?.binding
-    rows.push([
-      agent.agent,
-      percent(average),
-      percent(peak),
-      week
-        ? `${percent(week.idleShare)}: ${formatUsedOf(week.unit, week.idle, week.capacity)} (${week.window} ${week.unit})`
-        : '–',
-    ])
+    const week = idle.get(agent.agent)
+    rows.push([agent.agent, percent(average), percent(peak), week ? weekLine(week) : '–'])
+    if (week && week.blockedMs > 0) {
+      notes.push(
+        `${agent.agent}: blocked ${formatDuration(Math.max(60_000, Math.round(week.blockedMs / 60_000) * 60_000))} this week (held, paused or disabled)`,
+      )
+    }
+    if (week?.byReport) notes.push(`${agent.agent}: some figures are Claude's usage report`)
   }
   if (rows.length === 1 && withoutWindows.length === 0) {
     return 'No agents yet. Add a lane: factory agent add bob --quota 5h:tokens:2000000'
@@ -55,9 +65,11 @@ export function printSaturation(saturation: Saturation, days: number): string {
       'portfolio',
       percent(summary(saturation.portfolio).average),
       percent(summary(saturation.portfolio).peak),
-      percent(saturation.week.idleShare),
+      saturation.week.idleShare === null
+        ? '–'
+        : `idle ${percent(saturation.week.idleShare)} · blocked ${percent(saturation.week.blockedShare)}`,
     ])
-    lines.push(table(rows))
+    lines.push(table(rows), ...notes)
   }
   if (withoutWindows.length) {
     lines.push(

@@ -1,11 +1,16 @@
 // A lane header's capacity: runs against the cap, one meter per quota window (used of limit, when
-// it frees up), and a hold in words — "Paused until 14:05" — with its reason on hover and for
-// screen readers. Reads the same availability dispatch and the allocator use.
+// it frees up, and which source the figure came from), and a hold in words — "Paused until 14:05" —
+// with its reason on hover and for screen readers. Reads the same figures and availability as
+// dispatch, the allocator and the saturation view.
 import { laneAvailability } from '../../../shared/availability'
 import { formatClock, formatDuration } from '../../../shared/format'
 import {
+  describeUseSource,
   formatUsedOf,
+  sourcesLeftOut,
+  sourceOfUse,
   type AgentUsage,
+  type LaneSources,
   type ReportedWindow,
   type WindowUsage,
 } from '../../../shared/quotas'
@@ -61,22 +66,66 @@ function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
   )
 }
 
-function WindowMeter({ window, now }: { window: WindowUsage; now: number }) {
+const SOURCE_CHIPS = {
+  'usage-report': 'reported',
+  'runs-and-logs': 'runs + logs',
+  'claude-logs': 'logs',
+}
+
+interface MeterProps {
+  window: WindowUsage
+  now: number
+  sources: LaneSources | undefined
+  /** The lane is held: its room cannot be used until the hold ends. */
+  held: boolean
+}
+
+/** The meter's hover text: the figure, where it came from, what it leaves out, when it frees. */
+export function meterTitle({ window, now, sources, held }: MeterProps): string {
+  const percent = Math.round(window.utilization * 100)
+  const source = sourceOfUse(window)
+  const parts = [`${window.window} ${window.unit}: ${percent}% used, ${describeUseSource(source)}`]
+  const counted = formatUsedOf(window.unit, window.used, window.limit)
+  if (source === 'usage-report') {
+    parts.push(
+      `this factory counted ${counted} (${Math.round((window.used / window.limit) * 100)}%)`,
+    )
+  } else {
+    parts.push(counted)
+    if (window.reported) {
+      parts.push(`Claude’s usage report says ${Math.round(window.reported.utilization * 100)}%`)
+    }
+  }
+  const leftOut = sourcesLeftOut(sources)
+  if (leftOut && source !== 'usage-report') parts.push(leftOut)
+  if (window.freesAt && (window.used > 0 || window.reported)) {
+    parts.push(`frees ${until(window.freesAt, now)}`)
+  }
+  if (held) parts.push('the lane is held, so none of this room can be used until it resumes')
+  return parts.join('; ')
+}
+
+function WindowMeter(props: MeterProps) {
+  const { window, held } = props
   const percent = Math.round(window.utilization * 100)
   const level = percent >= 100 ? 'full' : percent >= 80 ? 'high' : 'ok'
   const used = formatUsedOf(window.unit, window.used, window.limit)
-  const frees =
-    window.freesAt && (window.used > 0 || window.reported)
-      ? `frees ${until(window.freesAt, now)}`
-      : null
-  const reported = window.reported
-    ? `; the subscription reports ${Math.round(window.reported.utilization * 100)}%`
-    : ''
+  const source = sourceOfUse(window)
+  // Next to a hold, a meter counting the factory's runs alone says so: 0% beside "Paused" is not
+  // the subscription's figure.
+  const chip =
+    source !== 'runs'
+      ? SOURCE_CHIPS[source]
+      : held && !props.sources?.usageReport && !props.sources?.claudeLogs
+        ? 'runs only'
+        : null
+  const frees = window.freesAt && (window.used > 0 || window.reported) ? window.freesAt : null
   return (
     <span
-      className={`meter meter-${level}`}
+      className={`meter meter-${level}${held ? ' meter-held' : ''}`}
       data-testid="lane-meter"
-      title={`${window.window} ${window.unit}: ${used}${reported} (${percent}% counted)${frees ? `; ${frees}` : ''}`}
+      data-source={source}
+      title={meterTitle(props)}
     >
       <span className="meter-label">
         {window.window} {window.unit}
@@ -88,14 +137,18 @@ function WindowMeter({ window, now }: { window: WindowUsage; now: number }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.min(percent, 100)}
-        aria-valuetext={`${percent}%, ${used}`}
+        aria-valuetext={`${percent}%, ${source === 'usage-report' ? 'as Claude’s usage report says' : used}`}
       >
         <span className="meter-fill" style={{ width: `${Math.min(percent, 100)}%` }} />
       </span>
       <span className="meter-value">{percent}%</span>
-      {window.reported && <span className="meter-source">reported</span>}
-      {frees && window.utilization >= 0.5 && (
-        <span className="meter-frees">frees {formatClock(window.freesAt!)}</span>
+      {chip && (
+        <span className="meter-source" data-testid="meter-source">
+          {chip}
+        </span>
+      )}
+      {frees && window.utilization >= 0.5 && !held && (
+        <span className="meter-frees">frees {formatClock(frees)}</span>
       )}
     </span>
   )
@@ -124,7 +177,7 @@ function ReportMeter({ report, now }: { report: ReportedWindow; now: number }) {
     <span
       className={`meter meter-${level}`}
       data-testid="lane-report"
-      title={`${label}: the subscription reports ${percent}% used${resets}`}
+      title={`${label}: ${percent}% used, from Claude’s usage report${resets}`}
     >
       <span className="meter-label">{label}</span>
       <span
@@ -165,7 +218,13 @@ export function LaneCapacity({ agent }: { agent: string }) {
       <HoldChip usage={usage} now={now} />
       {usage.windows.map((window, index) => (
         // Two windows may share a length and a unit; their place in the list tells them apart.
-        <WindowMeter key={`${index}:${window.window}:${window.unit}`} window={window} now={now} />
+        <WindowMeter
+          key={`${index}:${window.window}:${window.unit}`}
+          window={window}
+          now={now}
+          sources={usage.sources}
+          held={!usage.enabled || usage.pausedIndefinitely || usage.pausedUntil !== null}
+        />
       ))}
       {unmatchedReports(usage).map((report) => (
         <ReportMeter key={report.window} report={report} now={now} />

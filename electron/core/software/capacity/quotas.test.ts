@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { parseQuota, type QuotaWindow } from '../../../../shared/quotas'
+import {
+  describeUseSource,
+  mergedUtilization,
+  parseQuota,
+  reportFor,
+  sourcesLeftOut,
+  sourceOfUse,
+  type QuotaWindow,
+  type ReportedWindow,
+} from '../../../../shared/quotas'
 import { createEngine, type Engine } from '../../engine'
 import { tempLedgerPath } from '../../testing'
 import { agentWindows } from './quotas'
@@ -124,5 +133,74 @@ describe('agent capacity', () => {
     })
     const types = engine.call('log/list', {}, 'test').map((e) => e.type)
     expect(types.slice(-2)).toEqual(['agent.paused', 'agent.resumed'])
+  })
+})
+
+describe('the definition of use', () => {
+  const report = (utilization: number, fields: Partial<ReportedWindow> = {}): ReportedWindow => ({
+    window: 'five_hour',
+    durationMs: 5 * HOUR,
+    utilization,
+    resetsAt: now + 2 * HOUR,
+    fetchedAt: now - 60_000,
+    ...fields,
+  })
+  const importLogLine = (hoursAgo: number, tokens: number) =>
+    engine.ledger.sqlite
+      .prepare(
+        `INSERT INTO usage (run_id, agent, ts, input_tokens, output_tokens, cache_write_tokens,
+           source, external_id) VALUES (NULL, 'bob', ?, ?, 0, 0, 'claude-logs', ?)`,
+      )
+      .run(now - hoursAgo * HOUR, tokens, `m_${hoursAgo}`)
+
+  it('adds the runs and Claude Code’s logs, and says which the figure came from', () => {
+    used(1, 100_000)
+    importLogLine(2, 70_000)
+    const [tokens] = agentWindows(engine.ledger, 'bob', [window('5h:tokens:1000000')], now)
+    expect(tokens).toMatchObject({ used: 170_000, fromLogs: 70_000, utilization: 0.17 })
+    expect(describeUseSource(sourceOfUse(tokens!))).toBe(
+      'from this factory’s runs and Claude Code’s logs',
+    )
+    const [runsOnly] = agentWindows(engine.ledger, 'bob', [window('5h:messages:10')], now)
+    expect(describeUseSource(sourceOfUse(runsOnly!))).toBe('from this factory’s runs')
+  })
+
+  it('takes the subscription’s report when it is higher, and frees when it resets', () => {
+    used(1, 100_000)
+    const [raised] = agentWindows(engine.ledger, 'bob', [window('5h:tokens:1000000')], now, [
+      report(0.64),
+    ])
+    expect(raised).toMatchObject({ used: 100_000, utilization: 0.64, freesAt: now + 2 * HOUR })
+    expect(describeUseSource(sourceOfUse(raised!))).toBe('from Claude’s usage report')
+    // Lower than the count: the count stands, and says so.
+    const [counted] = agentWindows(engine.ledger, 'bob', [window('5h:tokens:1000000')], now, [
+      report(0.05),
+    ])
+    expect(counted).toMatchObject({ utilization: 0.1 })
+    expect(sourceOfUse(counted!)).toBe('runs')
+  })
+
+  it('lets no report speak for another length, a per-model window, or after its reset', () => {
+    const quota = window('5h:tokens:1000')
+    expect(reportFor([report(0.9, { durationMs: 7 * 24 * HOUR })], quota.durationMs, now)).toBe(
+      undefined,
+    )
+    expect(reportFor([report(0.9, { window: 'seven_day_opus' })], quota.durationMs, now)).toBe(
+      undefined,
+    )
+    expect(reportFor([report(0.9, { resetsAt: now - 1 })], quota.durationMs, now)).toBe(undefined)
+    // Nor before it was read: the saturation view's earlier buckets are counted alone.
+    expect(reportFor([report(0.9)], quota.durationMs, now - HOUR)).toBe(undefined)
+    expect(mergedUtilization(0.2, report(0.9))).toBe(0.9)
+    expect(mergedUtilization(0.2, undefined)).toBe(0.2)
+  })
+
+  it('says which sources a lane reads, and what its figures leave out', () => {
+    const [bob] = engine.call('usage/get', { agent: 'bob' }, 'test')
+    expect(bob!.sources).toEqual({ claudeLogs: false, usageReport: false })
+    expect(sourcesLeftOut(bob!.sources)).toBe(
+      'Claude Code’s logs and Claude’s usage report are off for this lane, so work done outside this factory does not count',
+    )
+    expect(sourcesLeftOut({ claudeLogs: true, usageReport: true })).toBeNull()
   })
 })

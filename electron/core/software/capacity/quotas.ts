@@ -2,31 +2,37 @@
 // time) over the window, so a run that straddles the window's start counts only what it used
 // inside it. Tokens count input, output and cache writes; cache reads are left out because they
 // cost a tenth of input and would drown the rest. The subscription's own report, when an agent
-// reads it, raises a window of the same length to its figure (usageSources/usageReport.ts).
-import type {
-  AgentUsage,
-  QuotaWindow,
-  ReportedWindow,
-  WindowUsage,
+// reads it, raises a window of the same length to its figure (`withReport` in shared/quotas.ts).
+import {
+  laneSources,
+  withReport,
+  type AgentUsage,
+  type QuotaWindow,
+  type ReportedWindow,
+  type WindowUsage,
 } from '../../../../shared/quotas'
 import { isHeld } from '../../../../shared/domain'
 import { listAgents, requireAgent } from '../../agents'
 import type { Ledger } from '../../db/ledger'
 import { activeRunRows } from '../runs/runs'
-import { currentReports, withReport } from '../usageSources/usageReport'
+import { currentReports } from '../usageSources/usageReport'
 
+// Each sum split by source: the part from Claude Code's logs is said apart from the runs'.
+const LOGS = `source = 'claude-logs'`
+const sumOf = (column: string) =>
+  `SELECT coalesce(sum(${column}), 0) AS used,
+          coalesce(sum(CASE WHEN ${LOGS} THEN ${column} ELSE 0 END), 0) AS fromLogs,
+          min(ts) AS oldest
+   FROM usage WHERE agent = ? AND ts > ?`
 const USED_SQL: Record<QuotaWindow['unit'], string> = {
-  tokens: `SELECT coalesce(sum(input_tokens + output_tokens + cache_write_tokens), 0) AS used,
-                  min(ts) AS oldest
-           FROM usage WHERE agent = ? AND ts > ?`,
-  usd: `SELECT coalesce(sum(cost_micros), 0) AS used, min(ts) AS oldest
-        FROM usage WHERE agent = ? AND ts > ?`,
-  messages: `SELECT coalesce(sum(turns), 0) AS used, min(ts) AS oldest
-             FROM usage WHERE agent = ? AND ts > ?`,
-  runs: `SELECT count(*) AS used, min(created_at) AS oldest
+  tokens: sumOf('input_tokens + output_tokens + cache_write_tokens'),
+  usd: sumOf('cost_micros'),
+  messages: sumOf('turns'),
+  runs: `SELECT count(*) AS used, 0 AS fromLogs, min(created_at) AS oldest
          FROM runs WHERE agent = ? AND created_at > ?`,
 }
 
+/** The window's use counted in the ledger (runs and imported logs), before any report. */
 export function windowUsage(
   ledger: Ledger,
   agent: string,
@@ -35,6 +41,7 @@ export function windowUsage(
 ): WindowUsage {
   const row = ledger.statement(USED_SQL[window.unit]).get(agent, now - window.durationMs) as {
     used: number
+    fromLogs: number
     oldest: number | null
   }
   return {
@@ -42,9 +49,11 @@ export function windowUsage(
     used: row.used,
     utilization: row.used / window.limit,
     freesAt: row.oldest === null ? null : row.oldest + window.durationMs,
+    ...(row.fromLogs > 0 ? { fromLogs: row.fromLogs } : {}),
   }
 }
 
+/** Each window's use, merged from every source the lane has (shared/quotas.ts says how). */
 export function agentWindows(
   ledger: Ledger,
   agent: string,
@@ -52,10 +61,10 @@ export function agentWindows(
   now: number,
   reports: ReportedWindow[] = [],
 ): WindowUsage[] {
-  return quotas.map((window) => withReport(windowUsage(ledger, agent, window, now), reports))
+  return quotas.map((window) => withReport(windowUsage(ledger, agent, window, now), reports, now))
 }
 
-/** Every agent's (or one agent's) capacity now: windows, running count, pause. */
+/** Every agent's (or one agent's) capacity now: windows, running count, pause, sources. */
 export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsage[] {
   const running = new Map<string, number>()
   for (const run of activeRunRows(ledger)) running.set(run.agent, (running.get(run.agent) ?? 0) + 1)
@@ -75,6 +84,7 @@ export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsag
       pausedIndefinitely: held && agent.pausedUntil === null,
       pauseReason: held ? agent.pauseReason : null,
       probing: agent.quotaStrikes > 0,
+      sources: laneSources(agent.usageSources),
       ...(reported.length ? { reports: reported } : {}),
     }
   })

@@ -47,13 +47,12 @@ describe('saturation', () => {
     used('bob', at(11, 0), 50_000)
     used('bob', at(12, 10), 50_000)
     const saturation = read()
-    expect(saturation.from).toBe(at(13) - DAY)
+    // The chart fits the data: it starts at the hour of bob's first use, not a day before.
+    expect(saturation.dataFrom).toBe(at(9, 10))
+    expect(saturation.from).toBe(at(9))
     expect(saturation.to).toBe(at(13))
-    expect(saturation.timestamps).toHaveLength(24)
-    expect(saturation.timestamps.slice(-4)).toEqual([at(9), at(10), at(11), at(12)])
+    expect(saturation.timestamps).toEqual([at(9), at(10), at(11), at(12)])
     const bob = saturation.agents[0]!
-    // Before its first use (and it was added later still): no capacity, no utilization.
-    expect(bob.utilization!.slice(0, -4).every((u) => u === null)).toBe(true)
     // At 10:00 the 5h window holds 300k (30%), at 11:00 too, at 12:00 350k, and now (12:30) 400k.
     expect(bob.utilization!.slice(-4)).toEqual([0.3, 0.3, 0.35, 0.4])
     expect(bob.used).toEqual({ tokens: 400_000, usd: 0, messages: 0, runs: 0 })
@@ -117,42 +116,119 @@ describe('saturation', () => {
     expect(read().agents[0]!.utilization!.slice(-4, -2)).toEqual([0.02, 0.06])
     expect(read(1, HOUR, at(9, 30) + DAY).agents[0]!.used.tokens).toBe(40_000)
     const fine = read(1, 5 * MINUTE)
-    expect(fine.timestamps).toHaveLength(288)
-    // 12:30 is the last bucket's start: 09:55 and 10:00 are the 32nd and 31st from the end.
-    expect(fine.agents[0]!.utilization!.slice(-32, -30)).toEqual([0.02, 0.06])
+    // From the 09:55 bucket, where the first use is, to the one holding 12:30.
+    expect(fine.timestamps).toHaveLength(32)
+    expect(fine.agents[0]!.utilization!.slice(0, 2)).toEqual([0.02, 0.06])
   })
 
-  it('says how much quota sat idle over the last 7 days, per agent and window and in total', () => {
-    // 2M tokens per 5h → 67.2M tokens over 7 days; $100 per 7d → $100.
+  it('says where the last 7 days went, per agent and window: used, idle, blocked', () => {
+    // 2M tokens per 5h, $100 per 7d.
     addAgent('alice', '5h:tokens:2000000', '7d:usd:100')
     addAgent('bob', '5h:tokens:1000000')
     used('alice', NOW - 8 * DAY, 9_000_000) // before the week: capacity reaches back, use does not
-    used('alice', NOW - 2 * DAY, 16_800_000, 60_000_000)
-    used('bob', NOW - DAY, 1_000_000) // bob's capacity starts then: 24h → 4.8M tokens
+    used('alice', NOW - 2 * DAY, 1_000_000, 60_000_000)
+    used('bob', NOW - DAY, 1_000_000) // bob's capacity starts then
     const { week } = read()
     expect(week.to).toBe(NOW)
     const alice = week.agents.find((a) => a.agent === 'alice')!
-    expect(
-      alice.windows.map(({ window, capacity, used, idle, idleShare }) => [
-        window,
-        capacity,
-        used,
-        idle,
-        idleShare,
-      ]),
-    ).toEqual([
-      ['5h', 67_200_000, 16_800_000, 50_400_000, 0.75],
-      ['7d', 100_000_000, 60_000_000, 40_000_000, 0.4],
-    ])
-    // The dollars bound alice harder (40% left) than the tokens (75% left).
+    const five = alice.windows[0]!
+    const seven = alice.windows[1]!
+    // The 5h meter read 50% for 5 hours of the 168, and 0% the rest of the week.
+    expect(five).toMatchObject({ capacity: 67_200_000, used: 1_000_000 })
+    expect(five.usedShare).toBeCloseTo((0.5 * 5) / 168, 3)
+    expect(five.idleShare).toBeCloseTo(1 - (0.5 * 5) / 168, 3)
+    // The 7d meter read 0% for 5 days and 60% for the last 2: its room, averaged, is 82.9%.
+    expect(seven.usedShare).toBeCloseTo((0.6 * 2) / 7, 3)
+    expect(seven.idleShare).toBeCloseTo(1 - (0.6 * 2) / 7, 3)
+    expect(seven.idle).toBe(Math.round(100_000_000 * seven.idleShare))
+    // The dollars bound alice harder than the tokens.
     expect(alice.binding.window).toBe('7d')
+    expect(alice.blockedShare).toBe(0)
+    expect(alice.usedShare + alice.idleShare).toBeCloseTo(1, 10)
+    // bob's meter said 100% for the 5 hours after his use, 0% for the other 19 of his day.
     const bob = week.agents.find((a) => a.agent === 'bob')!
-    expect(bob.binding).toMatchObject({ capacity: 4_800_000, used: 1_000_000, idle: 3_800_000 })
-    expect(week.idleShare).toBeCloseTo((0.4 + 3.8 / 4.8) / 2, 10)
-    expect(week.totals).toEqual([
-      { unit: 'usd', capacity: 100_000_000, used: 60_000_000, idle: 40_000_000 },
-      { unit: 'tokens', capacity: 4_800_000, used: 1_000_000, idle: 3_800_000 },
+    expect(bob.since).toBe(NOW - DAY)
+    expect(bob.idleShare).toBeCloseTo(19 / 24, 3)
+    expect(week.idleShare).toBeCloseTo((alice.idleShare + bob.idleShare) / 2, 10)
+    expect(week.blockedShare).toBe(0)
+  })
+
+  it('counts a held or paused lane’s unused capacity as blocked, never idle', () => {
+    addAgent('alice', '5h:tokens:1000000')
+    addAgent('bob', '5h:tokens:1000000')
+    used('alice', at(6), 200_000)
+    used('bob', at(6), 200_000)
+    // At 12:30 alice's subscription holds her until 18:00; bob stays free.
+    engine.ledger.change('test', (change) =>
+      change.append({
+        type: 'agent.paused',
+        subject: 'agent:alice',
+        payload: { until: at(18), reason: 'quota_exhausted: usage limit reached' },
+      }),
+    )
+    const later = readSaturation(engine.ledger, { now: at(14, 30), days: 1, bucketMs: HOUR })
+    const alice = later.agents.find((a) => a.agent === 'alice')!
+    const bob = later.agents.find((a) => a.agent === 'bob')!
+    expect(alice.holds).toEqual([
+      {
+        from: NOW,
+        to: at(14, 30),
+        kind: 'paused',
+        reason: 'quota_exhausted: usage limit reached',
+        current: true,
+      },
     ])
+    // The 12:00 hour half held, 13:00 and 14:00 wholly; bob never.
+    expect(alice.blocked!.slice(-3)).toEqual([0.5, 1, 1])
+    expect(bob.blocked!.every((b) => b === 0)).toBe(true)
+    const week = new Map(later.week.agents.map((a) => [a.agent, a]))
+    // Held for two hours of its week (from 06:00, when its capacity began): blocked, not idle.
+    expect(week.get('alice')!.blockedMs).toBe(2 * HOUR)
+    expect(week.get('alice')!.idleShare).toBeLessThan(week.get('bob')!.idleShare)
+    expect(week.get('bob')!.blockedShare).toBe(0)
+    expect(later.week.blockedShare).toBeGreaterThan(0)
+  })
+
+  it('reads holds from the lane’s events: paused, resumed, disabled', () => {
+    addAgent('alice', '5h:tokens:1000000')
+    used('alice', at(9), 100_000)
+    engine.call('agent/pause', { name: 'alice', until: at(18), reason: 'holiday' }, 'test')
+    const held = read()
+    const alice = held.agents[0]!
+    expect(alice.holds).toMatchObject([{ from: NOW, to: NOW, kind: 'paused', current: true }])
+    // Half an hour later, half of the 12:00 hour was blocked: its unused half counts as blocked.
+    const later = read(1, HOUR, at(13))
+    const last = later.agents[0]!
+    expect(last.blocked!.at(-2)).toBeCloseTo(0.5, 4)
+    expect(last.utilization!.at(-2)).toBe(0.1)
+    // The portfolio's unused 90% at 13:00 is split: half idle (before the hold), half blocked.
+    expect(later.idle.at(-2)).toBeCloseTo(0.45, 4)
+    expect(later.blocked.at(-2)).toBeCloseTo(0.45, 4)
+    // The week: the lane was held for the half hour since the pause.
+    const week = later.week.agents[0]!
+    expect(week.blockedMs).toBe(30 * MINUTE)
+    expect(week.holds).toMatchObject([{ kind: 'paused', reason: 'holiday', current: true }])
+    expect(week.usedShare + week.idleShare + week.blockedShare).toBeCloseTo(1, 10)
+    expect(week.blockedShare).toBeGreaterThan(0)
+  })
+
+  it('merges the subscription’s report where it speaks, and says which buckets it gave', () => {
+    addAgent('alice', '5h:tokens:1000000')
+    used('alice', at(9), 100_000) // 10% counted
+    engine.ledger.sqlite
+      .prepare(
+        `INSERT INTO usage_reports (agent, window, duration_ms, utilization, resets_at, fetched_at)
+         VALUES ('alice', 'five_hour', ?, 0.64, ?, ?)`,
+      )
+      .run(5 * HOUR, at(14), at(11, 45))
+    const alice = read().agents[0]!
+    // The 09:00 and 10:00 hours end before the report was read (11:45): counted; then 64%.
+    expect(alice.utilization).toEqual([0.1, 0.1, 0.64, 0.64])
+    expect(alice.byReport).toEqual([2, 3])
+    // The meter reads the same figure now.
+    const [meter] = engine.call('usage/get', { agent: 'alice' }, 'test')
+    expect(meter!.windows[0]!.utilization).toBe(0.64)
+    expect(meter!.sources).toEqual({ claudeLogs: false, usageReport: false })
   })
 
   it('counts usage added after a read on the next one, old timestamps (imports) included', () => {
@@ -187,6 +263,7 @@ describe('saturation', () => {
 
   it('is the usage/saturation operation, 30 days of 5-minute buckets at most', () => {
     addAgent('bob', '5h:tokens:1000000')
+    used('bob', NOW - 40 * DAY, 1)
     const result = engine.call('usage/saturation', { days: 30, bucket: '5min' }, 'test')
     expect(result.timestamps).toHaveLength(30 * 288)
     expect(result.bucketMs).toBe(5 * MINUTE)

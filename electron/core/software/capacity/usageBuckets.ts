@@ -3,7 +3,14 @@
 // `usage` per read: over 1,000,000 usage rows SQLite sorts them all (no hash aggregation) and takes
 // 0.6–0.9 s; the rollup holds at most 8,640 rows per agent for 30 days, in key order.
 import type { Agent } from '../../../../shared/domain'
-import type { QuotaUnit } from '../../../../shared/quotas'
+import {
+  mergedUtilization,
+  reportFor,
+  type QuotaUnit,
+  type QuotaWindow,
+  type ReportedWindow,
+} from '../../../../shared/quotas'
+import type { LaneHold } from '../../../../shared/saturation'
 import type { Ledger } from '../../db/ledger'
 
 export const FINE_MS = 300_000
@@ -62,6 +69,10 @@ export interface AgentUse {
   runs: number[]
   /** When its capacity begins: added or first used, whichever is earlier. */
   capacityFrom: number
+  /** The subscription's current report, if the lane reads one. */
+  reports: ReportedWindow[]
+  /** When it could not work, oldest first. */
+  holds: LaneHold[]
 }
 
 /** Used in `unit` from `start` (5-minute aligned) for `length` ms. */
@@ -110,4 +121,30 @@ export function rollingUse(
   const before = (t: number) =>
     prefix[Math.max(0, Math.min(series.length, Math.ceil(t / FINE_MS) - use.fine.base))]!
   return ends.map((end) => before(end) - before(end - durationMs))
+}
+
+/**
+ * A window's utilization at each of `ends`, as its meter would have read then: the rolling count
+ * merged with the subscription's report where that report speaks for the moment (it is read every
+ * few minutes and only the latest is kept, so before it was read the count stands alone).
+ * `byReport[i]`: the report gave the figure.
+ */
+export function windowUtilization(
+  use: AgentUse,
+  window: QuotaWindow,
+  ends: number[],
+): { values: number[]; byReport: boolean[] } {
+  const counted = rollingUse(use, window.unit, window.durationMs, ends)
+  const values: number[] = []
+  const byReport: boolean[] = []
+  for (let i = 0; i < ends.length; i++) {
+    const share = counted[i]! / window.limit
+    const report = use.reports.length
+      ? reportFor(use.reports, window.durationMs, ends[i]!)
+      : undefined
+    const merged = mergedUtilization(share, report)
+    values.push(merged)
+    byReport.push(report !== undefined && report.utilization >= share)
+  }
+  return { values, byReport }
 }

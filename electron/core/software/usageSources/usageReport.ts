@@ -19,7 +19,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
-import type { ReportedWindow, WindowUsage } from '../../../../shared/quotas'
+import { isReportCurrent, type ReportedWindow } from '../../../../shared/quotas'
 import type { Ledger } from '../../db/ledger'
 
 export const DEFAULT_REPORT_BASE_URL = 'https://api.anthropic.com'
@@ -37,12 +37,7 @@ const REPORT_WINDOWS: Record<string, number> = {
   seven_day_opus: 7 * 24 * HOUR,
   seven_day_sonnet: 7 * 24 * HOUR,
 }
-/**
- * The windows that cover everything the subscription does, and so may raise a quota window of the
- * same length. The per-model ones (opus, sonnet) are shown but raise nothing: a spent Opus week
- * does not stop runs on other models.
- */
-const WHOLE_SUBSCRIPTION = new Set(['five_hour', 'seven_day'])
+// Which of them may raise a quota window, and how: `withReport` in shared/quotas.ts.
 
 /** A report that could not be read, in words that never contain the token. */
 export class UsageReportError extends Error {
@@ -279,28 +274,8 @@ export function currentReports(
     .all(...(only === undefined ? [] : [only])) as ReportRow[]
   const reports = new Map<string, ReportedWindow[]>()
   for (const { agent, ...window } of rows) {
-    const current =
-      window.resetsAt === null ? window.fetchedAt + window.durationMs > now : window.resetsAt > now
-    if (!current) continue
+    if (!isReportCurrent(window, now)) continue
     reports.set(agent, [...(reports.get(agent) ?? []), window])
   }
   return reports
-}
-
-/**
- * A quota window with the report's figure for a window of the same length: the higher of the two
- * is what holds the lane, and when the report is higher, the lane frees when the report resets.
- */
-export function withReport(usage: WindowUsage, reports: ReportedWindow[]): WindowUsage {
-  const report = reports.find(
-    (r) => WHOLE_SUBSCRIPTION.has(r.window) && r.durationMs === usage.durationMs,
-  )
-  if (!report) return usage
-  if (report.utilization <= usage.utilization) return { ...usage, reported: report }
-  return {
-    ...usage,
-    reported: report,
-    utilization: report.utilization,
-    freesAt: report.resetsAt ?? usage.freesAt,
-  }
 }

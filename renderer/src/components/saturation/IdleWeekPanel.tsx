@@ -1,81 +1,127 @@
-// "Idle quota this week" in plain numbers: per agent, what its binding window left unused over the
-// last 7 days, in that window's own unit; the total; and the agents that have no windows to measure.
-import { formatAge } from '../../../../shared/format'
-import { DAY_MS, type Saturation } from '../../../../shared/saturation'
-import { formatQuotaAmount } from '../../../../shared/quotas'
+// "This week": where each lane's capacity went over the last 7 days — used, idle (unused while the
+// lane could have worked: the waste) and blocked (unused while it was held, paused or disabled) — in
+// shares of its time and, for idle, in its tightest window's own unit; and the lanes without
+// windows, which have no capacity to measure.
+import { formatAge, formatClock, formatDuration } from '../../../../shared/format'
+import type { AgentIdleWeek, Saturation } from '../../../../shared/saturation'
+import { holdReasonWords } from '../../board/wording'
+import { useUi } from '../../stores/ui'
 import { seriesColor } from './chartColors'
-import { describeUsage, formatShare, idleOfCapacity, idlePerWindow } from './idleWording'
+import { describeUsage, formatShare, idlePerWindow, weekSource } from './idleWording'
 
 function agentColor(saturation: Saturation, agent: string): string {
   return seriesColor(saturation.agents.findIndex((a) => a.agent === agent))
 }
 
-export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
+/** "Blocked 2h: paused until 18:00 · usage limit", or "Blocked 5h this week, 2 holds". */
+function blockedLine(week: AgentIdleWeek): string | null {
+  if (week.blockedMs <= 0) return null
+  const current = week.holds.find((hold) => hold.current)
+  // To the minute: "2h", not "2h5s".
+  const spent = formatDuration(Math.max(60_000, Math.round(week.blockedMs / 60_000) * 60_000))
+  if (current) {
+    const what = current.kind === 'disabled' ? 'disabled' : 'held'
+    const why = holdReasonWords(current.reason)
+    return `Blocked ${spent} this week; ${what} now${why ? ` · ${why}` : ''}`
+  }
+  const holds = week.holds.length
+  return `Blocked ${spent} this week (${holds} hold${holds === 1 ? '' : 's'}, last ended ${formatClock(week.holds.at(-1)!.to)})`
+}
+
+function CapacityBar({ week }: { week: AgentIdleWeek }) {
+  const part = (share: number) => `${Math.max(0, Math.min(100, share * 100))}%`
+  return (
+    <div
+      className="capacity-bar"
+      role="img"
+      aria-label={`used ${formatShare(week.usedShare)}, idle ${formatShare(week.idleShare)}, blocked ${formatShare(week.blockedShare)}`}
+    >
+      <span className="capacity-bar-used" style={{ width: part(week.usedShare) }} />
+      <span className="capacity-bar-idle" style={{ width: part(week.idleShare) }} />
+      <span className="capacity-bar-blocked" style={{ width: part(week.blockedShare) }} />
+    </div>
+  )
+}
+
+function setQuota(agent: string) {
+  useUi.getState().closeSaturation()
+  useUi.getState().openDialog({ kind: 'agent', name: agent })
+}
+
+export function IdleWeekPanel({ saturation, days }: { saturation: Saturation; days: number }) {
   const { week } = saturation
-  const rangeDays = Math.round((saturation.to - saturation.from) / DAY_MS)
+  const rangeDays = days
   const withoutWindows = saturation.agents.filter((a) => !a.utilization)
   return (
     <aside className="idle-week" aria-labelledby="idle-week-title" data-testid="idle-week">
       <h3 id="idle-week-title" className="idle-week-title">
-        Idle quota this week
+        This week
       </h3>
       <p className="idle-week-note">
-        The last 7 days, in each agent’s own units: what its tightest quota window allowed and
-        nobody used.
+        The last 7 days, as the lane meters read them: <strong>used</strong>, <strong>idle</strong>{' '}
+        (room left while the lane could work) and <strong>blocked</strong> (room it could not use:
+        held, paused or disabled).
       </p>
       {week.idleShare !== null && (
         <div className="idle-week-total" data-testid="idle-total">
           <span className="idle-week-share">{formatShare(week.idleShare)}</span>
           <span>
-            of all capacity left idle
-            {week.totals.length > 0 && (
-              <span className="idle-week-sub">
-                {week.totals.map((t) => `${formatQuotaAmount(t.unit, t.idle)}`).join(' · ')} unused
-              </span>
-            )}
+            of all capacity went unused while lanes could work
+            <span className="idle-week-sub" data-testid="blocked-total">
+              {formatShare(week.blockedShare ?? 0)} more was blocked
+            </span>
           </span>
         </div>
       )}
       {week.agents.length === 0 && (
         <p className="idle-agent-sub">
-          No agent has a quota window yet: there is no quota to count.
+          No agent has a quota window yet: there is no capacity to count.
         </p>
       )}
       <ul className="idle-week-agents">
-        {week.agents.map(({ agent, since, binding, windows }) => (
-          <li key={agent} className="idle-agent" data-testid="idle-agent" data-agent={agent}>
-            <div className="idle-agent-head">
-              <span
-                className="saturation-swatch"
-                style={{ background: agentColor(saturation, agent) }}
-                aria-hidden="true"
-              />
-              <strong className="idle-agent-name">{agent}</strong>
-              <span className="idle-agent-share" data-testid="idle-share">
-                {formatShare(binding.idleShare)} idle
-              </span>
-            </div>
-            <div className="idle-meter" aria-hidden="true">
-              <span style={{ width: `${Math.min(100, (1 - binding.idleShare) * 100)}%` }} />
-            </div>
-            <p className="idle-agent-line" data-testid="idle-per-window">
-              {idlePerWindow(binding)} left unused on average
-            </p>
-            <p className="idle-agent-sub">
-              {idleOfCapacity(binding)}{' '}
-              {since > saturation.week.from
-                ? `since the lane was added ${formatAge(since, saturation.now)}`
-                : 'over the week'}
-            </p>
-            {windows
-              .filter((w) => w.window + w.unit !== binding.window + binding.unit)
-              .map((w) => (
-                <p key={`${w.window}:${w.unit}`} className="idle-agent-sub">
-                  Also {w.window} {w.unit}: {formatShare(w.idleShare)} idle ({idlePerWindow(w)})
+        {week.agents.map((agentWeek) => {
+          const { agent, since, binding } = agentWeek
+          const blocked = blockedLine(agentWeek)
+          return (
+            <li key={agent} className="idle-agent" data-testid="idle-agent" data-agent={agent}>
+              <div className="idle-agent-head">
+                <span
+                  className="saturation-swatch"
+                  style={{ background: agentColor(saturation, agent) }}
+                  aria-hidden="true"
+                />
+                <strong className="idle-agent-name">{agent}</strong>
+                <span className="idle-agent-share" data-testid="idle-share">
+                  {formatShare(agentWeek.idleShare)} idle
+                </span>
+              </div>
+              <CapacityBar week={agentWeek} />
+              <p className="idle-agent-shares" data-testid="idle-shares">
+                {(['used', 'idle', 'blocked'] as const).map((part, i) => (
+                  <span key={part} className="idle-agent-part">
+                    {i > 0 && ' · '}
+                    <span className={`key key-${part}`} aria-hidden="true" />
+                    {part} {formatShare(agentWeek[`${part}Share`])}
+                  </span>
+                ))}
+              </p>
+              <p className="idle-agent-line" data-testid="idle-per-window">
+                {idlePerWindow(binding)} left unused on average
+              </p>
+              {blocked && (
+                <p className="idle-agent-sub idle-agent-blocked" data-testid="idle-blocked">
+                  {blocked}
                 </p>
-              ))}
-          </li>
-        ))}
+              )}
+              <p className="idle-agent-sub" data-testid="idle-source">
+                {weekSource(agentWeek)}
+                {since > saturation.week.from
+                  ? `; since the lane began ${formatAge(since, saturation.now)}`
+                  : ''}
+              </p>
+            </li>
+          )
+        })}
       </ul>
       {withoutWindows.length > 0 && (
         <div className="idle-week-unmeasured" data-testid="no-windows">
@@ -93,9 +139,13 @@ export function IdleWeekPanel({ saturation }: { saturation: Saturation }) {
                     ? `No usage in the last ${rangeDays} days`
                     : `Last ${rangeDays} days: ${describeUsage(a.used)}`}
                 </p>
-                <code className="code idle-agent-command">
-                  factory agent set {a.agent} --quota 5h:tokens:2000000
-                </code>
+                <button
+                  type="button"
+                  className="link-button idle-agent-action"
+                  onClick={() => setQuota(a.agent)}
+                >
+                  Give {a.agent} a quota window
+                </button>
               </li>
             ))}
           </ul>

@@ -59,11 +59,15 @@ export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }:
               label: agent.agent,
               color: seriesColor(i),
               values: agent.utilization,
+              byReport: new Set(agent.byReport),
             },
           ]
         : [],
     ),
   ]
+  // Where the hovered figure comes from, when it is the subscription's own report.
+  const reported = (item: (typeof items)[number]) =>
+    cursor !== null && 'byReport' in item && item.byReport.has(cursor)
   const at = cursor === null ? null : timestamps[cursor]
   return (
     <div className="saturation-legend" data-testid="saturation-legend">
@@ -78,13 +82,15 @@ export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }:
         {items.map((item) => {
           const shown = !hidden.has(item.key)
           const figure = value(item.values)
+          const fromReport = reported(item)
+          const source = fromReport ? ', from Claude’s usage report' : ''
           return (
             <li key={item.key}>
               <button
                 type="button"
                 className={`saturation-legend-item${item.key === 'portfolio' ? ' saturation-legend-portfolio' : ''}`}
                 aria-pressed={shown}
-                title={shown ? `Hide ${item.label}` : `Show ${item.label}`}
+                title={`${shown ? 'Hide' : 'Show'} ${item.label}${figure === null ? '' : ` (${formatShare(figure)}${source})`}`}
                 data-testid="legend-item"
                 onClick={() => onToggle(item.key)}
               >
@@ -95,8 +101,9 @@ export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }:
                 />
                 <span className="saturation-legend-label">{item.label}</span>
                 <span className="saturation-legend-value">
-                  {figure === null ? '—' : formatShare(figure)}
+                  {figure === null ? 'no data' : formatShare(figure)}
                 </span>
+                {fromReport && <span className="meter-source">reported</span>}
               </button>
             </li>
           )

@@ -1,13 +1,16 @@
-// Saturation, over the board: each agent's utilization over time, the portfolio, idle capacity
-// shaded, and the week's idle quota in plain numbers. S opens it, Esc closes it.
-import { useMemo, useRef, useState } from 'react'
+// Saturation, over the board: where work can go right now, each agent's utilization over time with
+// its unused capacity shaded (idle) or hatched (blocked), and where the week's capacity went. S opens
+// it, Esc closes it.
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Saturation } from '../../../../shared/saturation'
 import { useUi } from '../../stores/ui'
 import { CloseButton } from '../CloseButton'
 import { InlineError } from '../InlineError'
 import { Loading } from '../Loading'
 import { useModalFocus } from '../useModalFocus'
+import { seriesColor } from './chartColors'
 import { IdleWeekPanel } from './IdleWeekPanel'
+import { RightNowPanel } from './RightNowPanel'
 import { SaturationChart } from './SaturationChart'
 import { SaturationLegend } from './SaturationLegend'
 import type { ShadeSubject, ZoomRange } from './saturationChart'
@@ -40,8 +43,16 @@ export function SaturationView() {
   const [zoom, setZoom] = useState<ZoomRange | null>(null)
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set())
   const [cursor, setCursor] = useState<number | null>(null)
-  const query = useMemo(() => saturationQuery(range, zoom, Date.now()), [range, zoom])
+  // When the data begins, from the last answer: a first day is asked for in 5-minute buckets.
+  const [dataFrom, setDataFrom] = useState<number | null>(null)
+  const query = useMemo(
+    () => saturationQuery(range, zoom, Date.now(), dataFrom),
+    [range, zoom, dataFrom],
+  )
   const { value, error, loading, retry } = useSaturation(query)
+  useEffect(() => {
+    if (value) setDataFrom(value.dataFrom)
+  }, [value])
   useModalFocus(panel)
   const close = () => useUi.getState().closeSaturation()
   const toggle = (key: string) =>
@@ -110,17 +121,23 @@ export function SaturationView() {
           <div className="saturation-main">
             {value.agents.length === 0 ? (
               <EmptyState title="No agents yet">
-                Add one with a quota window, e.g.{' '}
-                <code className="code">factory agent add bob --quota 5h:tokens:2000000</code>
+                Add a lane with its subscription’s quota windows (for example 2M tokens per 5
+                hours), and its use shows here.
               </EmptyState>
             ) : !measured ? (
               <EmptyState title="No quota windows yet">
-                Utilization is use against a limit, and no agent has one. Set a window, e.g.{' '}
-                <code className="code">factory agent set NAME --quota 5h:tokens:2000000</code>;
-                until then the usage is listed on the right.
+                Utilization is use against a limit, and no agent has one. Give a lane its
+                subscription’s quota windows in its settings; until then the usage is listed on the
+                right.
               </EmptyState>
             ) : (
               <>
+                <RightNowPanel
+                  colorOf={(agent) => {
+                    const index = value.agents.findIndex((a) => a.agent === agent && a.utilization)
+                    return index === -1 ? null : seriesColor(index)
+                  }}
+                />
                 <SaturationLegend
                   saturation={value}
                   zoom={zoom}
@@ -137,16 +154,17 @@ export function SaturationView() {
                   onZoom={setZoom}
                 />
                 <p className="saturation-hint">
-                  <span className="saturation-idle-key" aria-hidden="true" /> Idle capacity of{' '}
+                  <span className="saturation-idle-key" aria-hidden="true" /> Idle and{' '}
+                  <span className="saturation-blocked-key" aria-hidden="true" /> blocked capacity of{' '}
                   {shade.kind === 'agent' ? value.agents[shade.index]!.agent : 'the portfolio'} ·
-                  100% = an agent’s fullest quota window is used up, as its lane meter would have
-                  said then (lines above 200% are clipped; hover for the value). Drag across the
-                  chart to zoom (2 days or less in 5-minute buckets); double-click to zoom out.
+                  100% = an agent’s fullest quota window is used up, as its lane meter said then
+                  (lines above 200% are clipped; hover for the value). Drag across the chart to
+                  zoom; double-click to zoom out.
                 </p>
               </>
             )}
           </div>
-          {value.agents.length > 0 && <IdleWeekPanel saturation={value} />}
+          {value.agents.length > 0 && <IdleWeekPanel saturation={value} days={range} />}
         </div>
       )}
     </section>

@@ -17,6 +17,7 @@ export function readChartColors(element: Element): ChartColors {
     portfolio: read('--saturation-portfolio'),
     full: read('--saturation-full'),
     idle: read('--saturation-idle'),
+    blocked: read('--saturation-blocked'),
     axis: read('--text-muted'),
     grid: read('--saturation-grid'),
   }

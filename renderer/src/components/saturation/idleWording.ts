@@ -1,9 +1,11 @@
 // The words and numbers of the saturation view, in each window's own units: "1.3M of 2M tokens per
 // 5h", "$40 of $200 per 7d", "64%".
-import { formatQuotaAmount, formatUsedOf } from '../../../../shared/quotas'
+import { formatQuotaAmount, formatUsedOf, type LaneSources } from '../../../../shared/quotas'
 import type { IdleQuota, UsageTotals } from '../../../../shared/saturation'
 
 export function formatShare(share: number): string {
+  // Two hours held in a week is not "0%": a share that is there but rounds away says so.
+  if (share > 0 && share < 0.005) return '<1%'
   return `${Math.round(share * 100)}%`
 }
 
@@ -28,4 +30,21 @@ export function describeUsage(used: UsageTotals): string {
     .filter((unit) => used[unit] > 0)
     .map((unit) => formatQuotaAmount(unit, used[unit]))
   return parts.length ? parts.join(' · ') : 'nothing'
+}
+
+/**
+ * Where a lane's figures come from, said once per lane: "From Claude’s usage report and this
+ * factory’s runs", "From this factory’s runs only (Claude Code’s logs and usage report are off)".
+ */
+export function weekSource(week: { byReport: boolean; sources: LaneSources }): string {
+  const counted = week.sources.claudeLogs
+    ? 'this factory’s runs and Claude Code’s logs'
+    : 'this factory’s runs'
+  if (week.byReport) return `From Claude’s usage report where it read higher than ${counted}`
+  if (week.sources.claudeLogs && week.sources.usageReport) return `From ${counted}`
+  const off = [
+    week.sources.claudeLogs ? null : 'Claude Code’s logs',
+    week.sources.usageReport ? null : 'usage report',
+  ].filter(Boolean)
+  return `From ${counted} only (${off.join(' and ')} ${off.length === 1 ? 'is' : 'are'} off)`
 }

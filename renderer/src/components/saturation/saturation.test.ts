@@ -24,6 +24,13 @@ describe('saturation query', () => {
       bucket: '5min',
     })
   })
+
+  it('fits young data: a first day is drawn in 5-minute buckets, not a few hourly dots', () => {
+    expect(saturationQuery(7, null, NOW, NOW - 3 * HOUR)).toEqual({ days: 1, bucket: '5min' })
+    expect(saturationQuery(30, null, NOW, NOW - 36 * HOUR)).toEqual({ days: 2, bucket: '5min' })
+    expect(saturationQuery(7, null, NOW, NOW - 3 * DAY)).toEqual({ days: 7, bucket: 'hour' })
+    expect(saturationQuery(7, null, NOW, null)).toEqual({ days: 7, bucket: 'hour' })
+  })
 })
 
 describe('idle wording', () => {
@@ -36,12 +43,16 @@ describe('idle wording', () => {
     used: 16_800_000,
     idle: 50_400_000,
     idleShare: 0.75,
+    blockedShare: 0,
+    usedShare: 0.25,
   }
 
   it('says what an average window left unused, against the limit, in the window’s own unit', () => {
     expect(idlePerWindow(tokens)).toBe('1.5M of 2M tokens per 5h')
     expect(idleOfCapacity(tokens)).toBe('50.4M of 67.2M tokens')
     expect(formatShare(tokens.idleShare)).toBe('75%')
+    expect(formatShare(0.004)).toBe('<1%')
+    expect(formatShare(0)).toBe('0%')
     const usd = { ...tokens, window: '7d', unit: 'usd' as const, limit: 200_000_000 }
     expect(idlePerWindow({ ...usd, capacity: 200_000_000, idle: 40_000_000 })).toBe(
       '$40 of $200 per 7d',

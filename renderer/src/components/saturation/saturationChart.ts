@@ -1,6 +1,7 @@
 // The saturation chart on a canvas (uPlot): one line per agent, the portfolio bolder, a dashed 100%
-// line and the idle capacity shaded between the shading subject and 100%. No React here, so the
-// benchmark can draw the same chart in a bare page.
+// line, and between the shading subject and 100% its unused capacity: shaded where it was idle
+// (the lane could have worked), hatched where it was blocked (held, paused, disabled). No React
+// here, so the benchmark can draw the same chart in a bare page.
 import uPlot from 'uplot'
 import type { Saturation } from '../../../../shared/saturation'
 
@@ -9,6 +10,7 @@ export interface ChartColors {
   portfolio: string
   full: string
   idle: string
+  blocked: string
   axis: string
   grid: string
 }
@@ -28,9 +30,12 @@ export interface ChartCallbacks {
 /** Whose idle capacity is shaded: the portfolio, or one agent when it is shown alone. */
 export type ShadeSubject = { kind: 'portfolio' } | { kind: 'agent'; index: number }
 
-/** Series 1 and 2 carry the band (100% and the idle floor); 3 is the portfolio; agents follow. */
-export const FIRST_AGENT_SERIES = 4
-export const PORTFOLIO_SERIES = 3
+/**
+ * Series 1–3 carry the bands (100%, the idle floor, the blocked floor); 4 is the portfolio; agents
+ * follow.
+ */
+export const FIRST_AGENT_SERIES = 5
+export const PORTFOLIO_SERIES = 4
 /** Spikes above 200% are clipped so 0–100% stays readable; hovering shows the real value. */
 const Y_CAP = 2
 
@@ -59,6 +64,7 @@ export class SaturationChart {
       {},
       { ...edge, label: '100%' },
       { ...edge, label: 'idle floor' },
+      { ...edge, label: 'blocked floor' },
       {
         label: 'Portfolio',
         stroke: color((c) => c.portfolio),
@@ -85,7 +91,10 @@ export class SaturationChart {
         ...size,
         ms: 1,
         series,
-        bands: [{ series: [1, 2], fill: color((c) => c.idle) }],
+        bands: [
+          { series: [1, 2], fill: color((c) => c.idle) },
+          { series: [2, 3], fill: () => this.hatch() },
+        ],
         scales: {
           // From 0, to a little above the highest line, at least past 100%.
           y: { range: (_u, _min, max) => [0, Math.min(Y_CAP, Math.max(1.1, (max || 0) * 1.08))] },
@@ -139,7 +148,32 @@ export class SaturationChart {
 
   setColors(colors: ChartColors): void {
     this.colors = colors
+    this.pattern = null
     this.plot.redraw(false, true)
+  }
+
+  private pattern: { color: string; fill: CanvasPattern | string } | null = null
+
+  /** Blocked capacity is hatched, so it reads apart from idle without relying on colour alone. */
+  private hatch(): CanvasPattern | string {
+    const color = this.colors.blocked
+    if (this.pattern?.color === color) return this.pattern.fill
+    const size = Math.round(6 * uPlot.pxRatio)
+    const tile = document.createElement('canvas')
+    tile.width = tile.height = size
+    const ctx = tile.getContext('2d')
+    let fill: CanvasPattern | string = color
+    if (ctx) {
+      ctx.strokeStyle = color
+      ctx.lineWidth = Math.max(1, Math.round(uPlot.pxRatio * 1.5))
+      ctx.beginPath()
+      ctx.moveTo(0, size)
+      ctx.lineTo(size, 0)
+      ctx.stroke()
+      fill = this.plot.ctx.createPattern(tile, 'repeat') ?? color
+    }
+    this.pattern = { color, fill }
+    return fill
   }
 
   setSize(size: { width: number; height: number }): void {
@@ -151,12 +185,13 @@ export class SaturationChart {
   }
 
   private aligned(saturation: Saturation): uPlot.AlignedData {
-    const floor = idleFloor(saturation, this.shade)
-    const full = floor.map((value) => (value === null ? null : 1))
+    const { idle, blocked } = unusedFloors(saturation, this.shade)
+    const full = idle.map((value) => (value === null ? null : 1))
     return [
       saturation.timestamps,
       full,
-      floor,
+      idle,
+      blocked,
       saturation.portfolio,
       ...saturation.agents.map(
         (agent) => agent.utilization ?? saturation.timestamps.map(() => null),
@@ -173,13 +208,42 @@ export class SaturationChart {
   }
 }
 
-/** The lower edge of the shaded band: 1 − idle of the subject, so the band is its idle capacity. */
-export function idleFloor(saturation: Saturation, shade: ShadeSubject): (number | null)[] {
-  if (shade.kind === 'portfolio')
-    return saturation.idle.map((idle) => (idle === null ? null : 1 - idle))
-  const utilization = saturation.agents[shade.index]?.utilization
-  if (!utilization) return saturation.timestamps.map(() => null)
-  return utilization.map((u) => (u === null ? null : Math.min(1, u)))
+/**
+ * The bands' lower edges: idle capacity from `idle` up to 100%, blocked capacity from `blocked` up
+ * to `idle`, so together they are the subject's unused capacity, 1 − utilization.
+ */
+export function unusedFloors(
+  saturation: Saturation,
+  shade: ShadeSubject,
+): { idle: (number | null)[]; blocked: (number | null)[] } {
+  if (shade.kind === 'portfolio') {
+    return {
+      idle: saturation.idle.map((idle) => (idle === null ? null : 1 - idle)),
+      blocked: saturation.idle.map((idle, i) =>
+        idle === null ? null : 1 - idle - (saturation.blocked[i] ?? 0),
+      ),
+    }
+  }
+  const agent = saturation.agents[shade.index]
+  const utilization = agent?.utilization
+  if (!utilization) {
+    const none = saturation.timestamps.map(() => null)
+    return { idle: none, blocked: none }
+  }
+  const idle: (number | null)[] = []
+  const blocked: (number | null)[] = []
+  utilization.forEach((u, i) => {
+    if (u === null) {
+      idle.push(null)
+      blocked.push(null)
+      return
+    }
+    const used = Math.min(1, u)
+    const held = agent.blocked?.[i] ?? 0
+    idle.push(1 - (1 - used) * (1 - held))
+    blocked.push(used)
+  })
+  return { idle, blocked }
 }
 
 /** The dashed 100% line across the plot, in canvas pixels like everything uPlot draws. */
