@@ -9,6 +9,7 @@ import { useShownSpecs } from './useShownSpecs'
 import './search.css'
 
 export const FILTER_INPUT_ID = 'board-filter'
+const HINT_ID = 'board-filter-hint'
 
 /** "/" from anywhere on the board: into the box, with what it holds selected to type over. */
 export function focusFilterBox(): void {
@@ -44,13 +45,17 @@ export function FilterBar() {
     <search className="filter-bar" aria-label="Filter the board">
       <div className="filter-box">
         <span className="filter-icon" aria-hidden="true" />
+        <span id={HINT_ID} hidden>
+          Every word is looked for in the card’s title, id, source and tags
+        </span>
         <input
           ref={input}
           id={FILTER_INPUT_ID}
           className="input filter-input"
           type="search"
           placeholder="Filter cards"
-          aria-label="Filter cards by title, id, source or tag"
+          aria-label="Filter cards"
+          aria-describedby={HINT_ID}
           aria-keyshortcuts="/"
           autoComplete="off"
           spellCheck={false}
