@@ -76,10 +76,7 @@ test('a lane over a quota window refuses the drop with the reason, and the card 
 
   await drag(page, card(page, 'One too many'), cell(page, 'software', 'alice'))
   await expect(
-    toast(
-      page,
-      `“One too many” went back: alice has used 5h runs: 1 of 1 run (100%); it frees up at ${frees}`,
-    ),
+    toast(page, `“One too many” went back: Full until ${frees} · 5h runs used up`),
   ).toBeVisible()
   await expect(card(cell(page, 'idea', 'unassigned'), 'One too many')).toBeVisible()
   expect(factory.cli('spec', 'show', 's_2')).toMatchObject({ stage: 'idea', status: 'new' })
