@@ -60,7 +60,7 @@ test('the saturation view: utilization per agent over time, idle capacity shaded
   seedUsage(factory, [
     ...usage('alice', 16_800_000, 'output_tokens', 0, now), // 75% idle
     // 25% of his week's tokens unused, but spent over his limit in working hours: his meter had
-    // room 40% of the time, which is what idle means (an overshoot does not fill the night).
+    // room about 40% of the time, which is what idle means (an overshoot does not fill the night).
     ...usage('bob', 25_200_000, 'output_tokens', 3, now),
     ...usage('carol', 3_200_000, 'input_tokens', 6, now),
     ...usage('dave', 3_360, 'turns', 9, now), // 50% idle
@@ -86,7 +86,9 @@ test('the saturation view: utilization per agent over time, idle capacity shaded
   await expect(idle('alice').getByTestId('idle-shares')).toHaveText(
     'used 25% · idle 75% · blocked 0%',
   )
-  await expect(idle('bob').getByTestId('idle-share')).toHaveText('40% idle')
+  // Where the week's 5-hour windows fall against his working hours moves it with the clock of the
+  // run: 38.4% to 40.8% over a day, measured by sweeping the hour. Never the 25% of unused tokens.
+  await expect(idle('bob').getByTestId('idle-share')).toHaveText(/^(38|39|40|41)% idle$/)
   await expect(idle('bob').getByTestId('idle-per-window')).toHaveText(
     /^\d+(\.\d)?k of 1M tokens per 5h left unused on average$/,
   )
