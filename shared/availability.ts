@@ -14,10 +14,24 @@ export type Availability =
       until: number | null
     }
 
-/** Runs it may start now: its cap less what runs, one at a time while probing after a hold. */
+/**
+ * Runs it may start now: its cap less what runs and what waits in its queue (the allocator keeps
+ * no more than the cap in a remote queue, so work stays movable), one at a time while probing.
+ */
 export function freeSlots(usage: AgentUsage): number {
   const cap = usage.probing ? Math.min(1, usage.maxConcurrent) : usage.maxConcurrent
-  return Math.max(0, cap - usage.running)
+  return Math.max(0, cap - usage.running - usage.waiting)
+}
+
+/** How full its slots are, 0..1: what runs and what waits in its queue, against its cap. */
+export function laneLoad(usage: AgentUsage): number {
+  return (usage.running + usage.waiting) / usage.maxConcurrent
+}
+
+/** "1/2 running", and for a remote lane with a queue "0/1 running · 2 waiting". */
+export function runningWords(usage: AgentUsage): string {
+  const running = `${usage.running}/${usage.maxConcurrent} running`
+  return usage.waiting > 0 ? `${running} · ${usage.waiting} waiting` : running
 }
 
 export function laneAvailability(usage: AgentUsage): Availability {
@@ -76,7 +90,7 @@ export function peakUtilization(usage: AgentUsage): number {
 
 /** Why the allocator chose a lane: "alice: 12% of 5h tokens used, 0/2 running". */
 export function describeHeadroom(usage: AgentUsage): string {
-  const running = `${usage.running}/${usage.maxConcurrent} running`
+  const running = runningWords(usage)
   let busiest = usage.windows[0]
   for (const window of usage.windows) {
     if (window.utilization > (busiest?.utilization ?? -1)) busiest = window

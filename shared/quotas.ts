@@ -137,7 +137,10 @@ export interface AgentUsage {
   agent: string
   plan: string | null
   enabled: boolean
+  /** Runs at work: starting or running (a remote lane's: claimed by its drainer). */
   running: number
+  /** A remote lane's runs written to its queue that its drainer has not claimed yet. */
+  waiting: number
   maxConcurrent: number
   windows: WindowUsage[]
   /** Held until then (epoch ms); Infinity is not JSON, so "until resumed" is `pausedIndefinitely`. */

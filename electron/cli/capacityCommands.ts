@@ -1,4 +1,5 @@
 // The `factory` commands for capacity: pausing and resuming lanes, and quota use per window.
+import { runningWords } from '../../shared/availability'
 import { formatClock, formatDuration, parseClockTime, parseDuration } from '../../shared/format'
 import {
   describeUseSource,
@@ -39,7 +40,7 @@ export function printCapacity(usages: AgentUsage[], now = Date.now()): string {
   if (usages.length === 0) return 'No agents yet. Add a lane: factory agent add bob --runner claude'
   return usages
     .map((usage) => {
-      const head = `${usage.agent}${usage.plan ? ` (${usage.plan})` : ''}${usage.enabled ? '' : ' — disabled'}: ${usage.running}/${usage.maxConcurrent} running`
+      const head = `${usage.agent}${usage.plan ? ` (${usage.plan})` : ''}${usage.enabled ? '' : ' — disabled'}: ${runningWords(usage)}`
       const lines = usage.windows.map((window) => {
         const frees =
           window.freesAt && window.utilization > 0

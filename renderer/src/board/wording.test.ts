@@ -23,6 +23,7 @@ const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => ({
   plan: null,
   enabled: true,
   running: 0,
+  waiting: 0,
   maxConcurrent: 1,
   windows: [],
   pausedUntil: null,

@@ -27,6 +27,7 @@ function lane(agent: string, fields: Partial<AgentUsage> = {}, utilization?: num
     plan: null,
     enabled: true,
     running: 0,
+    waiting: 0,
     maxConcurrent: 2,
     windows,
     pausedUntil: null,
@@ -72,6 +73,16 @@ describe('the allocator', () => {
     expect(result.waiting).toHaveLength(3)
     expect(result.waiting[0]!.reason).toBe(
       'no agent has room: bob is at its limit of runs at once · alice is at its limit of runs at once',
+    )
+  })
+
+  it('counts what waits in a remote lane’s queue against its cap, and says so', () => {
+    // Half its slots are taken by its queue: the emptier lane goes first, then alice's last slot.
+    const result = plan(specs(4), [lane('alice', { maxConcurrent: 2, waiting: 1 }), lane('bob')])
+    expect(result.assign.map((d) => d.agent)).toEqual(['bob', 'alice', 'bob'])
+    const queued = plan(specs(1), [lane('alice', { maxConcurrent: 1, waiting: 1 }), lane('bob')])
+    expect(queued.assign[0]!.reason).toBe(
+      'to bob: no quota windows, 0/2 running · alice busy (0/1 running · 1 waiting)',
     )
   })
 

@@ -7,7 +7,9 @@ import type { AllocationDecision, AllocationWait } from '../../../../shared/allo
 import {
   describeHeadroom,
   laneAvailability,
+  laneLoad,
   peakUtilization,
+  runningWords,
 } from '../../../../shared/availability'
 import type { RunnerPreset, SpecId } from '../../../../shared/domain'
 import { formatClock } from '../../../../shared/format'
@@ -99,8 +101,8 @@ export function nearLimitReason(usage: AgentUsage, cost: RunCost | undefined): s
 /** Most headroom first, then the emptier lane, then by name so a round is deterministic. */
 function better(a: Lane, b: Lane): boolean {
   if (a.peak !== b.peak) return a.peak < b.peak
-  const loadA = a.usage.running / a.usage.maxConcurrent
-  const loadB = b.usage.running / b.usage.maxConcurrent
+  const loadA = laneLoad(a.usage)
+  const loadB = laneLoad(b.usage)
   if (loadA !== loadB) return loadA < loadB
   return a.usage.agent < b.usage.agent
 }
@@ -224,7 +226,7 @@ function describeOther(lane: Lane): string {
       return `${name} ${lane.nearLimit ? 'near its limit' : 'could not start it'}`
     if (availability.kind === 'disabled') return `${name} off`
     if (availability.kind === 'cap') {
-      return `${name} busy (${usage.running}/${usage.maxConcurrent} running)`
+      return `${name} busy (${runningWords(usage)})`
     }
     const until = availability.until === null ? '' : ` until ${formatClock(availability.until)}`
     return `${name} ${availability.kind === 'paused' ? 'paused' : 'full'}${until}`

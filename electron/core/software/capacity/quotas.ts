@@ -67,7 +67,11 @@ export function agentWindows(
 /** Every agent's (or one agent's) capacity now: windows, running count, pause, sources. */
 export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsage[] {
   const running = new Map<string, number>()
-  for (const run of activeRunRows(ledger)) running.set(run.agent, (running.get(run.agent) ?? 0) + 1)
+  const waiting = new Map<string, number>()
+  for (const run of activeRunRows(ledger)) {
+    const counts = run.state === 'queued' ? waiting : running
+    counts.set(run.agent, (counts.get(run.agent) ?? 0) + 1)
+  }
   const agents = only ? [requireAgent(ledger, only)] : listAgents(ledger)
   const reports = currentReports(ledger, now, only)
   return agents.map((agent) => {
@@ -78,6 +82,7 @@ export function readUsage(ledger: Ledger, now: number, only?: string): AgentUsag
       plan: agent.plan,
       enabled: agent.enabled,
       running: running.get(agent.name) ?? 0,
+      waiting: waiting.get(agent.name) ?? 0,
       maxConcurrent: agent.maxConcurrent,
       windows: agentWindows(ledger, agent.name, agent.quotas, now, reported),
       pausedUntil: held ? agent.pausedUntil : null,

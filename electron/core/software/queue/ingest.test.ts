@@ -63,6 +63,16 @@ async function drainOne(run: Run, command: string[]): Promise<string> {
 }
 
 describe('a queue agent', () => {
+  it('counts what waits in its queue apart from what its drainer has claimed', () => {
+    const usage = () => engine.call('usage/get', { agent: 'alice' }, 'test')[0]!
+    const first = dispatch('One')
+    dispatch('Two')
+    expect(usage()).toMatchObject({ running: 0, waiting: 2 })
+    claim(queue, idOf(first))
+    ingestQueues(engine.ledger)
+    expect(usage()).toMatchObject({ running: 1, waiting: 1 })
+  })
+
   it('gets a queued run and a file; claimed it runs, shipped it moves to Marketing like a local run', async () => {
     const run = dispatch('Landing "page" --- id: x')
     expect(run).toMatchObject({ state: 'queued', agent: 'alice', cwd: queue, argv: [] })

@@ -1,7 +1,12 @@
 // "Right now": where work can go. Each lane as its header and the allocator read it (the same
 // `usage/get` figures, the same availability), the lanes that can take work first, most room
 // first, as the allocator would choose; then the full ones, then the blocked ones and why.
-import { laneAvailability, peakUtilization } from '../../../../shared/availability'
+import {
+  laneAvailability,
+  laneLoad,
+  peakUtilization,
+  runningWords,
+} from '../../../../shared/availability'
 import { formatClock } from '../../../../shared/format'
 import {
   describeUseSource,
@@ -53,7 +58,7 @@ export function laneNow(usage: AgentUsage): LaneNow {
       return {
         ...base,
         standing: 'busy',
-        state: `Busy · ${usage.running}/${usage.maxConcurrent} running`,
+        state: `Busy · ${runningWords(usage)}`,
       }
     case 'quota':
       return { ...base, standing: 'busy', state: `Full${until}` }
@@ -76,7 +81,7 @@ export function lanesNow(usages: AgentUsage[]): LaneNow[] {
       (a, b) =>
         ORDER[a.standing] - ORDER[b.standing] ||
         a.peak - b.peak ||
-        a.usage.running / a.usage.maxConcurrent - b.usage.running / b.usage.maxConcurrent ||
+        laneLoad(a.usage) - laneLoad(b.usage) ||
         a.usage.agent.localeCompare(b.usage.agent),
     )
 }
