@@ -14,6 +14,7 @@ import {
   startReplayServer,
   type ReplayServer,
 } from '../electron/core/software/usageSources/replayServer'
+import { fixture } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
 
 const MINUTE = 60_000
@@ -334,4 +335,55 @@ test('on day one the chart fits the few hours it has, in 5-minute buckets, and i
   await expect(legend.getByTestId('legend-item').filter({ hasText: 'bob' })).toContainText('29%')
   await expect(legend).not.toContainText('no data')
   await page.screenshot({ path: join(ARTIFACTS, 'capacity-day-one.png') })
+})
+
+test('a lane with every run slot taken is busy right now and blocked by its cap this week, not idle', async ({
+  page,
+  factory,
+}) => {
+  const now = Date.now()
+  const lane = (name: string) =>
+    factory.cli(
+      'agent',
+      'add',
+      name,
+      '--runner',
+      'command',
+      '--command',
+      fixture('slow', '60'),
+      '--quota',
+      '5h:tokens:1000000',
+    )
+  lane('bob')
+  lane('alice')
+  // The same small use for both an hour ago: bob then takes a run, alice has nothing to do.
+  seedRuns(factory, 'bob', [{ ts: now - HOUR, tokens: 100_000 }])
+  seedRuns(factory, 'alice', [{ ts: now - HOUR, tokens: 100_000 }])
+  // Before the run at work now, bob had one from 50 to 10 minutes ago: his slot was taken then too.
+  factory.cli('spec', 'add', '--title', 'Earlier fix')
+  const db = new Database(factory.db)
+  db.prepare(
+    `INSERT INTO runs (id, spec_id, agent, runner, state, argv, cwd, workspace_kind, run_dir,
+       created_at, ended_at, updated_at)
+     VALUES ('r_1', 's_1', 'bob', 'command', 'done', '[]', '/', 'folder', '/', ?, ?, ?)`,
+  ).run(now - 50 * MINUTE, now - 10 * MINUTE, now - 10 * MINUTE)
+  db.close()
+  factory.cli('spec', 'add', '--title', 'Long refactor')
+  factory.cli('dispatch', 's_2', '--agent', 'bob')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(factory.url)
+  await expect(page.getByTestId('lane-bob').getByTestId('lane-running')).toHaveText('1/1 running')
+  await page.getByTestId('open-saturation').click()
+  const view = page.getByTestId('saturation-view')
+  const week = (agent: string) => view.locator(`[data-testid=idle-agent][data-agent=${agent}]`)
+  await expect(week('bob').getByTestId('idle-blocked')).toHaveText(
+    /^Blocked \d+m this week; every run slot taken now$/,
+  )
+  await expect(week('alice').getByTestId('idle-blocked')).toHaveCount(0)
+  const idle = async (agent: string) =>
+    Number((await week(agent).getByTestId('idle-share').textContent())!.replace(/\D/g, ''))
+  // Both used 10% of their meter; bob's other 90% was out of reach for about 40 of his 60 minutes.
+  expect(await idle('alice')).toBe(90)
+  expect(await idle('bob')).toBeLessThan(40)
+  await page.screenshot({ path: join(ARTIFACTS, 'capacity-at-cap.png') })
 })

@@ -6,7 +6,8 @@
 // - use: what a lane's meter shows, every source it has merged (shared/quotas.ts);
 // - idle: capacity left unused while the lane could have worked, 1 − use, clipped at 0;
 // - blocked: the same unused capacity while the lane could not work (held, paused, disabled):
-//   not waste the allocator could have avoided, so never counted as idle.
+//   not waste the allocator could have avoided, so never counted as idle. A lane with every slot
+//   taken by its runs (or its queue) is blocked too, by its own cap.
 import type { LaneSources, QuotaUnit, QuotaWindow } from './quotas'
 
 const MINUTE_MS = 60_000
@@ -46,12 +47,13 @@ export interface AgentSaturation {
   holds: LaneHold[]
 }
 
-/** A stretch of time a lane could not work. */
+/** A stretch of time a lane could not work (more). */
 export interface LaneHold {
   from: number
   /** Its end, or `now` for one still on. */
   to: number
-  kind: 'paused' | 'disabled'
+  /** Held or paused, switched off, or every slot taken (its runs at once, its queue included). */
+  kind: 'paused' | 'disabled' | 'cap'
   /** As the hold was written ("quota_exhausted: …", "holiday"); null when disabled. */
   reason: string | null
   /** Still on at `now`. */

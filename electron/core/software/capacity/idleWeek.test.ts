@@ -2,7 +2,7 @@
 // is used, the rest is idle while the lane could work and blocked while it could not.
 import { describe, expect, it } from 'vitest'
 import { capacityShares } from './idleWeek'
-import { blockedShare, holdsFromEvents } from './laneHolds'
+import { blockedShare, capHolds, holdsFromEvents } from './laneHolds'
 
 const HOUR = 3_600_000
 const event = (type: string, ts: number, payload: Record<string, unknown> = {}) => ({
@@ -97,5 +97,38 @@ describe('a lane’s holds, from its events', () => {
     expect(blockedShare(holds, 0, 10 * HOUR)).toBeCloseTo(0.6, 10)
     expect(blockedShare(holds, 3 * HOUR, 4 * HOUR)).toBe(1)
     expect(blockedShare(holds, 9 * HOUR, 10 * HOUR)).toBe(0)
+  })
+})
+
+describe('a lane with every run slot taken', () => {
+  const now = 100 * HOUR
+  const spans = (...pairs: [number, number][]) => pairs.map(([from, to]) => ({ from, to }))
+
+  it('is blocked while as many runs as its cap are at work, and free in between', () => {
+    const runs = spans([1 * HOUR, 3 * HOUR], [2 * HOUR, 5 * HOUR], [6 * HOUR, 7 * HOUR])
+    expect(capHolds(runs, 2, now).map(({ from, to }) => [from / HOUR, to / HOUR])).toEqual([[2, 3]])
+    expect(capHolds(runs, 1, now).map(({ from, to }) => [from / HOUR, to / HOUR])).toEqual([
+      [1, 5],
+      [6, 7],
+    ])
+  })
+
+  it('counts back-to-back runs once, and a run still at work until now', () => {
+    const holds = capHolds(
+      spans([1 * HOUR, 2 * HOUR], [2 * HOUR, 3 * HOUR], [99 * HOUR, now]),
+      1,
+      now,
+    )
+    expect(holds.map(({ from, to, current }) => [from / HOUR, to / HOUR, current])).toEqual([
+      [1, 2, false],
+      [2, 3, false],
+      [99, 100, true],
+    ])
+    expect(blockedShare(holds, 0, 4 * HOUR)).toBe(0.5)
+  })
+
+  it('has no hold without runs, or with fewer runs than its cap', () => {
+    expect(capHolds([], 1, now)).toEqual([])
+    expect(capHolds(spans([1 * HOUR, 2 * HOUR]), 2, now)).toEqual([])
   })
 })

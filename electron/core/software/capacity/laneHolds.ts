@@ -1,7 +1,9 @@
 // When a lane could not work: its holds (a quota hold, a pause by hand, the breaker) and the times it
-// was disabled, read back from its own events. Capacity unused then is blocked, not idle: no
-// dispatch could have used it.
+// was disabled, read back from its own events, and the times every one of its slots was taken (its
+// runs at once, a remote lane's queue included). Capacity unused then is blocked, not idle: no
+// dispatch could have used it; more specs would not have helped, a higher cap might.
 import type { Agent } from '../../../../shared/domain'
+import { ACTIVE_RUN_STATES } from '../../../../shared/runs'
 import type { LaneHold } from '../../../../shared/saturation'
 import type { Ledger } from '../../db/ledger'
 
@@ -21,9 +23,55 @@ export function laneHolds(ledger: Ledger, agent: Agent, from: number, now: numbe
        WHERE subject = ? AND type IN (${TYPES.map(() => '?').join(', ')}) ORDER BY seq`,
     )
     .all(`agent:${agent.name}`, ...TYPES) as EventRow[]
-  return holdsFromEvents(rows, now)
+  // A run's slot is taken from its dispatch (a remote one waits in the queue) to its end; one still
+  // at work takes it until now.
+  const runs = ledger
+    .statement(
+      `SELECT "from", "to" FROM (
+         SELECT created_at AS "from",
+           CASE WHEN state IN (${ACTIVE_RUN_STATES.map((s) => `'${s}'`).join(', ')}) THEN ?
+             ELSE coalesce(ended_at, updated_at) END AS "to"
+         FROM runs WHERE agent = ? AND created_at < ?)
+       WHERE "to" > ?`,
+    )
+    .all(now, agent.name, now, from) as RunSpan[]
+  return [...holdsFromEvents(rows, now), ...capHolds(runs, agent.maxConcurrent, now)]
     .filter((hold) => hold.to > from)
     .map((hold) => ({ ...hold, from: Math.max(hold.from, from) }))
+    .sort((a, b) => a.from - b.from)
+}
+
+export interface RunSpan {
+  from: number
+  to: number
+}
+
+/**
+ * The stretches when at least `cap` of the runs were at work at once: the lane had no slot for
+ * another run. Read against its cap of today (a cap changed during the week is not replayed).
+ */
+export function capHolds(runs: readonly RunSpan[], cap: number, now: number): LaneHold[] {
+  // +1 at a start, -1 at an end; at one instant an end comes first, so a run that starts as
+  // another ends opens a new stretch rather than counting twice.
+  const edges = runs
+    .flatMap((run) => [
+      { at: run.from, step: 1 },
+      { at: Math.min(run.to, now), step: -1 },
+    ])
+    .sort((a, b) => a.at - b.at || a.step - b.step)
+  const holds: LaneHold[] = []
+  let open = 0
+  let since: number | null = null
+  for (const { at, step } of edges) {
+    open += step
+    if (open >= cap && since === null) since = at
+    if (open < cap && since !== null) {
+      if (at > since) holds.push(hold('cap', since, at, null, now))
+      since = null
+    }
+  }
+  if (since !== null && now > since) holds.push(hold('cap', since, now, null, now))
+  return holds
 }
 
 /** A lane's holds from its events, in the order they were written. */

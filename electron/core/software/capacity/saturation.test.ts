@@ -189,6 +189,35 @@ describe('saturation', () => {
     expect(later.week.blockedShare).toBeGreaterThan(0)
   })
 
+  it('counts the room of a lane with every run slot taken as blocked by its cap, not idle', () => {
+    addAgent('bob', '5h:tokens:1000000') // one run at a time
+    addAgent('alice', '5h:tokens:1000000')
+    used('bob', at(6), 100_000)
+    used('alice', at(6), 100_000)
+    const spec = engine.call('spec/add', { title: 'x' }, 'test').id
+    const insert = engine.ledger.sqlite.prepare(
+      `INSERT INTO runs (id, spec_id, agent, runner, state, argv, cwd, workspace_kind, run_dir,
+         created_at, ended_at, updated_at) VALUES (?, ?, ?, 'command', ?, '[]', '/', 'folder', '/', ?, ?, ?)`,
+    )
+    // bob: one run 08:00–10:00 (done), one at work since 11:30; alice: none.
+    insert.run('r_1', spec, 'bob', 'done', at(8), at(10), at(10))
+    insert.run('r_2', spec, 'bob', 'running', at(11, 30), null, at(11, 30))
+    const saturation = read()
+    const bob = saturation.week.agents.find((a) => a.agent === 'bob')!
+    const alice = saturation.week.agents.find((a) => a.agent === 'alice')!
+    expect(bob.holds).toEqual([
+      { from: at(8), to: at(10), kind: 'cap', reason: null, current: false },
+      { from: at(11, 30), to: NOW, kind: 'cap', reason: null, current: true },
+    ])
+    expect(bob.blockedMs).toBe(3 * HOUR)
+    expect(alice.blockedMs).toBe(0)
+    // Both used 10% all along; bob's room during his runs was not waste more specs could fill.
+    expect(bob.usedShare).toBeCloseTo(alice.usedShare, 10)
+    expect(alice.idleShare - bob.idleShare).toBeCloseTo(bob.blockedShare, 10)
+    // 08:00–10:00 at 10% used; from 11:00 the 06:00 use has left the 5h window: 11:30–12:30 at 0%.
+    expect(bob.blockedShare).toBeCloseTo((0.9 * 2 + 1 * 1) / 6.5, 10)
+  })
+
   it('reads holds from the lane’s events: paused, resumed, disabled', () => {
     addAgent('alice', '5h:tokens:1000000')
     used('alice', at(9), 100_000)

@@ -1,5 +1,5 @@
 // "This week": where each lane's capacity went over the last 7 days — used, idle (unused while the
-// lane could have worked: the waste) and blocked (unused while it was held, paused or disabled) — in
+// lane could have worked: the waste) and blocked (unused while it was held, paused, disabled or had every run slot taken) — in
 // shares of its time and, for idle, in its tightest window's own unit; and the lanes without
 // windows, which have no capacity to measure.
 import { formatAge, formatClock, formatDuration } from '../../../../shared/format'
@@ -13,19 +13,37 @@ function agentColor(saturation: Saturation, agent: string): string {
   return seriesColor(saturation.agents.findIndex((a) => a.agent === agent))
 }
 
-/** "Blocked 2h: paused until 18:00 · usage limit", or "Blocked 5h this week, 2 holds". */
+// To the minute: "2h", not "2h5s".
+const minutes = (ms: number) => formatDuration(Math.max(60_000, Math.round(ms / 60_000) * 60_000))
+
+/**
+ * "Blocked 2h this week; held now · usage limit", "Blocked 5h this week (2 holds, last ended
+ * 14:05; every run slot taken 3h)": a hold first, since it needs the person; a full cap is the
+ * lane's own setting.
+ */
 function blockedLine(week: AgentIdleWeek): string | null {
   if (week.blockedMs <= 0) return null
-  const current = week.holds.find((hold) => hold.current)
-  // To the minute: "2h", not "2h5s".
-  const spent = formatDuration(Math.max(60_000, Math.round(week.blockedMs / 60_000) * 60_000))
+  const spent = minutes(week.blockedMs)
+  const held = week.holds.filter((hold) => hold.kind !== 'cap')
+  const current = held.find((hold) => hold.current)
   if (current) {
     const what = current.kind === 'disabled' ? 'disabled' : 'held'
     const why = holdReasonWords(current.reason)
     return `Blocked ${spent} this week; ${what} now${why ? ` · ${why}` : ''}`
   }
-  const holds = week.holds.length
-  return `Blocked ${spent} this week (${holds} hold${holds === 1 ? '' : 's'}, last ended ${formatClock(week.holds.at(-1)!.to)})`
+  const atCap = week.holds.filter((hold) => hold.kind === 'cap')
+  if (atCap.some((hold) => hold.current)) {
+    return `Blocked ${spent} this week; every run slot taken now`
+  }
+  const parts: string[] = []
+  if (held.length) {
+    parts.push(
+      `${held.length} hold${held.length === 1 ? '' : 's'}, last ended ${formatClock(held.at(-1)!.to)}`,
+    )
+  }
+  const capMs = atCap.reduce((sum, hold) => sum + hold.to - hold.from, 0)
+  if (capMs > 0) parts.push(`every run slot taken ${minutes(capMs)}`)
+  return `Blocked ${spent} this week (${parts.join('; ')})`
 }
 
 function CapacityBar({ week }: { week: AgentIdleWeek }) {
@@ -60,7 +78,7 @@ export function IdleWeekPanel({ saturation, days }: { saturation: Saturation; da
       <p className="idle-week-note">
         The last 7 days, as the lane meters read them: <strong>used</strong>, <strong>idle</strong>{' '}
         (room left while the lane could work) and <strong>blocked</strong> (room it could not use:
-        held, paused or disabled).
+        held, paused, disabled, or every run slot taken).
       </p>
       {week.idleShare !== null && (
         <div className="idle-week-total" data-testid="idle-total">
