@@ -1,7 +1,7 @@
 // "Discard your changes?": asked when Esc, Cancel or a click outside would close a form holding
 // typed edits. Keep editing is focused, so Enter or Esc pressed out of habit loses nothing.
-import { useEffect, useId, useRef } from 'react'
-import { returnFocus } from './useModalFocus'
+import { useId, useRef } from 'react'
+import { useShowModal } from './useShowModal'
 import './modal.css'
 
 export function DiscardChangesDialog({
@@ -16,18 +16,8 @@ export function DiscardChangesDialog({
   const titleId = useId()
   const textId = useId()
 
-  useEffect(() => {
-    const node = dialog.current
-    if (!node) return
-    // Back to the field the Esc was pressed in, when the edits are kept.
-    const opener = document.activeElement
-    if (!node.open) node.showModal()
-    keep.current?.focus()
-    return () => {
-      node.close()
-      returnFocus(opener)
-    }
-  }, [])
+  // Back to the field the Esc was pressed in, when the edits are kept.
+  useShowModal(dialog, () => keep.current)
 
   return (
     <dialog
