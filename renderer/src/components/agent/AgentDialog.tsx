@@ -12,7 +12,14 @@ import { useUi } from '../../stores/ui'
 import { Field } from '../Field'
 import { InlineError } from '../InlineError'
 import { Modal } from '../Modal'
-import { addInput, editInput, formFor, problemInWords, type AgentForm } from './agentForm'
+import {
+  addInput,
+  editInput,
+  formFor,
+  limitProblems,
+  problemInWords,
+  type AgentForm,
+} from './agentForm'
 import { HoldRow } from './HoldRow'
 import { QuotaRows } from './QuotaRows'
 import { SyncButton } from './SyncButton'
@@ -37,10 +44,19 @@ export function AgentDialog({ name }: { name: string | null }) {
   const set = (patch: Partial<AgentForm>) => {
     setForm((f) => ({ ...f, ...patch }))
     setError(null)
+    if (patch.quotas) setLimitErrors([])
+  }
+
+  // Quota limits: what is wrong with each is said beside its row, found before anything is sent.
+  const [limitErrors, setLimitErrors] = useState<(string | null)[]>([])
+  const limitsReadable = () => {
+    const problems = limitProblems(form.quotas)
+    setLimitErrors(problems)
+    return problems.every((problem) => problem === null)
   }
 
   const submit = async () => {
-    if (saving) return
+    if (saving || !limitsReadable()) return
     try {
       const saved = editing
         ? await send('agent/edit', editInput(form))
@@ -181,7 +197,11 @@ export function AgentDialog({ name }: { name: string | null }) {
           {agent && <HoldRow agent={agent} onError={setError} />}
         </Section>
         <Section title="Subscription">
-          <QuotaRows rows={form.quotas} onChange={(quotas) => set({ quotas })} />
+          <QuotaRows
+            rows={form.quotas}
+            onChange={(quotas) => set({ quotas })}
+            problems={limitErrors}
+          />
         </Section>
         <Section title="How it runs">
           {form.runner === 'command' &&
