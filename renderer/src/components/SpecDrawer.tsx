@@ -63,7 +63,9 @@ export function SpecDrawer({ id }: { id: SpecId }) {
             }}
           />
         )}
-        {shown && !editing && <SpecDetails spec={shown} onEdit={() => setEditing(true)} />}
+        {shown && !editing && (
+          <SpecDetails spec={shown} onEdit={() => setEditing(true)} onChange={replace} />
+        )}
       </div>
     </aside>
   )

@@ -12,5 +12,6 @@ export function closeDrawerAndFocusCard(): void {
   const id = ui.drawerSpecId
   if (!id) return
   ui.closeDrawer()
-  focusCardElement(id)
+  // Still open: it asked first (typed edits), and focus stays with that question.
+  if (useUi.getState().drawerSpecId === null) focusCardElement(id)
 }
