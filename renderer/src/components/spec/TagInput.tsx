@@ -114,7 +114,7 @@ export function TagInput({ id, value, onChange }: TagInputProps) {
         role="listbox"
         className="option-list"
         hidden={!shown}
-        aria-label="Tags on the board"
+        aria-label="Suggestions from the board"
       >
         {suggestions.map((tag, index) => (
           <li
