@@ -139,14 +139,18 @@ for (const { size, scheme } of [
     await page.keyboard.type('invoice')
     await page.keyboard.press('Enter')
     await expect(drawer.getByTestId('dependency-refusal')).toHaveText(
-      '“Queue drainer for the VM lane” cannot depend on “Invoice emails”: that would be a loop, each waiting for the other (“Queue drainer for the VM lane” → “Invoice emails” → “Queue drainer for the VM lane”)',
+      '“Queue drainer for the VM lane” cannot wait for “Invoice emails”: “Invoice emails” already waits for it.',
     )
     await shoot(page, 'dependency-refused', scheme)
 
     // Typed edits: the drawer's × and a click on another card ask, with Keep editing focused.
+    await drawer
+      .getByTestId('spec-dependents')
+      .getByRole('button', { name: 'Invoice emails' })
+      .click()
     await drawer.getByRole('button', { name: 'Edit' }).click()
     const title = drawer.getByLabel('Title')
-    await title.fill('Queue drainer for the VM lane, with retries')
+    await title.fill('Invoice emails, with a PDF')
     const ask = page.getByTestId('discard-changes')
     await drawer.getByRole('button', { name: 'Close (Esc)' }).click()
     await expect(ask).toBeVisible()
@@ -154,18 +158,18 @@ for (const { size, scheme } of [
     await shoot(page, 'discard-on-close', scheme)
     await page.keyboard.press('Enter')
     await expect(ask).toBeHidden()
-    await expect(title).toHaveValue('Queue drainer for the VM lane, with retries')
+    await expect(title).toHaveValue('Invoice emails, with a PDF')
     await card(page, 'Pricing page A/B test').click()
     await expect(ask).toBeVisible()
     await ask.getByRole('button', { name: 'Keep editing' }).click()
-    await expect(drawer).toHaveAttribute('aria-label', 'Spec: Queue drainer for the VM lane')
-    await expect(title).toHaveValue('Queue drainer for the VM lane, with retries')
+    await expect(drawer).toHaveAttribute('aria-label', 'Spec: Invoice emails')
+    await expect(title).toHaveValue('Invoice emails, with a PDF')
+    // Discarding closes the drawer and hands focus back to the card, as Esc does.
     await drawer.getByRole('button', { name: 'Close (Esc)' }).click()
     await ask.getByRole('button', { name: 'Discard changes' }).click()
     await expect(drawer).toBeHidden()
-    expect(factory.cli('spec', 'show', 's_13')).toMatchObject({
-      title: 'Queue drainer for the VM lane',
-    })
+    await expect(card(page, 'Invoice emails')).toBeFocused()
+    expect(factory.cli('spec', 'show', 's_16')).toMatchObject({ title: 'Invoice emails' })
 
     // Remove a lane: the confirmation says what happens in numbers; the queued specs come back.
     await page.getByTestId('lane-bob').getByRole('button', { name: 'bob' }).click()
@@ -195,6 +199,7 @@ for (const { size, scheme } of [
       'gordon has 1 run at work (“Audit log viewer”): let it finish or cancel it first, then the lane can go.',
     )
     await expect(confirm.getByRole('button', { name: 'Remove gordon' })).toBeDisabled()
+    await shoot(page, 'remove-lane-refused', scheme)
     await page.keyboard.press('Escape')
     await expect(confirm).toBeHidden()
     await page.keyboard.press('Escape')
@@ -210,6 +215,7 @@ for (const { size, scheme } of [
       'Window 1 limit: "$200" is US dollars, but this window counts tokens',
     )
     await expect(editor.getByLabel('Window 1 limit')).toHaveAttribute('aria-invalid', 'true')
+    await shoot(page, 'limit-refused', scheme)
     await editor.getByLabel('Window 1 limit').fill('2M')
     // Closing with typed edits asks here too.
     await page.keyboard.press('Escape')

@@ -2,7 +2,7 @@
 import type { SpecId } from '../../../shared/domain'
 import { useUi } from '../stores/ui'
 
-function focusCardElement(id: SpecId): void {
+export function focusCardElement(id: SpecId): void {
   const card = document.querySelector<HTMLElement>(`[data-testid="card"][data-spec-id="${id}"]`)
   card?.focus()
 }

@@ -50,8 +50,14 @@ describe('the dependency picker', () => {
         'spec/edit: s_3 cannot depend on s_1: that would be a cycle (s_3 → s_1 → s_3)',
         titleOf,
       ),
+    ).toBe('“API docs” cannot wait for “Billing API”: “Billing API” already waits for it.')
+    expect(
+      refusalInWords(
+        's_3 cannot depend on s_1: that would be a cycle (s_3 → s_1 → s_4 → s_3)',
+        titleOf,
+      ),
     ).toBe(
-      '“API docs” cannot depend on “Billing API”: that would be a loop, each waiting for the other (“API docs” → “Billing API” → “API docs”)',
+      '“API docs” cannot wait for “Billing API”: “Billing API” already waits for it, through a spec that is gone.',
     )
     expect(refusalInWords('s_3 cannot depend on s_9: no such spec', titleOf)).toBe(
       '“API docs” cannot depend on a spec that is gone',

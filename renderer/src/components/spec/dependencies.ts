@@ -56,19 +56,25 @@ export function refusalInWords(
   message: string,
   titleOf: (id: SpecId) => string | undefined,
 ): string {
-  return (
-    message
-      .replace(/^spec\/(?:edit|add): (?:dependsOn(?:\.\d+)?: )?/, '')
-      .replace(/that would be a cycle/, 'that would be a loop, each waiting for the other')
-      .replace(/: no such spec$/, '')
-      .replace(/no spec with id "(s_\d+)" to depend on/, '$1 is not on the board')
-      // Last, in one pass, so a title that reads like an id is never replaced again.
-      .replace(/\bs_\d+\b/g, (id) => name(id as SpecId))
-      .replace(/^./, (first) => first.toUpperCase())
-  )
-
-  function name(id: SpecId): string {
-    const title = titleOf(id)
+  const text = message.replace(/^spec\/(?:edit|add): (?:dependsOn(?:\.\d+)?: )?/, '')
+  const name = (id: string): string => {
+    const title = titleOf(id as SpecId)
     return title ? `“${title}”` : 'a spec that is gone'
   }
+  const loop = /^(s_\d+) cannot depend on (s_\d+): that would be a cycle \(([^)]*)\)$/.exec(text)
+  if (loop) {
+    // The path runs from the spec back to itself: A → B → … → A. B already waits for A.
+    const [, spec = '', other = '', path = ''] = loop
+    const between = path.split(' → ').slice(2, -1)
+    const through = between.length > 0 ? `, through ${between.map(name).join(' → ')}` : ''
+    return `${capital(name(spec))} cannot wait for ${name(other)}: ${name(other)} already waits for it${through}.`
+  }
+  const words = text
+    .replace(/: no such spec$/, '')
+    .replace(/no spec with id "(s_\d+)" to depend on/, '$1 is not on the board')
+    // Last, in one pass, so a title that reads like an id is never replaced again.
+    .replace(/\bs_\d+\b/g, name)
+  return capital(words)
 }
+
+const capital = (text: string): string => text.replace(/^./, (first) => first.toUpperCase())
