@@ -56,6 +56,8 @@ export interface Spec extends SpecCard {
   branch: string | null
   /** Specs that must ship before this one is ready (chaining); `waitingOn`: those not shipped. */
   dependsOn: SpecId[]
+  /** The other side: specs that name this one in their `dependsOn`. */
+  dependents: SpecId[]
 }
 
 /** Where a card sits on the board: a column and a lane (an agent's name, or null: Unassigned). */
@@ -67,6 +69,7 @@ export function toCard(spec: Spec): SpecCard {
     blueprint: _blueprint,
     branch: _branch,
     dependsOn: _dependsOn,
+    dependents: _dependents,
     ...card
   } = spec
   return card

@@ -16,6 +16,7 @@ export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
     priority: 0,
     branch: null,
     dependsOn: [],
+    dependents: [],
     waitingOn: [],
     createdAt: n,
     updatedAt: n,

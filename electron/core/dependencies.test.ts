@@ -27,6 +27,9 @@ describe('spec dependencies', () => {
       dependsOn: [api],
       waitingOn: [api],
     })
+    // The drawer shows the other side too: what waits on the API.
+    const docs = add('Docs', [api])
+    expect(engine.call('spec/get', { id: api }, 'test').dependents).toEqual([ui, docs])
     const created = engine.call('log/list', {}, 'test').find((e) => e.subject === ui)!
     expect(created.payload.dependsOn).toEqual([api])
     // Shipping is an artifact on record for the spec.

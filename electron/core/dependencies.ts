@@ -16,6 +16,15 @@ export function dependenciesOf(ledger: Ledger, specId: string): SpecId[] {
     .map((row) => row.id as SpecId)
 }
 
+/** The specs that depend on this one, oldest link first. */
+export function dependentsOf(ledger: Ledger, specId: string): SpecId[] {
+  return (
+    ledger.sqlite
+      .prepare('SELECT spec_id AS id FROM spec_dependencies WHERE depends_on = ? ORDER BY rowid')
+      .all(specId) as { id: SpecId }[]
+  ).map((row) => row.id)
+}
+
 /**
  * SQL for the unmet dependencies of the spec whose id is `specId` (an SQL expression), as one
  * space-separated text or NULL: a dependency is met once that spec has shipped an artifact.

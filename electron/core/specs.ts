@@ -15,7 +15,7 @@ import { FactoryError } from '../../shared/errors'
 import { requireAgent } from './agents'
 import type { Change, Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
-import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
+import { dependenciesOf, dependentsOf, setDependencies, unmetDependencies } from './dependencies'
 import { toBadge } from './software/runs/runs'
 
 type SpecRow = typeof specs.$inferSelect
@@ -23,9 +23,10 @@ type SpecRow = typeof specs.$inferSelect
 interface Dependencies {
   dependsOn: SpecId[]
   waitingOn: SpecId[]
+  dependents: SpecId[]
 }
 
-const NO_DEPENDENCIES: Dependencies = { dependsOn: [], waitingOn: [] }
+const NO_DEPENDENCIES: Dependencies = { dependsOn: [], waitingOn: [], dependents: [] }
 
 export function toSpec(
   row: SpecRow,
@@ -64,6 +65,7 @@ export function findSpec(ledger: Ledger, id: string): Spec | undefined {
     toSpec(row, badge(ledger, row.runId), {
       dependsOn: dependenciesOf(ledger, row.id),
       waitingOn: unmetDependencies(ledger, row.id),
+      dependents: dependentsOf(ledger, row.id),
     })
   )
 }
@@ -128,8 +130,9 @@ export function addSpec(ledger: Ledger, actor: string, input: ParsedInput<'spec/
       run: null,
       dependsOn: input.dependsOn,
       waitingOn: [],
+      dependents: [],
     }
-    const { run: _run, dependsOn: _d, waitingOn: _w, ...columns } = spec
+    const { run: _run, dependsOn: _d, waitingOn: _w, dependents: _ds, ...columns } = spec
     ledger.db
       .insert(specs)
       .values({ ...columns, tags: JSON.stringify(spec.tags), key: input.key ?? null })

@@ -1,8 +1,7 @@
-// "Discard your changes?": asked when Esc, Cancel or a click outside would close a form holding
+// "Discard your changes?": asked when Esc, Cancel, × or a click outside would close a form holding
 // typed edits. Keep editing is focused, so Enter or Esc pressed out of habit loses nothing.
-import { useEffect, useId, useRef } from 'react'
-import { returnFocus } from './useModalFocus'
-import './modal.css'
+import { useRef } from 'react'
+import { ConfirmDialog } from './ConfirmDialog'
 
 export function DiscardChangesDialog({
   onKeep,
@@ -11,66 +10,25 @@ export function DiscardChangesDialog({
   onKeep: () => void
   onDiscard: () => void
 }) {
-  const dialog = useRef<HTMLDialogElement | null>(null)
   const keep = useRef<HTMLButtonElement | null>(null)
-  const titleId = useId()
-  const textId = useId()
-
-  useEffect(() => {
-    const node = dialog.current
-    if (!node) return
-    // Back to the field the Esc was pressed in, when the edits are kept.
-    const opener = document.activeElement
-    if (!node.open) node.showModal()
-    keep.current?.focus()
-    return () => {
-      node.close()
-      returnFocus(opener)
-    }
-  }, [])
-
   return (
-    <dialog
-      ref={dialog}
-      className="modal modal-confirm"
-      aria-labelledby={titleId}
-      aria-describedby={textId}
-      data-testid="discard-changes"
-      onKeyDown={(e) => {
-        // Handled here, so the browser's own Esc handling (which may close a dialog without asking
-        // after repeated presses) never runs, and no key reaches the form or window shortcuts.
-        if (e.key === 'Escape') {
-          e.preventDefault()
-          onKeep()
-        }
-        e.stopPropagation()
-      }}
-      onCancel={(e) => {
-        e.preventDefault()
-        e.stopPropagation()
-        onKeep()
-      }}
-      onMouseDown={(e) => {
-        e.stopPropagation()
-        if (e.target === e.currentTarget) onKeep()
-      }}
-    >
-      <div className="modal-content">
-        <h2 id={titleId} className="modal-title">
-          Discard your changes?
-        </h2>
-        <p id={textId} className="modal-text">
-          What you typed has not been saved. Keep editing to go back to it.
-        </p>
-        <div className="form-actions">
+    <ConfirmDialog
+      title="Discard your changes?"
+      onDismiss={onKeep}
+      focus={keep}
+      testId="discard-changes"
+      actions={
+        <>
           <button type="button" className="button button-secondary" onClick={onDiscard}>
             Discard changes
           </button>
           <button ref={keep} type="button" className="button button-primary" onClick={onKeep}>
             Keep editing
           </button>
-        </div>
-      </div>
-    </dialog>
+        </>
+      }
+    >
+      What you typed has not been saved. Keep editing to go back to it.
+    </ConfirmDialog>
   )
 }

@@ -2,10 +2,10 @@
 // Esc/backdrop-click closing and initial focus on the element marked data-autofocus. Esc is read
 // as a key, not left to the browser's cancel, which after repeated presses closes the dialog
 // without asking; `onClose` decides (a form with typed edits asks first).
-import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useId, useRef, type ReactNode } from 'react'
 import './modal.css'
 import { CloseButton } from './CloseButton'
-import { returnFocus } from './useModalFocus'
+import { useShowModal } from './useShowModal'
 
 interface ModalProps {
   title: string
@@ -19,18 +19,8 @@ export function Modal({ title, onClose, children, testId, wide }: ModalProps) {
   const dialog = useRef<HTMLDialogElement | null>(null)
   const titleId = useId()
 
-  useEffect(() => {
-    const node = dialog.current
-    if (!node) return
-    // Focus goes back where it was (the button that opened it), not to the page's start.
-    const opener = document.activeElement
-    if (!node.open) node.showModal()
-    node.querySelector<HTMLElement>('[data-autofocus]')?.focus()
-    return () => {
-      node.close()
-      returnFocus(opener)
-    }
-  }, [])
+  // Focus goes back where it was (the button that opened it), not to the page's start.
+  useShowModal(dialog, (node) => node.querySelector<HTMLElement>('[data-autofocus]'))
 
   return (
     <dialog

@@ -1,9 +1,9 @@
-// "New spec": a title is enough; body, stage and lane are optional. Validated by the same schema
-// the engine uses, and any engine error is shown in place. Closing it with a typed title or body
-// (Esc, Cancel, ×, a click outside) asks first.
+// "New spec": a title is enough; body, stage, lane, tags, priority and dependencies are optional.
+// Validated by the same schema the engine uses, and any engine error is shown in place. Closing it
+// with anything typed or chosen (Esc, Cancel, ×, a click outside) asks first.
 import { useState, type KeyboardEvent } from 'react'
 import { checkInput, type Input } from '../../../shared/api'
-import type { Placement, Stage } from '../../../shared/domain'
+import type { Placement, SpecId, Stage } from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
 import { useBoard } from '../stores/board'
 import { useUi } from '../stores/ui'
@@ -13,6 +13,11 @@ import { InlineError } from './InlineError'
 import { Modal } from './Modal'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 import { useUnsavedEdits } from './useUnsavedEdits'
+import { refusalInWords } from './spec/dependencies'
+import { DependencyPicker } from './spec/DependencyPicker'
+import { DependencyRows } from './spec/DependencyRows'
+import { parsePriority, PriorityField } from './spec/PriorityField'
+import { TagInput, tagsWithDraft, type TagField } from './spec/TagInput'
 
 export function NewSpecDialog({ place }: { place: Placement }) {
   const agents = useBoard((s) => s.agents)
@@ -22,16 +27,31 @@ export function NewSpecDialog({ place }: { place: Placement }) {
   const [body, setBody] = useState('')
   const [stage, setStage] = useState<Stage>(place.stage)
   const [lane, setLane] = useState(place.agent ?? '')
+  const [tags, setTags] = useState<TagField>({ tags: [], draft: '' })
+  const [priority, setPriority] = useState('')
+  const [dependsOn, setDependsOn] = useState<SpecId[]>([])
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const [confirming, setConfirming] = useState(false)
-  const dirty = (title.trim() !== '' || body.trim() !== '') && !saving
+  const typed = [title, body, tags.draft, priority].some((text) => text.trim() !== '')
+  const dirty = (typed || tags.tags.length > 0 || dependsOn.length > 0) && !saving
   useUnsavedEdits(dirty)
   const requestClose = () => (dirty ? setConfirming(true) : close())
 
   const submit = async () => {
     if (saving) return
-    const input: Input<'spec/add'> = { title, body, stage, agent: lane || null, source: 'manual' }
+    const priorityValue = parsePriority(priority)
+    if ('problem' in priorityValue) return setError(priorityValue.problem)
+    const input: Input<'spec/add'> = {
+      title,
+      body,
+      stage,
+      agent: lane || null,
+      source: 'manual',
+      tags: tagsWithDraft(tags),
+      priority: priorityValue.value,
+      dependsOn,
+    }
     const checked = checkInput('spec/add', input)
     if (!checked.ok) return setError(checked.problem)
     setSaving(true)
@@ -42,7 +62,8 @@ export function NewSpecDialog({ place }: { place: Placement }) {
       ui.focusCard(spec.id)
       ui.showToast({ tone: 'info', message: `Added “${spec.title}”` })
     } catch (e) {
-      setError(toFactoryError(e).message)
+      const titleOf = (id: SpecId) => useBoard.getState().specs.find((s) => s.id === id)?.title
+      setError(refusalInWords(toFactoryError(e).message, titleOf))
       setSaving(false)
     }
   }
@@ -111,6 +132,27 @@ export function NewSpecDialog({ place }: { place: Placement }) {
             )}
           </Field>
         </div>
+        <div className="field-row">
+          <Field label="Tags" className="field-grow" hint="Enter or comma adds one">
+            {(id) => <TagInput id={id} value={tags} onChange={setTags} />}
+          </Field>
+          <PriorityField value={priority} onChange={setPriority} />
+        </div>
+        <fieldset className="field dependency-field">
+          <legend className="field-label">
+            Depends on <span className="field-optional">starts once these have shipped</span>
+          </legend>
+          <DependencyRows
+            ids={dependsOn}
+            shipped={() => false}
+            onRemove={(id) => setDependsOn(dependsOn.filter((other) => other !== id))}
+            testId="new-spec-dependencies"
+          />
+          <DependencyPicker
+            exclude={new Set(dependsOn)}
+            onPick={(id) => setDependsOn([...dependsOn, id])}
+          />
+        </fieldset>
         <InlineError message={error} testId="new-spec-error" />
         <div className="form-actions">
           <span className="form-hint">

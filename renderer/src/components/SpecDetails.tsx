@@ -1,17 +1,24 @@
 // A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
-import { isPinnedTo, type Spec, type SpecId, type Stage } from '../../../shared/domain'
+import { isPinnedTo, type Spec, type Stage } from '../../../shared/domain'
 import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
-import { useUi } from '../stores/ui'
 import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 import { SpecRuns } from './run/SpecRuns'
+import { SpecDependencies } from './spec/SpecDependencies'
 import { StatusBadge } from './StatusBadge'
 import './card.css'
 
-export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }) {
+interface SpecDetailsProps {
+  spec: Spec
+  onEdit: () => void
+  /** A change saved from here (its dependencies): the spec as the engine now has it. */
+  onChange: (updated: Spec) => void
+}
+
+export function SpecDetails({ spec, onEdit, onChange }: SpecDetailsProps) {
   const agents = useBoard((s) => s.agents)
   const now = useClock((s) => s.now)
   const laneNames = agents.map((a) => a.name)
@@ -73,16 +80,7 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
             </span>
           ))}
         </dd>
-        {spec.dependsOn.length > 0 && (
-          <>
-            <dt>Depends on</dt>
-            <dd className="facts-chips" data-testid="spec-dependencies">
-              {spec.dependsOn.map((id) => (
-                <Dependency key={id} id={id} shipped={!spec.waitingOn.includes(id)} />
-              ))}
-            </dd>
-          </>
-        )}
+        <SpecDependencies spec={spec} onChange={onChange} />
         {spec.blueprint && (
           <>
             <dt>Blueprint</dt>
@@ -105,25 +103,5 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
         </p>
       )}
     </>
-  )
-}
-
-/**
- * One spec this one depends on, by its title on the board. It follows only that title, so the
- * drawer (and its rendered body) does not re-render on every board read.
- */
-function Dependency({ id, shipped }: { id: SpecId; shipped: boolean }) {
-  const title = useBoard((s) => s.specs.find((card) => card.id === id)?.title)
-  const name = title ? `${title} (${id})` : id
-  return (
-    <button
-      type="button"
-      className={`chip chip-link${shipped ? ' chip-done' : ''}`}
-      title={shipped ? `${name} has shipped` : `${name} has not shipped yet`}
-      onClick={() => useUi.getState().openDrawer(id)}
-    >
-      <span className="chip-text">{title ?? id}</span>
-      {shipped ? '✓' : '· waiting'}
-    </button>
   )
 }

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { SpecId } from '../../../shared/domain'
 import { useBoard } from '../stores/board'
-import { closeDrawerAndFocusCard } from './focus'
+import { closeDrawerAndFocusCard, focusCardElement } from './focus'
 import { InlineError } from './InlineError'
 import { SpecDetails } from './SpecDetails'
 import { SpecEditForm } from './SpecEditForm'
@@ -21,7 +21,15 @@ export function SpecDrawer({ id }: { id: SpecId }) {
   useEffect(() => {
     // Keyboard users land in the drawer; Esc hands focus back to the card.
     panel.current?.focus({ preventScroll: true })
-  }, [])
+    // Closed after "Discard your changes?", focus went with the question: back to the card too.
+    return () => {
+      requestAnimationFrame(() => {
+        if (!document.activeElement || document.activeElement === document.body) {
+          focusCardElement(id)
+        }
+      })
+    }
+  }, [id])
 
   const shown =
     spec && card ? { ...spec, stage: card.stage, agent: card.agent, status: card.status } : spec
@@ -63,7 +71,9 @@ export function SpecDrawer({ id }: { id: SpecId }) {
             }}
           />
         )}
-        {shown && !editing && <SpecDetails spec={shown} onEdit={() => setEditing(true)} />}
+        {shown && !editing && (
+          <SpecDetails spec={shown} onEdit={() => setEditing(true)} onChange={replace} />
+        )}
       </div>
     </aside>
   )

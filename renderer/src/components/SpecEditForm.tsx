@@ -1,5 +1,6 @@
 // Editing a spec in the drawer; only changed fields are sent, so an untouched save writes nothing.
-// Leaving with typed edits (Esc, wherever focus is in the window, or Cancel) asks first.
+// Leaving with typed edits asks first: Esc (wherever focus is in the window), Cancel, the drawer's
+// ×, or a click on another card.
 import { useEffect, useState, type KeyboardEvent } from 'react'
 import { checkInput, type Input } from '../../../shared/api'
 import type { Spec } from '../../../shared/domain'
@@ -7,37 +8,39 @@ import { Field } from './Field'
 import { InlineError } from './InlineError'
 import { client } from '../client'
 import { toFactoryError } from '../../../shared/errors'
-import { useUi } from '../stores/ui'
+import { guardDrawerLeave, useUi } from '../stores/ui'
 import { DiscardChangesDialog } from './DiscardChangesDialog'
 import { useUnsavedEdits } from './useUnsavedEdits'
-
-function parseTags(text: string): string[] {
-  return text
-    .split(',')
-    .map((tag) => tag.trim())
-    .filter(Boolean)
-}
+import { parsePriority, PriorityField } from './spec/PriorityField'
+import { TagInput, tagsWithDraft, type TagField } from './spec/TagInput'
 
 export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: Spec) => void }) {
   const [title, setTitle] = useState(spec.title)
   const [body, setBody] = useState(spec.body)
-  const [tags, setTags] = useState(spec.tags.join(', '))
+  const [tags, setTags] = useState<TagField>({ tags: spec.tags, draft: '' })
   const [priority, setPriority] = useState(String(spec.priority))
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
-  const [confirming, setConfirming] = useState(false)
+  // What "Discard changes" goes on to do: leave the editor, close the drawer, show another spec.
+  const [leaving, setLeaving] = useState<(() => void) | null>(null)
+  const ask = (leave: () => void) => setLeaving(() => leave)
 
   const edit: Input<'spec/edit'> = { id: spec.id }
   if (title !== spec.title) edit.title = title
   if (body !== spec.body) edit.body = body
-  const nextTags = parseTags(tags)
+  const nextTags = tagsWithDraft(tags)
   if (nextTags.join('\n') !== spec.tags.join('\n')) edit.tags = nextTags
-  const nextPriority = Number(priority.trim() || '0')
-  if (nextPriority !== spec.priority) edit.priority = nextPriority
+  const nextPriority = parsePriority(priority)
+  if (!('value' in nextPriority) || nextPriority.value !== spec.priority) {
+    edit.priority = 'value' in nextPriority ? nextPriority.value : Number.NaN
+  }
   const dirty = Object.keys(edit).length > 1 && !saving
   const dirtyNow = useUnsavedEdits(dirty)
 
-  const cancel = () => (dirty ? setConfirming(true) : onDone())
+  const cancel = () => (dirty ? ask(() => onDone()) : onDone())
+
+  // The drawer's × and a click on another card come through the ui store, which asks us first.
+  useEffect(() => (dirty ? guardDrawerLeave(ask) : undefined), [dirty])
 
   useEffect(() => {
     // Esc with edits asks, even with focus outside the form, where it would close the drawer. The
@@ -48,17 +51,20 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
       const ui = useUi.getState()
       if (ui.dialog || ui.runViewId || ui.saturationOpen) return
       if (document.querySelector('dialog[open]')) return
+      // An open list of suggestions under a field closes first, by its own Esc.
+      if (e.target instanceof Element && e.target.matches('[aria-expanded="true"]')) return
       e.preventDefault()
       e.stopPropagation()
-      setConfirming(true)
+      ask(() => onDone())
     }
     window.addEventListener('keydown', onKeyDown, true)
     return () => window.removeEventListener('keydown', onKeyDown, true)
-  }, [dirtyNow])
+  }, [dirtyNow, onDone])
 
   const save = async () => {
     if (saving) return
     if (Object.keys(edit).length === 1) return onDone()
+    if ('problem' in nextPriority) return setError(nextPriority.problem)
     // The same schema the engine applies, so the message matches what it would say.
     const checked = checkInput('spec/edit', edit)
     if (!checked.ok) return setError(checked.problem)
@@ -115,30 +121,9 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
       </Field>
       <div className="field-row">
         <Field label="Tags" className="field-grow">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              value={tags}
-              onChange={(e) => setTags(e.target.value)}
-              placeholder="cli, onboarding"
-            />
-          )}
+          {(id) => <TagInput id={id} value={tags} onChange={setTags} />}
         </Field>
-        <Field label="Priority" className="field-narrow">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              type="number"
-              step={1}
-              min={-1000}
-              max={1000}
-              value={priority}
-              onChange={(e) => setPriority(e.target.value)}
-            />
-          )}
-        </Field>
+        <PriorityField value={priority} onChange={setPriority} />
       </div>
       <InlineError message={error} />
       <div className="form-actions">
@@ -153,8 +138,14 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>
-      {confirming && (
-        <DiscardChangesDialog onKeep={() => setConfirming(false)} onDiscard={() => onDone()} />
+      {leaving && (
+        <DiscardChangesDialog
+          onKeep={() => setLeaving(null)}
+          onDiscard={() => {
+            setLeaving(null)
+            leaving()
+          }}
+        />
       )}
     </form>
   )

@@ -2,7 +2,7 @@
 import type { SpecId } from '../../../shared/domain'
 import { useUi } from '../stores/ui'
 
-function focusCardElement(id: SpecId): void {
+export function focusCardElement(id: SpecId): void {
   const card = document.querySelector<HTMLElement>(`[data-testid="card"][data-spec-id="${id}"]`)
   card?.focus()
 }
@@ -12,5 +12,6 @@ export function closeDrawerAndFocusCard(): void {
   const id = ui.drawerSpecId
   if (!id) return
   ui.closeDrawer()
-  focusCardElement(id)
+  // Still open: it asked first (typed edits), and focus stays with that question.
+  if (useUi.getState().drawerSpecId === null) focusCardElement(id)
 }

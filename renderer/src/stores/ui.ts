@@ -67,6 +67,20 @@ const MAX_TOASTS = 4
 let nextToastId = 1
 const toastTimers = new Map<number, ReturnType<typeof setTimeout>>()
 
+/**
+ * Set while the drawer's editor holds typed edits: closing the drawer or showing another spec in
+ * it asks first. The guard is handed what would have happened, to do once the person agrees.
+ */
+let drawerLeaveGuard: ((leave: () => void) => void) | null = null
+
+/** Installs the guard; the function returned takes it away again. */
+export function guardDrawerLeave(guard: (leave: () => void) => void): () => void {
+  drawerLeaveGuard = guard
+  return () => {
+    if (drawerLeaveGuard === guard) drawerLeaveGuard = null
+  }
+}
+
 export const useUi = create<UiStore>()((set, get) => ({
   drawerSpecId: null,
   runViewId: null,
@@ -78,8 +92,17 @@ export const useUi = create<UiStore>()((set, get) => ({
   openCells: new Set(),
   dragEndedAt: 0,
   toasts: [],
-  openDrawer: (id) => set({ drawerSpecId: id, focusedId: id }),
-  closeDrawer: () => set({ drawerSpecId: null }),
+  openDrawer: (id) => {
+    const open = () => set({ drawerSpecId: id, focusedId: id })
+    const current = get().drawerSpecId
+    if (drawerLeaveGuard && current !== null && current !== id) drawerLeaveGuard(open)
+    else open()
+  },
+  closeDrawer: () => {
+    const close = () => set({ drawerSpecId: null })
+    if (drawerLeaveGuard && get().drawerSpecId !== null) drawerLeaveGuard(close)
+    else close()
+  },
   openRun: (id) => set({ runViewId: id, runTab: 'transcript' }),
   closeRun: () => set({ runViewId: null }),
   openSaturation: () => set({ saturationOpen: true }),

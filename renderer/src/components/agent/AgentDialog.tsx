@@ -9,12 +9,22 @@ import { client } from '../../client'
 import { useBoard } from '../../stores/board'
 import { useCapacity } from '../../stores/capacity'
 import { useUi } from '../../stores/ui'
+import { DiscardChangesDialog } from '../DiscardChangesDialog'
 import { Field } from '../Field'
 import { InlineError } from '../InlineError'
 import { Modal } from '../Modal'
-import { addInput, editInput, formFor, problemInWords, type AgentForm } from './agentForm'
+import { useUnsavedEdits } from '../useUnsavedEdits'
+import {
+  addInput,
+  editInput,
+  formFor,
+  limitProblems,
+  problemInWords,
+  type AgentForm,
+} from './agentForm'
 import { HoldRow } from './HoldRow'
 import { QuotaRows } from './QuotaRows'
+import { RemoveLaneDialog } from './RemoveLaneDialog'
 import { SyncButton } from './SyncButton'
 import './agent.css'
 
@@ -31,16 +41,35 @@ export function AgentDialog({ name }: { name: string | null }) {
   const agent = useBoard((s) => (name ? s.agents.find((a) => a.name === name) : undefined))
   const close = useUi((s) => s.closeDialog)
   const [form, setForm] = useState<AgentForm>(() => formFor(agent ?? null))
+  const [initial] = useState(form)
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const editing = name !== null
   const set = (patch: Partial<AgentForm>) => {
     setForm((f) => ({ ...f, ...patch }))
     setError(null)
+    if (patch.quotas) setLimitErrors([])
+  }
+
+  // Typed edits: Esc, Cancel, × or a click outside ask before they go (as the spec forms do).
+  const [confirming, setConfirming] = useState(false)
+  const dirty = JSON.stringify(form) !== JSON.stringify(initial) && !saving
+  useUnsavedEdits(dirty)
+  const requestClose = () => (dirty ? setConfirming(true) : close())
+
+  // "Remove lane…": a confirmation that says what happens to its specs and runs.
+  const [removing, setRemoving] = useState(false)
+
+  // Quota limits: what is wrong with each is said beside its row, found before anything is sent.
+  const [limitErrors, setLimitErrors] = useState<(string | null)[]>([])
+  const limitsReadable = () => {
+    const problems = limitProblems(form.quotas)
+    setLimitErrors(problems)
+    return problems.every((problem) => problem === null)
   }
 
   const submit = async () => {
-    if (saving) return
+    if (saving || !limitsReadable()) return
     try {
       const saved = editing
         ? await send('agent/edit', editInput(form))
@@ -98,7 +127,7 @@ export function AgentDialog({ name }: { name: string | null }) {
   return (
     <Modal
       title={editing ? `Lane: ${name}` : 'Add a lane'}
-      onClose={close}
+      onClose={requestClose}
       testId="agent-dialog"
       wide
     >
@@ -181,7 +210,11 @@ export function AgentDialog({ name }: { name: string | null }) {
           {agent && <HoldRow agent={agent} onError={setError} />}
         </Section>
         <Section title="Subscription">
-          <QuotaRows rows={form.quotas} onChange={(quotas) => set({ quotas })} />
+          <QuotaRows
+            rows={form.quotas}
+            onChange={(quotas) => set({ quotas })}
+            problems={limitErrors}
+          />
         </Section>
         <Section title="How it runs">
           {form.runner === 'command' &&
@@ -246,7 +279,16 @@ export function AgentDialog({ name }: { name: string | null }) {
         </Section>
         <InlineError message={error} testId="agent-error" />
         <div className="form-actions">
-          <button type="button" className="button button-secondary" onClick={close}>
+          {editing && (
+            <button
+              type="button"
+              className="button button-danger-text agent-remove"
+              onClick={() => setRemoving(true)}
+            >
+              Remove lane…
+            </button>
+          )}
+          <button type="button" className="button button-secondary" onClick={requestClose}>
             Cancel
           </button>
           <button
@@ -259,6 +301,8 @@ export function AgentDialog({ name }: { name: string | null }) {
           </button>
         </div>
       </form>
+      {confirming && <DiscardChangesDialog onKeep={() => setConfirming(false)} onDiscard={close} />}
+      {removing && name && <RemoveLaneDialog lane={name} onKeep={() => setRemoving(false)} />}
     </Modal>
   )
 }

@@ -1,5 +1,6 @@
 // Quota windows as rows: a window ("5h"), a unit and a limit, added and removed in place.
 import { QUOTA_UNITS, type QuotaUnit, MAX_QUOTA_WINDOWS } from '../../../../shared/quotas'
+import { Fragment, useId } from 'react'
 import type { QuotaRow } from './agentForm'
 
 const UNIT_LABELS: Record<QuotaUnit, string> = {
@@ -12,9 +13,12 @@ const UNIT_LABELS: Record<QuotaUnit, string> = {
 interface QuotaRowsProps {
   rows: QuotaRow[]
   onChange: (rows: QuotaRow[]) => void
+  /** What is wrong with each row's limit, shown under that row. */
+  problems?: (string | null)[]
 }
 
-export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
+export function QuotaRows({ rows, onChange, problems = [] }: QuotaRowsProps) {
+  const baseId = useId()
   const change = (index: number, patch: Partial<QuotaRow>) =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)))
   return (
@@ -36,43 +40,51 @@ export function QuotaRows({ rows, onChange }: QuotaRowsProps) {
         </div>
       )}
       {rows.map((row, index) => (
-        <div className="quota-row" key={index} data-testid="quota-row">
-          <input
-            className="input quota-window"
-            aria-label={`Window ${index + 1} length`}
-            value={row.window}
-            placeholder="5h"
-            onChange={(e) => change(index, { window: e.target.value })}
-          />
-          <select
-            className="select quota-unit"
-            aria-label={`Window ${index + 1} unit`}
-            value={row.unit}
-            onChange={(e) => change(index, { unit: e.target.value as QuotaUnit })}
-          >
-            {QUOTA_UNITS.map((unit) => (
-              <option key={unit} value={unit}>
-                {UNIT_LABELS[unit]}
-              </option>
-            ))}
-          </select>
-          <input
-            className="input quota-limit"
-            aria-label={`Window ${index + 1} limit`}
-            inputMode="decimal"
-            value={row.limit}
-            placeholder={row.unit === 'usd' ? '200' : '2000000'}
-            onChange={(e) => change(index, { limit: e.target.value })}
-          />
-          <button
-            type="button"
-            className="button button-ghost button-small"
-            aria-label={`Remove window ${index + 1}`}
-            onClick={() => onChange(rows.filter((_, i) => i !== index))}
-          >
-            Remove
-          </button>
-        </div>
+        <Fragment key={index}>
+          <div className="quota-row" data-testid="quota-row">
+            <input
+              className="input quota-window"
+              aria-label={`Window ${index + 1} length`}
+              value={row.window}
+              placeholder="5h"
+              onChange={(e) => change(index, { window: e.target.value })}
+            />
+            <select
+              className="select quota-unit"
+              aria-label={`Window ${index + 1} unit`}
+              value={row.unit}
+              onChange={(e) => change(index, { unit: e.target.value as QuotaUnit })}
+            >
+              {QUOTA_UNITS.map((unit) => (
+                <option key={unit} value={unit}>
+                  {UNIT_LABELS[unit]}
+                </option>
+              ))}
+            </select>
+            <input
+              className="input quota-limit"
+              aria-label={`Window ${index + 1} limit`}
+              value={row.limit}
+              placeholder={row.unit === 'usd' ? '$200' : '2M'}
+              aria-invalid={problems[index] ? true : undefined}
+              aria-describedby={problems[index] ? `${baseId}-${index}` : undefined}
+              onChange={(e) => change(index, { limit: e.target.value })}
+            />
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              aria-label={`Remove window ${index + 1}`}
+              onClick={() => onChange(rows.filter((_, i) => i !== index))}
+            >
+              Remove
+            </button>
+          </div>
+          {problems[index] && (
+            <p id={`${baseId}-${index}`} className="field-problem" role="alert">
+              Window {index + 1} limit: {problems[index]}
+            </p>
+          )}
+        </Fragment>
       ))}
       <button
         type="button"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkInput } from '../../../../shared/api'
 import { makeAgent } from '../../../../shared/testing'
-import { addInput, editInput, formFor, problemInWords } from './agentForm'
+import { addInput, editInput, formFor, limitProblems, problemInWords } from './agentForm'
 
 describe('the agent form', () => {
   it('shows an agent as editable text and reads it back unchanged', () => {
@@ -55,9 +55,33 @@ describe('the agent form', () => {
       quotas: [
         { window: '5h', unit: 'tokens' as const, limit: '2,000,000' },
         { window: '7d', unit: 'usd' as const, limit: '$200' },
+        { window: '1h', unit: 'tokens' as const, limit: '1.5k' },
+        { window: '1d', unit: 'messages' as const, limit: '200 messages' },
+        { window: '2d', unit: 'tokens' as const, limit: '2M' },
       ],
     }
-    expect(addInput(form).quotas).toEqual(['5h:tokens:2000000', '7d:usd:200'])
+    expect(addInput(form).quotas).toEqual([
+      '5h:tokens:2000000',
+      '7d:usd:200',
+      '1h:tokens:1500',
+      '1d:messages:200',
+      '2d:tokens:2000000',
+    ])
+    expect(limitProblems(form.quotas)).toEqual([null, null, null, null, null])
+  })
+
+  it('says which window’s limit is wrong, for the row that has it', () => {
+    const quotas = [
+      { window: '5h', unit: 'tokens' as const, limit: '2M' },
+      { window: '7d', unit: 'tokens' as const, limit: '$200' },
+    ]
+    expect(limitProblems(quotas)).toEqual([
+      null,
+      '"$200" is US dollars, but this window counts tokens',
+    ])
+    expect(() => addInput({ ...formFor(null), name: 'alice', quotas })).toThrow(
+      'Window 2 limit: "$200" is US dollars, but this window counts tokens',
+    )
   })
 
   it('names a problem by the labels in the dialog, not the engine’s field names', () => {

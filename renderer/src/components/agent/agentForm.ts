@@ -5,6 +5,7 @@ import { joinArgv, splitArgv } from '../../../../shared/argv'
 import type { Agent, RunnerPreset } from '../../../../shared/domain'
 import { formatDuration, parseDuration } from '../../../../shared/format'
 import type { QuotaUnit, QuotaWindow } from '../../../../shared/quotas'
+import { parseLimit } from './quotaLimit'
 
 export interface QuotaRow {
   window: string
@@ -96,11 +97,11 @@ export function settingsFrom(form: AgentForm) {
     maxConcurrent,
     enabled: form.enabled,
     plan: orNull(form.plan),
-    // "2,000,000" and "$200" are how people write limits; the engine reads 2000000 and 200.
-    quotas: form.quotas.map(
-      (row) =>
-        `${row.window.trim()}:${row.unit}:${row.limit.replace(/[\s,_]/g, '').replace(/^\$/, '')}`,
-    ),
+    quotas: form.quotas.map((row, index) => {
+      const limit = parseLimit(row.unit, row.limit)
+      if (!limit.ok) throw new Error(`Window ${index + 1} limit: ${limit.problem}`)
+      return `${row.window.trim()}:${row.unit}:${limit.value}`
+    }),
     queue: orNull(form.queue),
     usageSources: {
       claudeLogs: { enabled: form.claudeLogs, dir: orNull(form.claudeLogsDir) },
@@ -111,6 +112,14 @@ export function settingsFrom(form: AgentForm) {
       },
     },
   }
+}
+
+/** What is wrong with each window's limit as typed (null: nothing), for the row that has it. */
+export function limitProblems(rows: QuotaRow[]): (string | null)[] {
+  return rows.map((row) => {
+    const limit = parseLimit(row.unit, row.limit)
+    return limit.ok ? null : limit.problem
+  })
 }
 
 export function addInput(form: AgentForm): Input<'agent/add'> {
