@@ -6,6 +6,7 @@ import type { ParsedInput } from '../../shared/api'
 import type { Agent, RunnerPreset, SpecId } from '../../shared/domain'
 import type { QuotaWindow, UsageSources } from '../../shared/quotas'
 import { FactoryError } from '../../shared/errors'
+import { ACTIVE_RUN_STATES } from '../../shared/runs'
 import type { Change, Ledger } from './db/ledger'
 import { agents, specs } from './db/schema'
 
@@ -160,6 +161,22 @@ export function removeAgent(
 ): { name: string; unassigned: SpecId[] } {
   return ledger.change(actor, (change) => {
     requireAgent(ledger, input.name)
+    // A run at work keeps its lane: its supervisor, its queue file and its quota all name it.
+    const working = ledger
+      .statement(
+        `SELECT runs.id, specs.title FROM runs JOIN specs ON specs.id = runs.spec_id
+         WHERE runs.agent = ? AND runs.state IN (${ACTIVE_RUN_STATES.map((s) => `'${s}'`).join(', ')})
+         ORDER BY runs.created_at`,
+      )
+      .all(input.name) as { id: string; title: string }[]
+    if (working.length) {
+      const first = working[0]!
+      const more = working.length > 1 ? ` and ${working.length - 1} more` : ''
+      throw new FactoryError(
+        'AgentUnavailable',
+        `${input.name} has ${working.length} run${working.length === 1 ? '' : 's'} at work ("${first.title}"${more}): let ${working.length === 1 ? 'it' : 'them'} finish or cancel ${working.length === 1 ? 'it' : 'them'} first (factory run cancel ${first.id})`,
+      )
+    }
     const assigned = ledger.db
       .select({ id: specs.id })
       .from(specs)

@@ -242,6 +242,30 @@ describe('specs and agents', () => {
     })
   })
 
+  it('refuses to remove a lane while a run is at work there, and changes nothing', () => {
+    engine.call('spec/move', { id: 's_1', stage: 'software', agent: 'bob' }, 'test')
+    engine.ledger.sqlite
+      .prepare(
+        `INSERT INTO runs (id, spec_id, agent, runner, state, argv, cwd, workspace_kind, run_dir,
+           created_at, updated_at) VALUES ('r_1', 's_1', 'bob', 'command', 'running', '[]', '/',
+           'folder', '/', 1, 1)`,
+      )
+      .run()
+    const before = engine.call('log/list', { limit: 1000 }, 'test').length
+    expect(engine.invoke('agent/remove', { name: 'bob' }, 'test')).toEqual({
+      ok: false,
+      error: {
+        code: 'AgentUnavailable',
+        message: expect.stringMatching(
+          /^bob has 1 run at work \("Existing spec"\): let it finish or cancel it first/,
+        ),
+      },
+    })
+    expect(engine.call('agent/list', {}, 'test').map((a) => a.name)).toEqual(['bob'])
+    expect(engine.call('spec/get', { id: 's_1' }, 'test').agent).toBe('bob')
+    expect(engine.call('log/list', { limit: 1000 }, 'test')).toHaveLength(before)
+  })
+
   it('sends a removed lane’s cards back to Unassigned', () => {
     engine.call('spec/move', { id: 's_1', stage: 'software', agent: 'bob' }, 'test')
     expect(engine.call('agent/remove', { name: 'bob' }, 'test')).toEqual({

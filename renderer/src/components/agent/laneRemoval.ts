@@ -1,8 +1,8 @@
 // What removing a lane does, in numbers, as `agent/remove` does it (electron/core/agents.ts): every
 // spec on the lane goes to Unassigned (a queued one for the allocator to give to another lane),
-// its runs stay in the history, and the lane's settings and quota windows go. The engine does not
-// refuse while runs are at work; the app does, since a run whose lane is gone has nobody to
-// account it to: it must finish or be cancelled first.
+// its runs stay in the history, and the lane's settings and quota windows go. While runs are at
+// work the engine refuses (a run whose lane is gone has nobody to account it to); the app says so
+// before it is asked, with the runs' titles.
 import { STAGE_LABELS, type SpecCard } from '../../../../shared/domain'
 import { counted } from '../../../../shared/format'
 import { isRunActive } from '../../../../shared/runs'
