@@ -2,10 +2,10 @@
 // lane could have worked: the waste) and blocked (unused while it was held, paused or disabled) — in
 // shares of its time and, for idle, in its tightest window's own unit; and the lanes without
 // windows, which have no capacity to measure.
-import { formatAge, formatClock, formatDuration } from '../../../../shared/format'
 import type { AgentIdleWeek, Saturation } from '../../../../shared/saturation'
 import { holdReasonWords } from '../../board/wording'
 import { useUi } from '../../stores/ui'
+import { formatAge, formatDuration, formatTime } from '../../time'
 import { seriesColor } from './chartColors'
 import { describeUsage, formatShare, idlePerWindow, weekSource } from './idleWording'
 
@@ -14,10 +14,10 @@ function agentColor(saturation: Saturation, agent: string): string {
 }
 
 /** "Blocked 2h: paused until 18:00 · usage limit", or "Blocked 5h this week, 2 holds". */
-function blockedLine(week: AgentIdleWeek): string | null {
+function blockedLine(week: AgentIdleWeek, now: number): string | null {
   if (week.blockedMs <= 0) return null
   const current = week.holds.find((hold) => hold.current)
-  // To the minute: "2h", not "2h5s".
+  // To the minute: "2h", not "2h 5s".
   const spent = formatDuration(Math.max(60_000, Math.round(week.blockedMs / 60_000) * 60_000))
   if (current) {
     const what = current.kind === 'disabled' ? 'disabled' : 'held'
@@ -25,7 +25,7 @@ function blockedLine(week: AgentIdleWeek): string | null {
     return `Blocked ${spent} this week; ${what} now${why ? ` · ${why}` : ''}`
   }
   const holds = week.holds.length
-  return `Blocked ${spent} this week (${holds} hold${holds === 1 ? '' : 's'}, last ended ${formatClock(week.holds.at(-1)!.to)})`
+  return `Blocked ${spent} this week (${holds} hold${holds === 1 ? '' : 's'}, last ended ${formatTime(week.holds.at(-1)!.to, now)})`
 }
 
 function CapacityBar({ week }: { week: AgentIdleWeek }) {
@@ -81,7 +81,7 @@ export function IdleWeekPanel({ saturation, days }: { saturation: Saturation; da
       <ul className="idle-week-agents">
         {week.agents.map((agentWeek) => {
           const { agent, since, binding } = agentWeek
-          const blocked = blockedLine(agentWeek)
+          const blocked = blockedLine(agentWeek, saturation.now)
           return (
             <li key={agent} className="idle-agent" data-testid="idle-agent" data-agent={agent}>
               <div className="idle-agent-head">
