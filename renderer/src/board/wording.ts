@@ -4,7 +4,7 @@
 import { laneAvailability } from '../../../shared/availability'
 import type { RunnerPreset } from '../../../shared/domain'
 import type { AgentUsage } from '../../../shared/quotas'
-import type { FailureClass } from '../../../shared/runs'
+import type { FailureClass, Run, Usage } from '../../../shared/runs'
 import { formatTime } from '../time'
 
 /** The message without the CLI commands given in parentheses. */
@@ -44,6 +44,25 @@ export function exitWords(exitCode: number | null, signal: string | null): strin
   if (signal) return 'Stopped' // the failure beside it says why (cancelled, timed out)
   if (exitCode === null) return null
   return exitCode === 0 ? 'Finished' : `Stopped with an error (code ${exitCode})`
+}
+
+/**
+ * A run as a person names it: "bob’s run, started 14:05" ("…, waiting since 14:05" before it
+ * starts). Its id stays in the address and the run view's Copy link, not in headings or text.
+ */
+export function runName(run: Pick<Run, 'agent' | 'startedAt' | 'createdAt'>, now: number): string {
+  return run.startedAt
+    ? `${run.agent}’s run, started ${formatTime(run.startedAt, now)}`
+    : `${run.agent}’s run, waiting since ${formatTime(run.createdAt, now)}`
+}
+
+/**
+ * The tokens a run's quota windows count, exactly as the lane meters sum its `usage` rows: input +
+ * output + cache writes, cache reads left out (electron/core/software/capacity/quotas.ts,
+ * usage_buckets' triggers, runCost.ts say the same sum in SQL).
+ */
+export function quotaTokens(usage: Usage): number {
+  return usage.inputTokens + usage.outputTokens + usage.cacheWriteTokens
 }
 
 /**

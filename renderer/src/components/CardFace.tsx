@@ -8,6 +8,7 @@ import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
 import { formatAge, formatDuration, formatFullTime, formatTime } from '../time'
 import { RunStateBadge } from './run/RunStateBadge'
+import { SourceMark } from './SourceMark'
 import { StatusBadge } from './StatusBadge'
 
 const MAX_TAGS = 3
@@ -123,7 +124,7 @@ export function CardFace({ card }: { card: SpecCard }) {
         )}
       </div>
       <div className="card-meta">
-        <span className="chip chip-source">{card.source}</span>
+        <SourceMark source={card.source} />
         {card.tags.slice(0, MAX_TAGS).map((tag) => (
           <span key={tag} className="chip">
             {tag}

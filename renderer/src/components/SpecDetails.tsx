@@ -54,10 +54,6 @@ export function SpecDetails({ spec, onEdit }: { spec: Spec; onEdit: () => void }
         <dd>
           <StatusBadge status={spec.status} />
         </dd>
-        <dt>Source</dt>
-        <dd>
-          <span className="chip chip-source">{spec.source}</span>
-        </dd>
         <dt>Created</dt>
         <dd title={formatFullTime(spec.createdAt)}>{formatAge(spec.createdAt, now)}</dd>
         <dt>Updated</dt>
