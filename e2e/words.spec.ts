@@ -86,6 +86,9 @@ for (const size of SIZES) {
       `Paused until tomorrow ${clock}`,
     )
 
+    // The lane says what runs it in words, not the preset's name.
+    await expect(page.getByTestId('lane-bob').getByTestId('lane-runner')).toHaveText('your command')
+
     // The card's source is a mark beside its tags, not one of them.
     const pricing = card(page, 'Pricing page')
     await expect(pricing.getByTestId('source-mark')).toHaveText('cli')
@@ -178,6 +181,7 @@ test('the transcript: Claude Code’s start line is its own, its markdown is ren
   const final = view.getByTestId('transcript-entry').filter({ hasText: 'Built' })
   await expect(final.locator('.tx-label')).toHaveText('Final answer')
   await expect(final.locator('.tx-text')).toHaveText('Built the table.')
+  await expect(final.locator('strong')).toHaveText('the table')
   await page.emulateMedia({ colorScheme: 'dark' })
   await page.setViewportSize({ width: 1024, height: 700 })
   await page.screenshot({ path: join(ARTIFACTS, 'words-transcript-1024-dark.png') })

@@ -74,7 +74,9 @@ export function RunFacts({ run }: { run: Run }) {
       <span className="run-name" data-testid="run-name" title={formatFullTime(run.createdAt)}>
         {runName(run, now)}
       </span>
-      <span data-testid="run-runner">{runnerWords(run.runner)}</span>
+      <span>
+        with <span data-testid="run-runner">{runnerWords(run.runner)}</span>
+      </span>
       {run.startedAt && (
         <span data-testid="run-duration">
           {live ? 'for ' : 'took '}

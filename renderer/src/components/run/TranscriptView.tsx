@@ -66,6 +66,11 @@ function Row(props: {
         </div>
       ) : expanded ? (
         <pre className="tx-full">{text}</pre>
+      ) : markdown && !text.includes('\n') && plainMarkdownLine(line) !== line ? (
+        // One line of prose with markup ("Built **the table**."): rendered in the row itself.
+        <span className="tx-text tx-inline-markdown">
+          <Markdown>{line}</Markdown>
+        </span>
       ) : (
         <span className="tx-text">{markdown ? plainMarkdownLine(line) : line}</span>
       )}
