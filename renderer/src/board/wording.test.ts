@@ -5,6 +5,7 @@ import {
   holdReasonWords,
   laneRefusal,
   placementWords,
+  refusalWords,
   runnerWords,
   withoutCliHints,
 } from './wording'
@@ -93,6 +94,34 @@ describe('a lane that cannot start a run, in words', () => {
     )
     expect(holdReasonWords('back on monday')).toBe('back on monday')
     expect(holdReasonWords(null)).toBeNull()
+  })
+})
+
+describe('a refusal in the drawer', () => {
+  const titles = new Map([
+    ['s_2', 'Signup form'],
+    ['s_1', 'Billing API'],
+  ])
+  const titleOf = (id: string) => titles.get(id)
+
+  it('names specs by their titles and leaves out run ids and the CLI’s fix', () => {
+    expect(
+      refusalWords(
+        's_2 waits for s_1 to ship; queue it instead (factory spec queue s_2 --agent bob) and it starts by itself',
+        titleOf,
+      ),
+    ).toBe(
+      '“Signup form” waits for “Billing API” to ship; queue it instead and it starts by itself',
+    )
+    expect(
+      refusalWords(
+        's_2 is already running as r_7; cancel it first (factory run cancel r_7)',
+        titleOf,
+      ),
+    ).toBe('“Signup form” is already running; cancel it first')
+    expect(refusalWords('s_9 waits for s_1 to ship', titleOf)).toBe(
+      'another spec waits for “Billing API” to ship',
+    )
   })
 })
 

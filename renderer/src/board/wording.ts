@@ -12,6 +12,20 @@ export function withoutCliHints(message: string): string {
   return message.replace(/\s*\(factory [^()]*\)/g, '')
 }
 
+/**
+ * An engine refusal as the drawer shows it: no CLI fix, and specs by their titles, runs as "its
+ * run" ("“Signup” waits for “Billing API” to ship; queue it instead and it starts by itself").
+ */
+export function refusalWords(message: string, titleOf: (id: string) => string | undefined): string {
+  return withoutCliHints(message)
+    .replace(/\bs_[1-9]\d*\b/g, (id) => {
+      const title = titleOf(id)
+      return title ? `“${title}”` : 'another spec'
+    })
+    .replace(/ as r_[1-9]\d*\b/g, '')
+    .replace(/\br_[1-9]\d*\b/g, 'its run')
+}
+
 /** A failure class as a person says it. */
 export const FAILURE_WORDS: Record<FailureClass, string> = {
   rate_limited: 'rate limit',

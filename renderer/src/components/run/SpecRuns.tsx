@@ -11,7 +11,7 @@ import { useCapacity } from '../../stores/capacity'
 import { useLiveNow } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
-import { placementWords, runName, runnerWords } from '../../board/wording'
+import { placementWords, refusalWords, runName, runnerWords } from '../../board/wording'
 import { formatDuration } from '../../time'
 import { InlineError } from '../InlineError'
 import { RunStateBadge } from './RunStateBadge'
@@ -42,7 +42,11 @@ export function SpecRuns({ spec }: { spec: Spec }) {
       .call('run/dispatch', { spec: spec.id, agent })
       .then(
         (run) => useUi.getState().openRun(run.id),
-        (failure: unknown) => setProblem(toFactoryError(failure).message),
+        (failure: unknown) => {
+          const { specs } = useBoard.getState()
+          const titleOf = (id: string) => specs.find((s) => s.id === id)?.title
+          setProblem(refusalWords(toFactoryError(failure).message, titleOf))
+        },
       )
       .finally(() => setStarting(false))
   }
