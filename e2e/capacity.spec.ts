@@ -16,6 +16,7 @@ import {
 } from '../electron/core/software/usageSources/replayServer'
 import { fixture } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
+import { formatTime } from '../renderer/src/time'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -40,12 +41,9 @@ async function syncUsage(factory: Factory): Promise<{ agent: string; error: stri
   return JSON.parse(stdout) as { agent: string; error: string | null }[]
 }
 
-const clockInPage = (page: Page, ms: number): Promise<string> =>
-  page.evaluate(
-    (at) =>
-      new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    ms,
-  )
+/** "14:05" ("tomorrow 01:05" past midnight) as the app says it, in this machine's zone. */
+const clockInPage = (_page: Page, ms: number): Promise<string> =>
+  Promise.resolve(formatTime(ms, Date.now()))
 
 /** Usage rows as run supervisors record them: `rows` deltas of `tokens` output tokens each. */
 function seedRuns(factory: Factory, agent: string, rows: { ts: number; tokens: number }[]): void {

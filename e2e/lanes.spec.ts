@@ -6,14 +6,11 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test } from './factory'
 import { card, cell, drag, fixture, toast } from './board'
+import { formatTime } from '../renderer/src/time'
 
-/** 14:05 as the page formats it (same locale and time zone as the board). */
-const clockInPage = (page: Page, ms: number): Promise<string> =>
-  page.evaluate(
-    (at) =>
-      new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    ms,
-  )
+/** "14:05" ("tomorrow 01:05" past midnight) as the app says it, in this machine's zone. */
+const clockInPage = (_page: Page, ms: number): Promise<string> =>
+  Promise.resolve(formatTime(ms, Date.now()))
 
 test('drag a spec onto a lane: it runs there and ships; the lane shows its runs against its cap', async ({
   page,

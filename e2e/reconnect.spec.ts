@@ -248,7 +248,7 @@ test('Esc in a form with typed edits asks, with Keep editing focused, and keeps 
   await expect(title).toBeFocused()
   await expect(drawer).toBeVisible()
   // Esc pressed with focus outside the form asks too, rather than closing the drawer.
-  await drawer.locator('.drawer-id').click()
+  await drawer.getByTestId('source-mark').click()
   await page.keyboard.press('Escape')
   await expect(ask).toBeVisible()
   await ask.getByRole('button', { name: 'Discard changes' }).click()

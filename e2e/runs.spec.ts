@@ -84,7 +84,7 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await view.getByTestId('request-changes').click()
   await page.getByLabel('Comments').fill('Also greet returning visitors by name.')
   await page.getByRole('button', { name: 'Send to agent' }).click()
-  await expect(view.getByText('follow-up of r_1')).toBeVisible()
+  await expect(view.getByText('follow-up of bob’s run, started')).toBeVisible()
   await expect(view.getByTestId('run-comments')).toContainText(
     'Also greet returning visitors by name.',
   )

@@ -75,7 +75,8 @@ export function addUsage(a: Usage, b: Partial<Usage>): Usage {
 
 /** One entry of a run's structured transcript (one JSON line in transcript.jsonl). */
 export type TranscriptEntry =
-  | { kind: 'system'; text: string }
+  /** `agent`: the agent CLI's own line ('Claude Code'), else the factory's (the supervisor's). */
+  | { kind: 'system'; text: string; agent?: string }
   | { kind: 'text'; text: string }
   | { kind: 'thinking'; text: string }
   | { kind: 'tool_call'; id?: string; name: string; input: string }

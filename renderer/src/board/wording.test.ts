@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentUsage } from '../../../shared/quotas'
-import { holdReasonWords, laneRefusal, placementWords, withoutCliHints } from './wording'
+import {
+  exitWords,
+  holdReasonWords,
+  laneRefusal,
+  placementWords,
+  refusalWords,
+  runnerWords,
+  withoutCliHints,
+} from './wording'
 
 describe('engine messages in the app', () => {
   it('leave out the CLI commands a terminal user would type, and keep the rest', () => {
@@ -35,6 +43,7 @@ const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => ({
 
 describe('a lane that cannot start a run, in words', () => {
   const at = new Date(2026, 11, 3, 18, 53).getTime()
+  const sameDay = new Date(2026, 11, 3, 9, 0).getTime()
 
   it('says nothing of a lane with room', () => {
     expect(laneRefusal(lane())).toBeNull()
@@ -44,12 +53,21 @@ describe('a lane that cannot start a run, in words', () => {
     expect(
       laneRefusal(
         lane({ pausedUntil: at, pauseReason: 'quota_exhausted: Claude AI usage limit reached|17' }),
+        sameDay,
       ),
     ).toBe('Paused until 18:53 · usage limit')
     expect(laneRefusal(lane({ pausedIndefinitely: true, pauseReason: 'holiday' }))).toBe(
       'Paused · holiday',
     )
     expect(laneRefusal(lane({ enabled: false }))).toBe('Disabled')
+  })
+
+  it('carries the day when the hold ends on another day', () => {
+    const paused = lane({ pausedUntil: at, pauseReason: 'rate_limited: 429' })
+    const dayBefore = new Date(2026, 11, 2, 23, 10).getTime()
+    expect(laneRefusal(paused, dayBefore)).toBe('Paused until tomorrow 18:53 · rate limit')
+    const monday = new Date(2026, 10, 30, 12, 0).getTime()
+    expect(laneRefusal(paused, monday)).toBe('Paused until Thu 18:53 · rate limit')
   })
 
   it('says a full lane is full, and which window', () => {
@@ -62,7 +80,9 @@ describe('a lane that cannot start a run, in words', () => {
       utilization: 1,
       freesAt: at,
     }
-    expect(laneRefusal(lane({ windows: [window] }))).toBe('Full until 18:53 · 5h runs used up')
+    expect(laneRefusal(lane({ windows: [window] }), sameDay)).toBe(
+      'Full until 18:53 · 5h runs used up',
+    )
     expect(laneRefusal(lane({ running: 1 }))).toBe('At its limit · 1/1 running')
   })
 
@@ -78,6 +98,34 @@ describe('a lane that cannot start a run, in words', () => {
   })
 })
 
+describe('a refusal in the drawer', () => {
+  const titles = new Map([
+    ['s_2', 'Signup form'],
+    ['s_1', 'Billing API'],
+  ])
+  const titleOf = (id: string) => titles.get(id)
+
+  it('names specs by their titles and leaves out run ids and the CLI’s fix', () => {
+    expect(
+      refusalWords(
+        's_2 waits for s_1 to ship; queue it instead (factory spec queue s_2 --agent bob) and it starts by itself',
+        titleOf,
+      ),
+    ).toBe(
+      '“Signup form” waits for “Billing API” to ship; queue it instead and it starts by itself',
+    )
+    expect(
+      refusalWords(
+        's_2 is already running as r_7; cancel it first (factory run cancel r_7)',
+        titleOf,
+      ),
+    ).toBe('“Signup form” is already running; cancel it first')
+    expect(refusalWords('s_9 waits for s_1 to ship', titleOf)).toBe(
+      'another spec waits for “Billing API” to ship',
+    )
+  })
+})
+
 describe('placementWords', () => {
   it('says which lane the allocator chose and why, without the engine\'s "to"', () => {
     expect(
@@ -87,5 +135,21 @@ describe('placementWords', () => {
     expect(placementWords('gordon (factory agent set gordon --enabled yes)')).toBe(
       'The allocator chose: gordon',
     )
+  })
+})
+
+describe('what runs a lane and how its process ended', () => {
+  it('names the runner in words, the command preset as the user’s own command', () => {
+    expect(runnerWords('claude')).toBe('Claude Code')
+    expect(runnerWords('codex')).toBe('Codex')
+    expect(runnerWords('command')).toBe('your command')
+    expect(runnerWords('aider')).toBe('aider')
+  })
+
+  it('says finished or stopped, never "exit 0"', () => {
+    expect(exitWords(0, null)).toBe('Finished')
+    expect(exitWords(2, null)).toBe('Stopped with an error (code 2)')
+    expect(exitWords(null, 'SIGTERM')).toBe('Stopped')
+    expect(exitWords(null, null)).toBeNull()
   })
 })

@@ -2,13 +2,28 @@
 // carry the CLI's fix ("(factory agent set bob --enabled yes)"); in the app that is noise next to
 // the buttons it offers instead.
 import { laneAvailability } from '../../../shared/availability'
-import { formatClock } from '../../../shared/format'
+import type { RunnerPreset } from '../../../shared/domain'
 import type { AgentUsage } from '../../../shared/quotas'
-import type { FailureClass } from '../../../shared/runs'
+import type { FailureClass, Run, Usage } from '../../../shared/runs'
+import { formatTime } from '../time'
 
 /** The message without the CLI commands given in parentheses. */
 export function withoutCliHints(message: string): string {
   return message.replace(/\s*\(factory [^()]*\)/g, '')
+}
+
+/**
+ * An engine refusal as the drawer shows it: no CLI fix, and specs by their titles, runs as "its
+ * run" ("“Signup” waits for “Billing API” to ship; queue it instead and it starts by itself").
+ */
+export function refusalWords(message: string, titleOf: (id: string) => string | undefined): string {
+  return withoutCliHints(message)
+    .replace(/\bs_[1-9]\d*\b/g, (id) => {
+      const title = titleOf(id)
+      return title ? `“${title}”` : 'another spec'
+    })
+    .replace(/ as r_[1-9]\d*\b/g, '')
+    .replace(/\br_[1-9]\d*\b/g, 'its run')
 }
 
 /** A failure class as a person says it. */
@@ -23,6 +38,45 @@ export const FAILURE_WORDS: Record<FailureClass, string> = {
   cancelled: 'cancelled',
   disk_full: 'disk full',
   crashed: 'crashed',
+}
+
+/** What runs a lane's work, by name: the `command` preset runs the user's own program. */
+export const RUNNER_WORDS: Record<RunnerPreset, string> = {
+  claude: 'Claude Code',
+  codex: 'Codex',
+  gptme: 'gptme',
+  command: 'your command',
+}
+
+/** A runner by name; one the app does not know (a newer engine's) as the engine calls it. */
+export function runnerWords(runner: string): string {
+  return RUNNER_WORDS[runner as RunnerPreset] ?? runner
+}
+
+/** How a finished process ended, in words: "Finished", "Stopped with an error (code 2)". */
+export function exitWords(exitCode: number | null, signal: string | null): string | null {
+  if (signal) return 'Stopped' // the failure beside it says why (cancelled, timed out)
+  if (exitCode === null) return null
+  return exitCode === 0 ? 'Finished' : `Stopped with an error (code ${exitCode})`
+}
+
+/**
+ * A run as a person names it: "bob’s run, started 14:05" ("…, waiting since 14:05" before it
+ * starts). Its id stays in the address and the run view's Copy link, not in headings or text.
+ */
+export function runName(run: Pick<Run, 'agent' | 'startedAt' | 'createdAt'>, now: number): string {
+  return run.startedAt
+    ? `${run.agent}’s run, started ${formatTime(run.startedAt, now)}`
+    : `${run.agent}’s run, waiting since ${formatTime(run.createdAt, now)}`
+}
+
+/**
+ * The tokens a run's quota windows count, exactly as the lane meters sum its `usage` rows: input +
+ * output + cache writes, cache reads left out (electron/core/software/capacity/quotas.ts,
+ * usage_buckets' triggers, runCost.ts say the same sum in SQL).
+ */
+export function quotaTokens(usage: Usage): number {
+  return usage.inputTokens + usage.outputTokens + usage.cacheWriteTokens
 }
 
 /**
@@ -43,10 +97,10 @@ export function holdReasonWords(reason: string | null): string | null {
  * A lane that cannot start a run now, as its header and a hovered drop say it: "Paused until
  * 18:53 · usage limit", "Full until 14:05 · 5h runs", "At its limit · 1/1 running". Null: it can.
  */
-export function laneRefusal(usage: AgentUsage): string | null {
+export function laneRefusal(usage: AgentUsage, now: number = Date.now()): string | null {
   const availability = laneAvailability(usage)
   if (availability.ok) return null
-  const until = availability.until ? ` until ${formatClock(availability.until)}` : ''
+  const until = availability.until ? ` until ${formatTime(availability.until, now)}` : ''
   switch (availability.kind) {
     case 'disabled':
       return 'Disabled'
@@ -79,10 +133,14 @@ export function placementWords(placement: string | null): string | null {
  * Why a drop on this lane would be refused, or null. A remote lane's queue takes any number of
  * specs from a person (its drainer takes them in turn): being at its cap is no reason there.
  */
-export function dropRefusal(usage: AgentUsage, remoteQueue: boolean): string | null {
+export function dropRefusal(
+  usage: AgentUsage,
+  remoteQueue: boolean,
+  now: number = Date.now(),
+): string | null {
   if (remoteQueue) {
     const availability = laneAvailability(usage)
     if (!availability.ok && availability.kind === 'cap') return null
   }
-  return laneRefusal(usage)
+  return laneRefusal(usage, now)
 }

@@ -1,13 +1,14 @@
 // What a card shows — shared by the card in its cell and the copy that follows the pointer.
 import { laneAvailability } from '../../../shared/availability'
-import { formatAge, formatClock, formatDuration } from '../../../shared/format'
 import { isRunActive } from '../../../shared/runs'
 import type { SpecCard, SpecId } from '../../../shared/domain'
 import { placementWords } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
+import { formatAge, formatDuration, formatFullTime, formatTime } from '../time'
 import { RunStateBadge } from './run/RunStateBadge'
+import { SourceMark } from './SourceMark'
 import { StatusBadge } from './StatusBadge'
 
 const MAX_TAGS = 3
@@ -44,13 +45,13 @@ function Waiting({ ids }: { ids: SpecId[] }) {
  * Why a queued spec that waits for no other spec has not started: its lane, or the allocator.
  * One queued on a lane is pinned there (only that lane runs it), and says so.
  */
-function QueueWait({ agent }: { agent: string | null }) {
+function QueueWait({ agent, now }: { agent: string | null; now: number }) {
   const usage = useCapacity((s) => (agent ? s.byAgent[agent] : undefined))
   const manual = useCapacity((s) => s.settings?.autoDispatch === false)
   let text: string | null = null
   const availability = usage && laneAvailability(usage)
   if (availability && !availability.ok) {
-    const until = availability.until ? ` until ${formatClock(availability.until)}` : ''
+    const until = availability.until ? ` until ${formatTime(availability.until, now)}` : ''
     text =
       availability.kind === 'cap'
         ? `Waits for a run on ${agent} to end`
@@ -98,7 +99,7 @@ function CardActivity({ card, now }: { card: SpecCard; now: number }) {
     <time
       className="card-age"
       dateTime={new Date(running ? card.updatedAt : moved).toISOString()}
-      title={`Added ${new Date(card.createdAt).toLocaleString()} · last change ${new Date(moved).toLocaleString()}`}
+      title={`Added ${formatFullTime(card.createdAt)} · last change ${formatFullTime(moved)}`}
     >
       {text}
     </time>
@@ -123,7 +124,7 @@ export function CardFace({ card }: { card: SpecCard }) {
         )}
       </div>
       <div className="card-meta">
-        <span className="chip chip-source">{card.source}</span>
+        <SourceMark source={card.source} />
         {card.tags.slice(0, MAX_TAGS).map((tag) => (
           <span key={tag} className="chip">
             {tag}
@@ -156,7 +157,7 @@ export function CardFace({ card }: { card: SpecCard }) {
             In {card.agent}’s queue, for its drainer to claim
           </div>
         ) : (
-          <QueueWait agent={card.agent} />
+          <QueueWait agent={card.agent} now={now} />
         ))
       )}
       {card.status !== 'queued' && card.run?.tail && (

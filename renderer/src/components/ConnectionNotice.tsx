@@ -2,19 +2,11 @@
 // and when it tries next, or, when the server no longer lets this tab in, how to get in again.
 import { useEffect, useState } from 'react'
 import { useConnection } from '../stores/connection'
+import { formatClockTime } from '../time'
 import './connection.css'
 
 /** Tries before the notice adds what to do if the factory is not coming back on its own. */
 const TRIES_BEFORE_ADVICE = 3
-
-function clockWithSeconds(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-}
 
 /** Seconds until `at`, re-rendered each second while there is one. */
 function useSecondsUntil(at: number | null): number | null {
@@ -40,7 +32,7 @@ export function ConnectionNotice() {
   const when =
     nextTryAt === null || seconds === 0
       ? 'Trying now…'
-      : `Next try at ${clockWithSeconds(nextTryAt)} (in ${seconds} s).`
+      : `Next try at ${formatClockTime(nextTryAt, { seconds: true })} (in ${seconds} s).`
   const tryNow = (
     <button
       type="button"

@@ -3,7 +3,6 @@
 // with its reason on hover and for screen readers. Reads the same figures and availability as
 // dispatch, the allocator and the saturation view.
 import { laneAvailability } from '../../../shared/availability'
-import { formatClock, formatDuration } from '../../../shared/format'
 import {
   describeUseSource,
   formatUsedOf,
@@ -17,10 +16,11 @@ import {
 import { holdReasonWords } from '../board/wording'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
+import { formatDuration, formatTime } from '../time'
 import './capacity.css'
 
 function until(at: number, now: number): string {
-  return `${formatClock(at)} (in ${formatDuration(Math.max(60_000, at - now))})`
+  return `${formatTime(at, now)} (in ${formatDuration(Math.max(60_000, at - now))})`
 }
 
 function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
@@ -41,10 +41,10 @@ function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
       ? 'Disabled'
       : availability.kind === 'quota'
         ? availability.until
-          ? `Full until ${formatClock(availability.until)}`
+          ? `Full until ${formatTime(availability.until, now)}`
           : 'Full'
         : availability.until
-          ? `Paused until ${formatClock(availability.until)}`
+          ? `Paused until ${formatTime(availability.until, now)}`
           : 'Paused'
   // A full window's figures are on its meter; a hold's reason is said only here.
   const reason = availability.kind === 'paused' ? holdReasonWords(usage.pauseReason) : null
@@ -148,7 +148,7 @@ function WindowMeter(props: MeterProps) {
         </span>
       )}
       {frees && window.utilization >= 0.5 && !held && (
-        <span className="meter-frees">frees {formatClock(frees)}</span>
+        <span className="meter-frees">frees {formatTime(frees, props.now)}</span>
       )}
     </span>
   )

@@ -1,9 +1,9 @@
 // A spec read-only: its facts (with stage and lane as selects that move it) and its rendered body.
 import { isPinnedTo, type Spec, type Stage } from '../../../shared/domain'
-import { formatAge } from '../../../shared/format'
 import { useBoard } from '../stores/board'
 import { useClock } from '../stores/clock'
 import { moveCard } from '../stores/moveCard'
+import { formatAge, formatFullTime } from '../time'
 import { Markdown } from './Markdown'
 import { LaneSelect, StageSelect } from './PlacementSelects'
 import { SpecRuns } from './run/SpecRuns'
@@ -61,14 +61,10 @@ export function SpecDetails({ spec, onEdit, onChange }: SpecDetailsProps) {
         <dd>
           <StatusBadge status={spec.status} />
         </dd>
-        <dt>Source</dt>
-        <dd>
-          <span className="chip chip-source">{spec.source}</span>
-        </dd>
         <dt>Created</dt>
-        <dd title={new Date(spec.createdAt).toLocaleString()}>{formatAge(spec.createdAt, now)}</dd>
+        <dd title={formatFullTime(spec.createdAt)}>{formatAge(spec.createdAt, now)}</dd>
         <dt>Updated</dt>
-        <dd title={new Date(spec.updatedAt).toLocaleString()}>{formatAge(spec.updatedAt, now)}</dd>
+        <dd title={formatFullTime(spec.updatedAt)}>{formatAge(spec.updatedAt, now)}</dd>
         <dt>Priority</dt>
         <dd>{spec.priority}</dd>
         <dt>Tags</dt>

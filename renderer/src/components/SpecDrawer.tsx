@@ -10,6 +10,8 @@ import { useSpec } from './useSpec'
 import './drawer.css'
 import { Loading } from './Loading'
 import { CloseButton } from './CloseButton'
+import { CopyLink } from './CopyLink'
+import { SourceMark } from './SourceMark'
 
 export function SpecDrawer({ id }: { id: SpecId }) {
   const { spec, error, replace } = useSpec(id)
@@ -39,14 +41,13 @@ export function SpecDrawer({ id }: { id: SpecId }) {
       ref={panel}
       className="drawer"
       data-testid="spec-drawer"
-      aria-label={shown ? `Spec: ${shown.title}` : `Spec ${id}`}
+      aria-label={shown ? `Spec: ${shown.title}` : 'Spec'}
       tabIndex={-1}
     >
       <div className="drawer-header">
-        <span className="drawer-id" title="Spec id">
-          {id}
-        </span>
+        {shown ? <SourceMark source={shown.source} /> : <span />}
         <div className="drawer-actions">
+          <CopyLink what="spec" id={id} />
           {shown && !editing && (
             <button
               type="button"

@@ -2,6 +2,7 @@
 import { memo } from 'react'
 import { STAGES, type RunnerPreset } from '../../../shared/domain'
 import { cardsIn, laneLabel, laneSlug, type BoardCells, type Lane } from '../board/cells'
+import { runnerWords } from '../board/wording'
 import { useUi } from '../stores/ui'
 import { AllocatorControls } from './AllocatorControls'
 import { Cell } from './Cell'
@@ -41,7 +42,11 @@ export const Swimlane = memo(function Swimlane({ lane, runner, board }: Swimlane
         ) : (
           <span className="lane-name">{laneLabel(lane)}</span>
         )}
-        {runner && <span className="badge">{runner}</span>}
+        {runner && (
+          <span className="badge" data-testid="lane-runner" title={`What runs ${lane}’s work`}>
+            {runnerWords(runner)}
+          </span>
+        )}
         <span className="lane-count">{count.toLocaleString()}</span>
         {lane ? <LaneCapacity agent={lane} /> : <AllocatorControls />}
         {waiting > 0 && (

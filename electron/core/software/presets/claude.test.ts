@@ -35,10 +35,14 @@ describe('claude parser on the fake CLI', () => {
     const fed = await run(claudePreset)
     expect(fed.exit).toEqual({ code: 0, signal: null })
     expect(fed.finish).toBeUndefined()
-    expect(fed.entries[0]).toMatchObject({ kind: 'system' })
-    expect(fed.entries[0]?.kind === 'system' && fed.entries[0].text).toContain(
-      'Claude Code started',
-    )
+    // Claude Code's init line is labelled as Claude Code's own, in words, not as its JSON.
+    expect(fed.entries[0]).toEqual({
+      kind: 'system',
+      agent: 'Claude Code',
+      text: expect.stringMatching(
+        /^Claude Code started · model claude-sonnet-4-5-20250929, in \/\S+ · 4 tools · permissions: default$/,
+      ),
+    })
     // The spec arrived verbatim: its title, shell syntax and all.
     expect(fed.entries).toContainEqual({ kind: 'text', text: expect.stringContaining(SPEC_TITLE) })
     expect(fed.entries).toContainEqual({
@@ -181,11 +185,27 @@ describe('claude parser rules', () => {
     expect(claudePreset.parser().finish(ok)?.class).toBe('bad_output')
   })
 
+  it('a system line other than init says its kind in words, as Claude Code’s, never its JSON', () => {
+    const out = claudePreset
+      .parser()
+      .stdout(line({ type: 'system', subtype: 'compact_boundary', session_id: 'x', uuid: 'y' }))
+    expect(out.entries).toEqual([
+      { kind: 'system', agent: 'Claude Code', text: 'compact boundary' },
+    ])
+  })
+
   it('rate_limit_event rejected is a quota with its reset time', () => {
     const parser = claudePreset.parser()
     const info = { status: 'rejected', resetsAt: 1_760_000_400, rateLimitType: 'five_hour' }
     const out = parser.stdout(line({ type: 'rate_limit_event', rate_limit_info: info }))
-    expect(out.failure).toMatchObject({ class: 'quota_exhausted', resetAt: 1_760_000_400_000 })
+    expect(out.failure).toEqual({
+      class: 'quota_exhausted',
+      message: 'Claude’s 5-hour limit reached',
+      resetAt: 1_760_000_400_000,
+    })
+    expect(out.entries).toEqual([
+      { kind: 'system', agent: 'Claude Code', text: '5-hour limit reached' },
+    ])
     expect(parser.finish({ code: 1, signal: null })?.resetAt).toBe(1_760_000_400_000)
     const warn = { status: 'allowed_warning', utilization: 0.9 }
     const quiet = claudePreset

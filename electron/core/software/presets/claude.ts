@@ -78,14 +78,35 @@ function blockEntry(block: Json): TranscriptEntry | undefined {
   }
 }
 
+const AGENT = 'Claude Code'
+
+/**
+ * Claude Code's own `system` lines, labelled as its own (not the factory's, not the user's):
+ * init as "Claude Code started · model claude-…, in /path · 4 tools"; any other subtype by name
+ * and its message, if it has one (the whole event is in the raw log).
+ */
 function systemEntry(data: Json): TranscriptEntry {
   const subtype = str(data.subtype) ?? 'system'
-  if (subtype !== 'init') return { kind: 'system', text: clip(`${subtype}: ${show(data)}`, 2000) }
-  const parts = [`model ${str(data.model) ?? '?'}`, `cwd ${str(data.cwd) ?? '?'}`]
-  parts.push(`${list(data.tools).length} tools`)
-  if (str(data.permissionMode)) parts.push(`permissions ${str(data.permissionMode)}`)
-  if (str(data.session_id)) parts.push(`session ${str(data.session_id)}`)
-  return { kind: 'system', text: `Claude Code started: ${parts.join(', ')}` }
+  if (subtype !== 'init') {
+    const said = str(data.message) ?? str(data.content) ?? str(data.status)
+    const text = `${subtype.replaceAll('_', ' ')}${said ? `: ${said}` : ''}`
+    return { kind: 'system', agent: AGENT, text: clip(text, 2000) }
+  }
+  const where = [`model ${str(data.model) ?? 'unknown'}`]
+  if (str(data.cwd)) where.push(`in ${str(data.cwd)}`)
+  const parts = [where.join(', '), `${list(data.tools).length} tools`]
+  if (str(data.permissionMode)) parts.push(`permissions: ${str(data.permissionMode)}`)
+  return { kind: 'system', agent: AGENT, text: `${AGENT} started · ${parts.join(' · ')}` }
+}
+
+/** five_hour → "5-hour", seven_day_opus → "7-day Opus": a subscription window as Claude says it. */
+function windowWords(window: string): string {
+  return window
+    .replace(/^five_hour/, '5-hour')
+    .replace(/^seven_day/, '7-day')
+    .replace(/_opus$/, ' Opus')
+    .replace(/_sonnet$/, ' Sonnet')
+    .replaceAll('_', ' ')
 }
 
 /** A rate_limit_event: `rejected` on a subscription window (five_hour, seven_day …) is a quota. */
@@ -93,16 +114,18 @@ function rateLimit(data: Json): { entry?: TranscriptEntry; failure?: Failure } {
   const info = obj(data.rate_limit_info) ?? {}
   const status = str(info.status) ?? 'unknown'
   if (status === 'allowed') return {}
-  const window = str(info.rateLimitType) ?? 'usage'
+  const window = windowWords(str(info.rateLimitType) ?? 'usage')
   const at = typeof info.resetsAt === 'number' && info.resetsAt > 0 ? info.resetsAt : undefined
   const resetAt = at === undefined ? undefined : at < 1e12 ? at * 1000 : at
-  const when = resetAt === undefined ? '' : `, resets ${new Date(resetAt).toISOString()}`
-  const entry: TranscriptEntry = { kind: 'system', text: `rate limit ${status} (${window})${when}` }
-  if (status !== 'rejected') return { entry }
-  const failure: Failure = {
-    class: 'quota_exhausted',
-    message: `Claude ${window} limit reached${when}`,
+  // The reset time travels as `resetAt`, which each host says in its own clock and words.
+  const said = status === 'rejected' ? 'reached' : status.replaceAll('_', ' ')
+  const entry: TranscriptEntry = {
+    kind: 'system',
+    agent: AGENT,
+    text: `${window} limit ${said}`,
   }
+  if (status !== 'rejected') return { entry }
+  const failure: Failure = { class: 'quota_exhausted', message: `Claude’s ${window} limit reached` }
   if (resetAt !== undefined) failure.resetAt = resetAt
   return { entry, failure }
 }

@@ -33,7 +33,8 @@ describe('codex parser on the fake CLI', () => {
     expect(fed.finish).toBeUndefined()
     expect(fed.entries).toContainEqual({
       kind: 'system',
-      text: expect.stringContaining('Codex thread'),
+      agent: 'Codex',
+      text: expect.stringMatching(/^Codex started · session \S+$/),
     })
     expect(fed.entries).toContainEqual({
       kind: 'thinking',
@@ -65,7 +66,11 @@ describe('codex parser on the fake CLI', () => {
       input: JSON.stringify({ q: SPEC_TITLE }),
     })
     expect(fed.entries).toContainEqual({ kind: 'tool_result', id: 'item_4', output: 'no results' })
-    expect(fed.entries).toContainEqual({ kind: 'system', text: 'plan:\n[x] build it' })
+    expect(fed.entries).toContainEqual({
+      kind: 'system',
+      agent: 'Codex',
+      text: 'plan:\n[x] build it',
+    })
     expect(fed.entries.at(-1)).toEqual({ kind: 'text', text: `Shipped "${SPEC_TITLE}"` })
     // One call entry per started item: started + completed does not repeat the call.
     expect(fed.entries.filter((e) => e.kind === 'tool_call' && e.id === 'item_1')).toHaveLength(1)
@@ -84,6 +89,7 @@ describe('codex parser on the fake CLI', () => {
     const fed = await run(codexPreset, { scenario: 'rate_limit' })
     expect(fed.entries).toContainEqual({
       kind: 'system',
+      agent: 'Codex',
       text: expect.stringMatching(/^Reconnecting/),
     })
     expect(fed.finish?.class).toBe('rate_limited')

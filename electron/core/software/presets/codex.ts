@@ -11,6 +11,7 @@ import { oneLine, parseJsonObject, raw, show, str } from './parsing'
 import type { Json, ToolCall, ToolResult } from './parsing'
 import type { OutputParser, ParsedOutput, Preset } from './types'
 
+const AGENT = 'Codex'
 /** Item ids whose start was seen, so a completion without a start still shows its call. */
 const MAX_TRACKED_ITEMS = 10_000
 
@@ -112,11 +113,19 @@ function createCodexParser(now: () => number): OutputParser {
       case 'reasoning':
         return { entries: [{ kind: 'thinking', text: clip(str(it.text) ?? '') }] }
       case 'todo_list':
-        return { entries: [{ kind: 'system', text: todoText(it) }] }
+        return { entries: [{ kind: 'system', agent: AGENT, text: todoText(it) }] }
       case 'error': // non-fatal: config warnings, deprecation notices, model reroutes
-        return { entries: [{ kind: 'system', text: clip(`warning: ${str(it.message) ?? ''}`) }] }
+        return {
+          entries: [
+            { kind: 'system', agent: AGENT, text: clip(`warning: ${str(it.message) ?? ''}`) },
+          ],
+        }
     }
-    if (!call) return { entries: [{ kind: 'system', text: clip(`${type}: ${show(it)}`, 2000) }] }
+    if (!call) {
+      return {
+        entries: [{ kind: 'system', agent: AGENT, text: clip(`${type}: ${show(it)}`, 2000) }],
+      }
+    }
     const entries: TranscriptEntry[] = []
     if (!id || !started.delete(id)) entries.push(callEntry(call, id))
     const result = resultOf(it, type, id)
@@ -140,10 +149,13 @@ function createCodexParser(now: () => number): OutputParser {
       sawJson = true
       const type = str(data.type) ?? ''
       switch (type) {
-        case 'thread.started':
+        case 'thread.started': {
+          const thread = str(data.thread_id)
+          const session = thread ? ` · session ${thread}` : ''
           return {
-            entries: [{ kind: 'system', text: `Codex thread ${str(data.thread_id) ?? '?'}` }],
+            entries: [{ kind: 'system', agent: AGENT, text: `Codex started${session}` }],
           }
+        }
         case 'turn.started':
           return NOTHING
         case 'turn.completed': {
@@ -170,7 +182,7 @@ function createCodexParser(now: () => number): OutputParser {
           const message = str(data.message) ?? 'error'
           // "Reconnecting... 2/5 (…)" is Codex retrying a dropped stream; the turn goes on.
           if (/^\s*reconnecting/i.test(message)) {
-            return { entries: [{ kind: 'system', text: clip(message) }] }
+            return { entries: [{ kind: 'system', agent: AGENT, text: clip(message) }] }
           }
           return failed(message)
         }

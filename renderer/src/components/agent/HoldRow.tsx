@@ -1,24 +1,22 @@
 // A lane's hold in the lane editor: paused or not, the reason in full, and the button that pauses
 // or resumes it at once (not on Save).
 import { isHeld, type Agent } from '../../../../shared/domain'
-import { formatClock } from '../../../../shared/format'
 import { toFactoryError } from '../../../../shared/errors'
 import { client } from '../../client'
 import { useBoard } from '../../stores/board'
 import { useCapacity } from '../../stores/capacity'
 import { useClock } from '../../stores/clock'
+import { formatTime } from '../../time'
 
 /**
  * The lane's hold as it is now, with the reason in full, and the button that changes it at once
  * (not on Save): pause until resumed, or resume a lane held by hand or after a quota hold.
  */
 export function HoldRow({ agent, onError }: { agent: Agent; onError: (message: string) => void }) {
-  const held = isHeld(
-    agent,
-    useClock((s) => s.now),
-  )
+  const now = useClock((s) => s.now)
+  const held = isHeld(agent, now)
   const state = held
-    ? `Paused ${agent.pausedUntil ? `until ${formatClock(agent.pausedUntil)}` : 'until resumed'}: ${agent.pauseReason}`
+    ? `Paused ${agent.pausedUntil ? `until ${formatTime(agent.pausedUntil, now)}` : 'until resumed'}: ${agent.pauseReason}`
     : 'Not paused: it takes runs while it has room.'
   const toggle = async () => {
     try {

@@ -22,9 +22,10 @@ export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () =
         (followUp) => {
           onClose()
           useUi.getState().openRun(followUp.id)
-          useUi
-            .getState()
-            .showToast({ tone: 'info', message: `${followUp.id} started with your comments` })
+          useUi.getState().showToast({
+            tone: 'info',
+            message: `A follow-up run started on ${followUp.agent} with your comments`,
+          })
         },
         (failure: unknown) => setError(toFactoryError(failure).message),
       )
@@ -84,7 +85,9 @@ export function DiscardDialog({ run, onClose }: { run: Run; onClose: () => void 
       .then(
         () => {
           onClose()
-          useUi.getState().showToast({ tone: 'info', message: `Discarded ${run.branch ?? run.id}` })
+          useUi
+            .getState()
+            .showToast({ tone: 'info', message: `Discarded ${run.branch ?? 'its folder'}` })
         },
         (failure: unknown) => setError(toFactoryError(failure).message),
       )

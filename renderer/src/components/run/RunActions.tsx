@@ -28,7 +28,8 @@ function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Act
         label: 'Cancel run',
         testId: 'run-cancel',
         tone: 'secondary',
-        run: () => act(client().call('run/cancel', { id: run.id }), note(`Stopping ${run.id}…`)),
+        run: () =>
+          act(client().call('run/cancel', { id: run.id }), note(`Stopping ${run.agent}’s run…`)),
       },
     ]
   }

@@ -1,7 +1,6 @@
 // One run, over the board: what it is doing (stages, transcript, raw log), what it changed (diff),
 // and what to do about it (cancel, retry, request changes, merge, discard). Esc closes it.
-import { useEffect, useRef, useState } from 'react'
-import { formatCount, formatDuration, formatUsd } from '../../../../shared/format'
+import { useRef, useState } from 'react'
 import { isRunActive, type Run, type RunId } from '../../../../shared/runs'
 import { useClock } from '../../stores/clock'
 import { RUN_TABS, useUi } from '../../stores/ui'
@@ -16,64 +15,16 @@ import { StageTimeline } from './StageTimeline'
 import { TranscriptView } from './TranscriptView'
 import './run.css'
 import { Loading } from '../Loading'
-import { placementWords } from '../../board/wording'
+import { FAILURE_WORDS, placementWords, runName } from '../../board/wording'
+import { formatTime } from '../../time'
+import { RunFacts } from './RunFacts'
 import { CloseButton } from '../CloseButton'
+import { CopyLink } from '../CopyLink'
 import { useModalFocus } from '../useModalFocus'
 
 const isLive = (run: Run): boolean => isRunActive(run.state)
-
-/** Now, every second while the run is live (the board's clock ticks only twice a minute). */
-function useLiveNow(live: boolean): number {
-  const boardNow = useClock((s) => s.now)
-  const [now, setNow] = useState(Date.now)
-  useEffect(() => {
-    if (!live) return
-    const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
-  }, [live])
-  return Math.max(now, boardNow)
-}
-
-function RunFacts({ run }: { run: Run }) {
-  const now = useLiveNow(isLive(run))
-  const { usage } = run
-  return (
-    <p className="run-facts">
-      <span>
-        {run.agent} ({run.runner})
-      </span>
-      {run.startedAt && (
-        <span>{formatDuration(Math.max(0, (run.endedAt ?? now) - run.startedAt))}</span>
-      )}
-      <span
-        title={`${usage.inputTokens} in, ${usage.outputTokens} out, ${usage.cacheReadTokens} cache read, ${usage.cacheWriteTokens} cache write`}
-      >
-        {formatCount(usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens)} in ·{' '}
-        {formatCount(usage.outputTokens)} out
-      </span>
-      <span>{formatUsd(usage.costMicros)}</span>
-      {run.exitCode !== null && <span>exit {run.exitCode}</span>}
-      {run.signal && <span>{run.signal}</span>}
-      {run.branch && (
-        <span>
-          <code className="code">{run.branch}</code> → {run.baseRef}
-        </span>
-      )}
-      {run.followUpOf && (
-        <span>
-          follow-up of{' '}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => useUi.getState().openRun(run.followUpOf!)}
-          >
-            {run.followUpOf}
-          </button>
-        </span>
-      )}
-    </p>
-  )
-}
+/** Run ids count up: r_7 was started after r_3. */
+const runNumber = (id: RunId): number => Number(id.slice(2))
 
 export function RunView({ id }: { id: RunId }) {
   const { run, error } = useRun(id)
@@ -83,6 +34,7 @@ export function RunView({ id }: { id: RunId }) {
   const [dialog, setDialog] = useState<'changes' | 'discard' | null>(null)
   const panel = useRef<HTMLElement | null>(null)
   const close = () => useUi.getState().closeRun()
+  const now = useClock((s) => s.now)
 
   // Focus comes back to where it came from, or the drawer, when the view closes.
   useModalFocus(panel, '[data-testid=spec-drawer]')
@@ -93,18 +45,18 @@ export function RunView({ id }: { id: RunId }) {
       className="overlay-panel run-view"
       role="dialog"
       aria-modal="true"
-      aria-label={`Run ${id}`}
+      aria-label={run ? `${runName(run, now)}, for “${run.specTitle}”` : 'Run'}
       data-testid="run-view"
       tabIndex={-1}
     >
       <header className="run-header">
         <div className="run-title-row">
-          <span className="drawer-id">{id}</span>
           {run && <h2 className="run-title">{run.specTitle}</h2>}
           {run && (
             <RunStateBadge state={run.state} stage={run.stage} failureClass={run.failure?.class} />
           )}
           <span className="run-spacer" />
+          <CopyLink what="run" id={id} />
           {run && <RunActions run={run} onDialog={setDialog} onProblem={setProblem} />}
           <CloseButton onClick={close} />
         </div>
@@ -119,8 +71,9 @@ export function RunView({ id }: { id: RunId }) {
             className={`run-failure${run.failure.class === 'cancelled' ? ' run-failure-cancelled' : ''}`}
             data-testid="run-failure"
           >
-            <strong>{run.failure.class.replaceAll('_', ' ')}</strong>: {run.failure.message}
-            {run.failure.resetAt && ` — frees up ${new Date(run.failure.resetAt).toLocaleString()}`}
+            <strong>{FAILURE_WORDS[run.failure.class] ?? run.failure.class}</strong>:{' '}
+            {run.failure.message}
+            {run.failure.resetAt && ` — frees up ${formatTime(run.failure.resetAt, now)}`}
           </p>
         )}
         {problem && (
@@ -147,7 +100,8 @@ export function RunView({ id }: { id: RunId }) {
             {run.review.action === 'merged'
               ? `Merged ${run.branch} into ${run.baseRef}${run.review.commit ? ` (${run.review.commit.slice(0, 8)})` : ''}`
               : `Discarded ${run.branch ?? 'its folder'}: the worktree and branch are gone`}
-            {run.review.runId !== run.id && ` — through ${run.review.runId}`}
+            {run.review.runId !== run.id &&
+              ` — through ${runNumber(run.review.runId) > runNumber(run.id) ? 'a later' : 'an earlier'} run of this branch`}
           </p>
         )}
         {run?.artifact && (

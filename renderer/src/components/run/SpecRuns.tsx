@@ -3,21 +3,21 @@ import { useState } from 'react'
 import { laneAvailability } from '../../../../shared/availability'
 import type { Spec } from '../../../../shared/domain'
 import { toFactoryError } from '../../../../shared/errors'
-import { formatAge, formatDuration, formatUsd } from '../../../../shared/format'
+import { formatUsd } from '../../../../shared/format'
 import { isRunActive } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useBoard } from '../../stores/board'
 import { useCapacity } from '../../stores/capacity'
-import { useClock } from '../../stores/clock'
+import { useLiveNow } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
-import { placementWords } from '../../board/wording'
+import { placementWords, refusalWords, runName, runnerWords } from '../../board/wording'
+import { formatDuration } from '../../time'
 import { InlineError } from '../InlineError'
 import { RunStateBadge } from './RunStateBadge'
 
 export function SpecRuns({ spec }: { spec: Spec }) {
   const agents = useBoard((s) => s.agents)
-  const now = useClock((s) => s.now)
   const { runs, error } = useSpecRuns(spec.id)
   // Its own lane, else the first lane that can take a run now, else the first lane.
   const [agent, setAgent] = useState<string>(() => {
@@ -31,6 +31,8 @@ export function SpecRuns({ spec }: { spec: Spec }) {
   const [starting, setStarting] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const active = runs?.find((r) => isRunActive(r.state))
+  // Each second while a run is at work, so its duration ticks; else the board's half-minute.
+  const now = useLiveNow(Boolean(active))
 
   const dispatch = () => {
     if (!agent) return
@@ -40,7 +42,11 @@ export function SpecRuns({ spec }: { spec: Spec }) {
       .call('run/dispatch', { spec: spec.id, agent })
       .then(
         (run) => useUi.getState().openRun(run.id),
-        (failure: unknown) => setProblem(toFactoryError(failure).message),
+        (failure: unknown) => {
+          const { specs } = useBoard.getState()
+          const titleOf = (id: string) => specs.find((s) => s.id === id)?.title
+          setProblem(refusalWords(toFactoryError(failure).message, titleOf))
+        },
       )
       .finally(() => setStarting(false))
   }
@@ -72,7 +78,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
           >
             {agents.map((a) => (
               <option key={a.name} value={a.name}>
-                {a.name} ({a.runner})
+                {a.name} — {runnerWords(a.runner)}
               </option>
             ))}
           </select>
@@ -81,7 +87,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
             className="button button-primary button-small"
             data-testid="dispatch"
             disabled={starting || Boolean(active) || !agent}
-            title={active ? `${active.id} is running` : undefined}
+            title={active ? `${runName(active, now)} is still at work` : undefined}
             onClick={dispatch}
           >
             {starting ? 'Starting…' : runs && runs.length > 0 ? 'Run again' : 'Run'}
@@ -100,18 +106,20 @@ export function SpecRuns({ spec }: { spec: Spec }) {
                 data-testid="run-item"
                 onClick={() => useUi.getState().openRun(run.id)}
               >
-                <span className="run-list-id">{run.id}</span>
+                <span className="run-list-name">{runName(run, now)}</span>
                 <RunStateBadge
                   state={run.state}
                   stage={run.stage}
                   failureClass={run.failure?.class}
                 />
-                <span className="run-list-meta">
-                  {run.agent}
-                  {run.startedAt &&
-                    ` · ${formatDuration(Math.max(0, (run.endedAt ?? now) - run.startedAt))}`}
-                  {run.usage.costMicros > 0 && ` · ${formatUsd(run.usage.costMicros)}`}
-                  {` · ${formatAge(run.createdAt, now)}`}
+                <span className="run-list-meta" data-testid="run-item-meta">
+                  {[
+                    run.startedAt &&
+                      `${isRunActive(run.state) ? 'for' : 'took'} ${formatDuration(Math.max(0, (run.endedAt ?? now) - run.startedAt))}`,
+                    run.usage.costMicros > 0 && formatUsd(run.usage.costMicros),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </span>
                 {run.placement && (
                   <span className="run-list-placement" data-testid="run-placement">

@@ -1,6 +1,8 @@
 // The stages the agent reported (scout → scaffold → build → verify → review, or its own), each with
 // its latest status; the current one is highlighted while the run is live.
 import { isRunActive, type Run, type StageEvent } from '../../../../shared/runs'
+import { useClock } from '../../stores/clock'
+import { formatTime } from '../../time'
 
 interface StageStep {
   stage: string
@@ -26,6 +28,7 @@ export function stageSteps(timeline: StageEvent[]): StageStep[] {
 
 export function StageTimeline({ run }: { run: Run }) {
   const steps = stageSteps(run.timeline)
+  const now = useClock((s) => s.now)
   if (steps.length === 0) {
     return (
       <p className="stage-timeline-empty muted">
@@ -44,7 +47,7 @@ export function StageTimeline({ run }: { run: Run }) {
           <li
             key={step.stage}
             className={`stage-step${current ? ' stage-current' : ''}${failed ? ' stage-failed' : ''}${done ? ' stage-done' : ''}`}
-            title={`${step.stage}: ${step.status}${step.message ? ` — ${step.message}` : ''} (${new Date(step.at).toLocaleTimeString()})`}
+            title={`${step.stage}: ${step.status}${step.message ? ` — ${step.message}` : ''} (${formatTime(step.at, now)})`}
             data-testid="stage-step"
           >
             <span className="stage-mark" aria-hidden="true">

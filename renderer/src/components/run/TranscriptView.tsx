@@ -1,46 +1,15 @@
 // The structured transcript: assistant text, tool calls and results, stages, raw lines. One line
-// per entry; Enter or a click expands one. Virtualized, and it follows a live run at the bottom.
+// per entry; Enter or a click expands one (the assistant's prose as rendered markdown, through the
+// same safe renderer as a spec's body). Virtualized, and it follows a live run at the bottom.
 import { useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type { RunId, TranscriptEntry } from '../../../../shared/runs'
 import { useTranscript } from '../../runs/useTranscript'
 import { InlineError } from '../InlineError'
+import { Markdown } from '../Markdown'
+import { firstLine, plainMarkdownLine, summary } from './transcriptRows'
 import { VirtualRows } from './VirtualRows'
 
 const ROW_HEIGHT = 26
-
-function summary(entry: TranscriptEntry): { label: string; text: string; tone?: string } {
-  switch (entry.kind) {
-    case 'text':
-      return { label: 'assistant', text: entry.text }
-    case 'thinking':
-      return { label: 'thinking', text: entry.text, tone: 'faint' }
-    case 'tool_call':
-      return { label: entry.name, text: entry.input, tone: 'tool' }
-    case 'tool_result':
-      return { label: 'result', text: entry.output, tone: entry.isError ? 'error' : 'result' }
-    case 'result':
-      return { label: 'result', text: entry.text, tone: entry.isError ? 'error' : 'final' }
-    case 'stage':
-      return {
-        label: entry.stage,
-        text: `${entry.status}${entry.message ? ` — ${entry.message}` : ''}`,
-        tone: 'stage',
-      }
-    case 'system':
-      return { label: 'factory', text: entry.text, tone: 'faint' }
-    case 'raw':
-      return {
-        label: entry.stream,
-        text: entry.text,
-        tone: entry.stream === 'stderr' ? 'stderr' : 'raw',
-      }
-  }
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? ''
-  return line.length > 400 ? `${line.slice(0, 400)}…` : line
-}
 
 function Row(props: {
   index: number
@@ -71,7 +40,8 @@ function Row(props: {
       </div>
     )
   }
-  const { label, text, tone } = summary(entry)
+  const { label, text, tone, markdown } = summary(entry)
+  const line = firstLine(text)
   // Anything that may not fit on one line can open: the row's width is the window's.
   const expandable = text.includes('\n') || text.length > 60
   return (
@@ -90,10 +60,19 @@ function Row(props: {
         {expandable ? (expanded ? '▾' : '▸') : ''}
       </span>
       <span className="tx-label">{label}</span>
-      {expanded ? (
+      {expanded && markdown ? (
+        <div className="tx-full tx-markdown">
+          <Markdown>{text}</Markdown>
+        </div>
+      ) : expanded ? (
         <pre className="tx-full">{text}</pre>
+      ) : markdown && !text.includes('\n') && plainMarkdownLine(line) !== line ? (
+        // One line of prose with markup ("Built **the table**."): rendered in the row itself.
+        <span className="tx-text tx-inline-markdown">
+          <Markdown>{line}</Markdown>
+        </span>
       ) : (
-        <span className="tx-text">{firstLine(text)}</span>
+        <span className="tx-text">{markdown ? plainMarkdownLine(line) : line}</span>
       )}
     </div>
   )

@@ -1,11 +1,11 @@
 // "This week": where each lane's capacity went over the last 7 days — used, idle (unused while the
-// lane could have worked: the waste) and blocked (unused while it was held, paused, disabled or had every run slot taken) — in
-// shares of its time and, for idle, in its tightest window's own unit; and the lanes without
+// lane could have worked: the waste) and blocked (unused while it was held, paused, disabled or had
+// every run slot taken) — in shares of its time and, for idle, in its tightest window's own unit; and the lanes without
 // windows, which have no capacity to measure.
-import { formatAge, formatClock, formatDuration } from '../../../../shared/format'
 import type { AgentIdleWeek, Saturation } from '../../../../shared/saturation'
 import { holdReasonWords } from '../../board/wording'
 import { useUi } from '../../stores/ui'
+import { formatAge, formatDuration, formatTime } from '../../time'
 import { seriesColor } from './chartColors'
 import { describeUsage, formatShare, idlePerWindow, weekSource } from './idleWording'
 
@@ -13,7 +13,7 @@ function agentColor(saturation: Saturation, agent: string): string {
   return seriesColor(saturation.agents.findIndex((a) => a.agent === agent))
 }
 
-// To the minute: "2h", not "2h5s".
+// To the minute: "2h", not "2h 5s".
 const minutes = (ms: number) => formatDuration(Math.max(60_000, Math.round(ms / 60_000) * 60_000))
 
 /**
@@ -21,7 +21,7 @@ const minutes = (ms: number) => formatDuration(Math.max(60_000, Math.round(ms / 
  * 14:05; every run slot taken 3h)": a hold first, since it needs the person; a full cap is the
  * lane's own setting.
  */
-function blockedLine(week: AgentIdleWeek): string | null {
+function blockedLine(week: AgentIdleWeek, now: number): string | null {
   if (week.blockedMs <= 0) return null
   const spent = minutes(week.blockedMs)
   const held = week.holds.filter((hold) => hold.kind !== 'cap')
@@ -38,7 +38,7 @@ function blockedLine(week: AgentIdleWeek): string | null {
   const parts: string[] = []
   if (held.length) {
     parts.push(
-      `${held.length} hold${held.length === 1 ? '' : 's'}, last ended ${formatClock(held.at(-1)!.to)}`,
+      `${held.length} hold${held.length === 1 ? '' : 's'}, last ended ${formatTime(held.at(-1)!.to, now)}`,
     )
   }
   const capMs = atCap.reduce((sum, hold) => sum + hold.to - hold.from, 0)
@@ -99,7 +99,7 @@ export function IdleWeekPanel({ saturation, days }: { saturation: Saturation; da
       <ul className="idle-week-agents">
         {week.agents.map((agentWeek) => {
           const { agent, since, binding } = agentWeek
-          const blocked = blockedLine(agentWeek)
+          const blocked = blockedLine(agentWeek, saturation.now)
           return (
             <li key={agent} className="idle-agent" data-testid="idle-agent" data-agent={agent}>
               <div className="idle-agent-head">

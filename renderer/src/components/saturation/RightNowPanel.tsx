@@ -7,7 +7,6 @@ import {
   peakUtilization,
   runningWords,
 } from '../../../../shared/availability'
-import { formatClock } from '../../../../shared/format'
 import {
   describeUseSource,
   sourceOfUse,
@@ -15,6 +14,7 @@ import {
   type WindowUsage,
 } from '../../../../shared/quotas'
 import { holdReasonWords } from '../../board/wording'
+import { formatTime } from '../../time'
 import { useCapacity } from '../../stores/capacity'
 import { formatShare } from './idleWording'
 
@@ -37,7 +37,7 @@ function fullest(usage: AgentUsage): WindowUsage | undefined {
   )
 }
 
-export function laneNow(usage: AgentUsage): LaneNow {
+export function laneNow(usage: AgentUsage, now: number = Date.now()): LaneNow {
   const availability = laneAvailability(usage)
   const top = fullest(usage)
   // Room is what an open lane offers; a held one's room is not on offer, so its use is said instead.
@@ -47,7 +47,7 @@ export function laneNow(usage: AgentUsage): LaneNow {
       ? `${formatShare(Math.max(0, 1 - top.utilization))} free of its ${top.window} ${top.unit}, ${describeUseSource(sourceOfUse(top))}`
       : `${top.window} ${top.unit} ${formatShare(top.utilization)} used, ${describeUseSource(sourceOfUse(top))}`
   const until =
-    !availability.ok && availability.until ? ` until ${formatClock(availability.until)}` : ''
+    !availability.ok && availability.until ? ` until ${formatTime(availability.until, now)}` : ''
   const base = { usage, room, peak: peakUtilization(usage) }
   if (availability.ok) {
     const runs = availability.free === 1 ? '1 more run' : `${availability.free} more runs`
@@ -76,7 +76,7 @@ const ORDER: Record<Standing, number> = { open: 0, busy: 1, blocked: 2 }
 /** The allocator's order among open lanes: most headroom first, then the emptier, then by name. */
 export function lanesNow(usages: AgentUsage[]): LaneNow[] {
   return usages
-    .map(laneNow)
+    .map((usage) => laneNow(usage))
     .sort(
       (a, b) =>
         ORDER[a.standing] - ORDER[b.standing] ||

@@ -2,6 +2,7 @@
 // the hovered bucket, or the average over what the chart shows when nothing is hovered.
 import { useMemo } from 'react'
 import type { Saturation } from '../../../../shared/saturation'
+import { formatTime } from '../../time'
 import { seriesColor } from './chartColors'
 import { formatShare } from './idleWording'
 import type { ZoomRange } from './saturationChart'
@@ -25,14 +26,6 @@ function average(values: (number | null)[], from: number, to: number): number | 
   }
   return count ? sum / count : null
 }
-
-const hourFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-})
 
 export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }: Props) {
   const { timestamps } = saturation
@@ -76,7 +69,7 @@ export function SaturationLegend({ saturation, zoom, hidden, cursor, onToggle }:
           ? zoom
             ? 'Average over the zoomed range'
             : 'Average over the range'
-          : `${hourFormat.format(at)} · ${saturation.bucketMs === 3_600_000 ? '1 hour' : '5 minutes'}`}
+          : `${formatTime(at, saturation.now)} · ${saturation.bucketMs === 3_600_000 ? '1 hour' : '5 minutes'}`}
       </span>
       <ul className="saturation-legend-items">
         {items.map((item) => {
