@@ -16,7 +16,7 @@ import { requireAgent } from './agents'
 import type { Change, Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
 import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
-import { toBadge } from './software/runs/runs'
+import { findArtifact, pickArtifact, toBadge } from './software/runs/runs'
 
 type SpecRow = typeof specs.$inferSelect
 
@@ -54,7 +54,8 @@ export function toSpec(
 function badge(ledger: Ledger, runId: string | null): RunBadge | null {
   if (!runId) return null
   const row = ledger.db.select().from(runs).where(eq(runs.id, runId)).get()
-  return row ? toBadge(row) : null
+  const artifact = row && findArtifact(ledger, row.id)
+  return row ? toBadge(row, artifact && pickArtifact(artifact)) : null
 }
 
 export function findSpec(ledger: Ledger, id: string): Spec | undefined {

@@ -44,4 +44,8 @@ export const MIGRATIONS: { tag: string; sql: string }[] = [
     tag: '0010_run_placement',
     sql: 'ALTER TABLE `runs` ADD `placement` text;',
   },
+  {
+    tag: '0011_branch_state',
+    sql: "ALTER TABLE `agents` ADD `merge_when_shipped` integer DEFAULT false NOT NULL;--> statement-breakpoint\nALTER TABLE `runs` ADD `branch_state` text;--> statement-breakpoint\nALTER TABLE `runs` ADD `branch_commits` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `runs` ADD `branch_uncommitted` integer DEFAULT 0 NOT NULL;--> statement-breakpoint\nALTER TABLE `runs` ADD `merge_refusal` text;--> statement-breakpoint\n-- Runs reviewed before branch states were kept: their branch's latest merge or discard, from the log.\nUPDATE `runs` SET `branch_state` = (\n\tSELECT CASE e.`type` WHEN 'run.merged' THEN 'merged' ELSE 'discarded' END\n\tFROM `events` e\n\tWHERE e.`type` IN ('run.merged', 'run.discarded')\n\t\tAND e.`ts` >= `runs`.`created_at`\n\t\tAND e.`subject` IN (\n\t\t\tSELECT r.`id` FROM `runs` r\n\t\t\tWHERE r.`id` = `runs`.`id` OR (`runs`.`branch` IS NOT NULL AND r.`branch` = `runs`.`branch`)\n\t\t)\n\tORDER BY e.`seq` DESC LIMIT 1\n);\n--> statement-breakpoint\n-- The run-branches reactor starts at the log's end: runs that ended before it are not checked\n-- again (that would be git once per old run at the first start, under the write lock).\nINSERT INTO `reactor_cursors` (`reactor`, `seq`, `updated_at`)\nSELECT 'run-branches', coalesce(max(`seq`), 0), 0 FROM `events`;\n",
+  },
 ]

@@ -1,6 +1,7 @@
 // The `runs` read model: finding runs, and the state changes the dispatcher and a run's supervisor
 // record. Each change appends its event and updates runs/specs/usage in one transaction.
 import { desc, eq, inArray } from 'drizzle-orm'
+import type { BranchState, BranchStateName } from '../../../../shared/branch'
 import type { SpecStatus, Stage } from '../../../../shared/domain'
 import { FactoryError } from '../../../../shared/errors'
 import {
@@ -73,12 +74,32 @@ export function toRun(
     artifact,
     timeline,
     review,
+    branchState: branchStateOf(row),
     comments,
   }
 }
 
+type BranchColumns = Pick<
+  RunRow,
+  'branchState' | 'baseRef' | 'branchCommits' | 'branchUncommitted' | 'mergeRefusal'
+>
+
+/** The branch state kept on the run row (review.ts writes it); null until it was checked. */
+export function branchStateOf(row: BranchColumns): BranchState | null {
+  if (!row.branchState) return null
+  return {
+    state: row.branchState as BranchStateName,
+    into: row.baseRef ?? 'its base',
+    commits: row.branchCommits,
+    uncommitted: row.branchUncommitted,
+    refusal: row.mergeRefusal,
+  }
+}
+
 export function toBadge(
-  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail' | 'placement'>,
+  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail' | 'placement'> &
+    BranchColumns,
+  artifact: RunBadge['artifact'] = null,
 ): RunBadge {
   return {
     id: row.id as RunId,
@@ -87,6 +108,8 @@ export function toBadge(
     placement: row.placement,
     failureClass: row.failureClass as FailureClass | null,
     tail: row.state === 'failed' || row.state === 'lost' ? lastLine(row.logTail) : null,
+    artifact,
+    branchState: branchStateOf(row),
   }
 }
 
@@ -104,6 +127,11 @@ export function findArtifact(ledger: Ledger, runId: string): Artifact | null {
   const row = ledger.db.select().from(artifacts).where(eq(artifacts.runId, runId)).get()
   if (!row) return null
   return { ...row, runId: row.runId as RunId, screenshots: JSON.parse(row.screenshots) as string[] }
+}
+
+/** What a card shows of an artifact. */
+export function pickArtifact({ name, version, url }: Artifact): RunBadge['artifact'] {
+  return { name, version, url }
 }
 
 export function requireRun(ledger: Ledger, id: string): Run {
