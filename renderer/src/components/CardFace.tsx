@@ -7,6 +7,7 @@ import { placementWords } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
+import { CardShipped } from './CardShipped'
 import { RunStateBadge } from './run/RunStateBadge'
 import { StatusBadge } from './StatusBadge'
 
@@ -159,6 +160,7 @@ export function CardFace({ card }: { card: SpecCard }) {
           <QueueWait agent={card.agent} />
         ))
       )}
+      {card.run?.state === 'shipped' && <CardShipped run={card.run} />}
       {card.status !== 'queued' && card.run?.tail && (
         <div className="card-tail" title={card.run.tail} data-testid="card-tail">
           {card.run.tail}

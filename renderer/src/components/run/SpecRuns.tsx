@@ -13,6 +13,7 @@ import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
 import { placementWords } from '../../board/wording'
 import { InlineError } from '../InlineError'
+import { RunMerge } from './RunActions'
 import { RunStateBadge } from './RunStateBadge'
 
 export function SpecRuns({ spec }: { spec: Spec }) {
@@ -119,6 +120,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
                   </span>
                 )}
               </button>
+              <RunMerge run={run} runs={runs} />
             </li>
           ))}
         </ul>
