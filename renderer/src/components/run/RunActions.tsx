@@ -122,15 +122,16 @@ export function RunActions({
 }
 
 /**
- * Merge from the drawer's Runs list (`runs`, newest first), for a run whose branch has commits to
- * merge: where the branch stands, the button, and a refusal (a conflict names its files) beside
- * it. Retries and follow-ups share a branch: only the newest run on it offers the merge.
+ * Merge from the drawer's Runs list (`runs`, newest first): where the run's branch stands, Merge
+ * when it has commits to merge, and a refusal (a conflict names its files) beside it. Retries and
+ * follow-ups share a branch: only the newest run on it says so and offers the merge.
  */
 export function RunMerge({ run, runs }: { run: Run; runs: readonly Run[] }) {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const newer = runs.slice(0, runs.indexOf(run)).some((other) => other.branch === run.branch)
-  if (newer || !canMerge(run)) return null
+  const mergeable = canMerge(run)
+  if (newer || (!mergeable && !run.branchState)) return null
   const start = () => {
     setBusy(true)
     setProblem(null)
@@ -140,18 +141,24 @@ export function RunMerge({ run, runs }: { run: Run; runs: readonly Run[] }) {
   }
   return (
     <div className="run-list-merge">
-      {run.branchState && <span className="run-list-meta">{branchWords(run.branchState)}</span>}
-      <button
-        type="button"
-        className="button button-small button-secondary"
-        data-testid="run-item-merge"
-        aria-label={`Merge ${run.branch ?? run.id} into ${run.baseRef ?? 'its base'}`}
-        disabled={busy}
-        onClick={start}
-      >
-        {busy && <span className="spinner" aria-hidden="true" />}
-        Merge
-      </button>
+      {run.branchState && (
+        <span className="run-list-meta" data-testid="run-item-branch">
+          {branchWords(run.branchState)}
+        </span>
+      )}
+      {mergeable && (
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          data-testid="run-item-merge"
+          aria-label={`Merge ${run.branch ?? run.id} into ${run.baseRef ?? 'its base'}`}
+          disabled={busy}
+          onClick={start}
+        >
+          {busy && <span className="spinner" aria-hidden="true" />}
+          Merge
+        </button>
+      )}
       <InlineError message={problem} testId="run-item-merge-error" />
     </div>
   )
