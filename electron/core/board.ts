@@ -45,13 +45,13 @@ type BadgeRow = [
 const CARDS_SQL = `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
      CASE WHEN status = 'queued' THEN ${unmetDependenciesSql('specs.id')} END
    FROM specs ORDER BY priority DESC, created_at DESC`
-// Only the runs cards point at; the log tail only where a card shows it (failed, lost); the
-// artifact by its primary key, and only its name, version and link.
+// Only the runs cards point at; the log tail only where a card shows it (failed, lost). A shipped
+// run's artifact (name, version, link) is on its row: a join to artifacts would double the read.
 const BADGES_SQL = `SELECT r.id, r.state, r.stage, r.failure_class,
           CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END, r.placement,
           r.base_ref, r.branch_state, r.branch_commits, r.branch_uncommitted, r.merge_refusal,
-          a.name, a.version, a.url
-   FROM runs r JOIN specs s ON s.run_id = r.id LEFT JOIN artifacts a ON a.run_id = r.id`
+          r.artifact_name, r.artifact_version, r.artifact_url
+   FROM runs r JOIN specs s ON s.run_id = r.id`
 
 function prepared(ledger: Ledger) {
   return {
@@ -61,11 +61,22 @@ function prepared(ledger: Ledger) {
 }
 
 function badgeOf(row: BadgeRow): RunBadge {
-  const [id, state, stage, failureClass, logTail, placement, baseRef, branchState] = row
-  const [, , , , , , , , branchCommits, branchUncommitted, mergeRefusal, name, version, url] = row
-  const artifact = name !== null ? { name, version: version ?? '', url: url ?? '' } : null
-  const branch = { baseRef, branchState, branchCommits, branchUncommitted, mergeRefusal }
-  return toBadge({ id, state, stage, failureClass, logTail, placement, ...branch }, artifact)
+  return toBadge({
+    id: row[0],
+    state: row[1],
+    stage: row[2],
+    failureClass: row[3],
+    logTail: row[4],
+    placement: row[5],
+    baseRef: row[6],
+    branchState: row[7],
+    branchCommits: row[8],
+    branchUncommitted: row[9],
+    mergeRefusal: row[10],
+    artifactName: row[11],
+    artifactVersion: row[12],
+    artifactUrl: row[13],
+  })
 }
 
 /** Shared by every card that waits for nothing (almost all of them). */

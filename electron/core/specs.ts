@@ -16,7 +16,7 @@ import { requireAgent } from './agents'
 import type { Change, Ledger } from './db/ledger'
 import { runs, specs } from './db/schema'
 import { dependenciesOf, setDependencies, unmetDependencies } from './dependencies'
-import { findArtifact, pickArtifact, toBadge } from './software/runs/runs'
+import { toBadge } from './software/runs/runs'
 
 type SpecRow = typeof specs.$inferSelect
 
@@ -54,8 +54,7 @@ export function toSpec(
 function badge(ledger: Ledger, runId: string | null): RunBadge | null {
   if (!runId) return null
   const row = ledger.db.select().from(runs).where(eq(runs.id, runId)).get()
-  const artifact = row && findArtifact(ledger, row.id)
-  return row ? toBadge(row, artifact && pickArtifact(artifact)) : null
+  return row ? toBadge(row) : null
 }
 
 export function findSpec(ledger: Ledger, id: string): Spec | undefined {

@@ -160,6 +160,11 @@ export const runs = sqliteTable(
     branchUncommitted: integer('branch_uncommitted').notNull().default(0),
     /** Why the last merge of its branch was refused, in a few words ("conflicts in src/x.ts"). */
     mergeRefusal: text('merge_refusal'),
+    /** A shipped run's artifact as its card shows it (the full record is in `artifacts`): kept
+     * here so the board reads no second table. */
+    artifactName: text('artifact_name'),
+    artifactVersion: text('artifact_version'),
+    artifactUrl: text('artifact_url'),
     logTail: text('log_tail'),
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),

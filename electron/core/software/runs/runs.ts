@@ -97,9 +97,19 @@ export function branchStateOf(row: BranchColumns): BranchState | null {
 }
 
 export function toBadge(
-  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail' | 'placement'> &
+  row: Pick<
+    RunRow,
+    | 'id'
+    | 'state'
+    | 'stage'
+    | 'failureClass'
+    | 'logTail'
+    | 'placement'
+    | 'artifactName'
+    | 'artifactVersion'
+    | 'artifactUrl'
+  > &
     BranchColumns,
-  artifact: RunBadge['artifact'] = null,
 ): RunBadge {
   return {
     id: row.id as RunId,
@@ -108,7 +118,10 @@ export function toBadge(
     placement: row.placement,
     failureClass: row.failureClass as FailureClass | null,
     tail: row.state === 'failed' || row.state === 'lost' ? lastLine(row.logTail) : null,
-    artifact,
+    artifact:
+      row.artifactName !== null
+        ? { name: row.artifactName, version: row.artifactVersion ?? '', url: row.artifactUrl ?? '' }
+        : null,
     branchState: branchStateOf(row),
   }
 }
@@ -127,11 +140,6 @@ export function findArtifact(ledger: Ledger, runId: string): Artifact | null {
   const row = ledger.db.select().from(artifacts).where(eq(artifacts.runId, runId)).get()
   if (!row) return null
   return { ...row, runId: row.runId as RunId, screenshots: JSON.parse(row.screenshots) as string[] }
-}
-
-/** What a card shows of an artifact. */
-export function pickArtifact({ name, version, url }: Artifact): RunBadge['artifact'] {
-  return { name, version, url }
 }
 
 export function requireRun(ledger: Ledger, id: string): Run {
@@ -340,7 +348,11 @@ export function recordOutcome(
     if (!isRunActive(row.state)) return false // already ended (e.g. lost)
     if (onlyFrom && row.state !== onlyFrom) return false
     const failure = outcome.state === 'failed' || outcome.state === 'lost' ? outcome.failure : null
+    const shipped = outcome.state === 'shipped' ? outcome.artifact : null
     setRun(ledger, change, id, {
+      artifactName: shipped?.name ?? null,
+      artifactVersion: shipped?.version ?? null,
+      artifactUrl: shipped?.url ?? null,
       state: outcome.state,
       endedAt: change.now,
       exitCode: exit.code,
