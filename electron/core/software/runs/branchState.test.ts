@@ -68,7 +68,7 @@ describe('a ledger from before branch states were kept', () => {
     cleanup()
   })
 
-  it('reads merged and discarded branches from the log, and starts the reactor at its end', () => {
+  it('reads merged and discarded branches from the log, artifacts onto their cards, and starts the reactor at its end', () => {
     const temp = tempLedgerPath()
     cleanup = temp.cleanup
     const old = new Database(temp.path)
@@ -85,6 +85,8 @@ describe('a ledger from before branch states were kept', () => {
               VALUES ('r_${n}', 's_${n}', 'bob', 'claude', 'shipped', '[]', '/w', 'worktree',
                 '/repo', 'factory/spec-${n}', 'main', '/runs/r_${n}', 10, 10)`)
     }
+    insert(`INSERT INTO artifacts (run_id, spec_id, name, version, url, changelog, created_at)
+            VALUES ('r_3', 's_3', 'hello', '1.0.0', 'https://example.com', '', 10)`)
     insert(`INSERT INTO events (ts, type, subject, actor) VALUES (20, 'run.merged', 'r_1', 'app')`)
     insert(
       `INSERT INTO events (ts, type, subject, actor) VALUES (21, 'run.discarded', 'r_2', 'app')`,
@@ -94,6 +96,8 @@ describe('a ledger from before branch states were kept', () => {
     ledger = openLedger({ path: temp.path })
     const states = readBoard(ledger).specs.map((s) => s.run?.branchState?.state ?? null)
     expect(states.sort()).toEqual(['discarded', 'merged', null].sort())
+    const third = readBoard(ledger).specs.find((s) => s.id === 's_3')!.run!
+    expect(third.artifact).toEqual({ name: 'hello', version: '1.0.0', url: 'https://example.com' })
     // r_3 was never reviewed: left unknown, not checked with git at the first start.
     expect(reactorCursor(ledger, runBranches.name)).toBe(2)
   })
