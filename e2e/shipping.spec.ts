@@ -144,6 +144,23 @@ for (const size of SIZES) {
     await page.keyboard.press('Escape')
     await expect(shipped.getByTestId('card-branch')).toBeVisible()
     await page.screenshot({ path: join(ARTIFACTS, `shipping-auto-merged-${at}.png`) })
+
+    // A conflict is refused as a manual merge is: shipped, unmerged, the reason on the card.
+    factory.cli('agent', 'set', 'alice', '--command', fixture('ship', '300'))
+    const next = factory.cli('spec', 'add', '--title', 'Signup page') as { id: string }
+    factory.cli('dispatch', next.id, '--agent', 'alice')
+    writeFileSync(join(repo, 'hello.txt'), 'my own hello\n')
+    git('commit', '-q', '-am', 'my own hello')
+    const refused = card(page.getByTestId('cell-marketing-alice'), 'Signup page')
+    await expect(refused.getByTestId('card-branch')).toHaveText(
+      'Not merged · conflicts in hello.txt',
+      { timeout: 20_000 },
+    )
+    expect(git('log', '-1', '--format=%s', 'main')).toBe('my own hello')
+    await refused.click()
+    await expect(page.getByTestId('spec-drawer').getByTestId('run-item-merge')).toBeVisible()
+    await page.keyboard.press('Escape')
+    await page.screenshot({ path: join(ARTIFACTS, `shipping-refused-${at}.png`) })
   })
 
   test(`at ${size.width}×${size.height} ${size.scheme}: a run that committed nothing says "Nothing to merge" and offers no Merge`, async ({
