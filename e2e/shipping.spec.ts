@@ -93,7 +93,10 @@ for (const size of SIZES) {
 
     await drawer.getByTestId('run-item').click()
     const view = page.getByTestId('run-view')
-    await expect(view.getByTestId('run-branch')).toHaveText('Merged into main')
+    await expect(view.getByTestId('run-review')).toHaveText(
+      'Merged factory/hello-page into main (' + git('rev-parse', '--short=8', 'main') + ')',
+    )
+    await page.screenshot({ path: join(ARTIFACTS, `shipping-run-view-merged-${at}.png`) })
     await expect(view.getByTestId('merge')).toHaveCount(0)
     await expect(view.getByTestId('discard')).toHaveCount(0)
     await page.keyboard.press('Escape')

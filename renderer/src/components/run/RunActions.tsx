@@ -95,8 +95,10 @@ export function RunActions({
       .catch((failure: unknown) => onProblem(toFactoryError(failure).message))
       .finally(() => setBusy(null))
   }
-  // Where the branch stands, in place of a Merge there is no reason to offer.
-  const branch = run.branchState && !canMerge(run) ? branchWords(run.branchState) : null
+  // Where the branch stands, in place of a Merge there is no reason to offer (a merge or discard
+  // the view already reports under its facts is not said twice).
+  const branch =
+    run.branchState && !canMerge(run) && !run.review ? branchWords(run.branchState) : null
   return (
     <div className="run-actions" aria-busy={busy !== null}>
       {branch && (
