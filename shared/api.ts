@@ -128,6 +128,7 @@ const agentSettings = {
     ),
   queue: pathSchema.nullable(),
   usageSources: usageSourcesSchema,
+  mergeWhenShipped: z.boolean(),
 }
 const dependsOnSchema = z
   .array(specIdSchema)
@@ -158,6 +159,7 @@ export const operations = {
         quotas: agentSettings.quotas.default([]),
         queue: agentSettings.queue.default(null),
         usageSources: agentSettings.usageSources.default({}),
+        mergeWhenShipped: agentSettings.mergeWhenShipped.default(false),
       })
       .refine((a) => a.runner !== 'command' || a.command !== null, {
         message: 'a command agent needs its command (argv with {specFile}, {runId}, {outputDir})',
@@ -180,6 +182,7 @@ export const operations = {
         quotas: agentSettings.quotas.optional(),
         queue: agentSettings.queue.optional(),
         usageSources: agentSettings.usageSources.optional(),
+        mergeWhenShipped: agentSettings.mergeWhenShipped.optional(),
       })
       .refine(
         (edit) => Object.values(edit).filter((v) => v !== undefined).length > 1,

@@ -100,6 +100,8 @@ export interface Agent {
   /** A remote agent: runs are written to this queue directory (docs/queue.md), not spawned. */
   queue: string | null
   usageSources: UsageSources
+  /** A trusted lane: when one of its runs ships, the engine merges its branch by itself. */
+  mergeWhenShipped: boolean
   createdAt: number
 }
 

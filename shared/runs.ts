@@ -1,5 +1,6 @@
 // Runs: one agent process working on one spec. The states, failure classes, usage and transcript
 // shapes are shared by the engine (which records them), every host and the UI (which shows them).
+import type { BranchState } from './branch'
 
 export const RUN_STATES = [
   'queued',
@@ -136,6 +137,8 @@ export interface Run {
   timeline: StageEvent[]
   /** Its branch was merged or discarded (by this run's review or a sibling's on the same branch). */
   review: RunReview | null
+  /** Its branch against its base, as last checked; null: not a worktree, or not checked yet. */
+  branchState: BranchState | null
   /** On a follow-up: what the reviewer asked for. */
   comments: string | null
 }
@@ -165,6 +168,10 @@ export interface RunBadge {
   failureClass: FailureClass | null
   /** The log's last line, for a failed run. */
   tail: string | null
+  /** What it shipped, for a shipped card (the rest is in the run view). */
+  artifact: Pick<Artifact, 'name' | 'version' | 'url'> | null
+  /** Its branch against its base, as last checked; null: not a worktree, or not checked yet. */
+  branchState: BranchState | null
 }
 
 /** A page of a run's transcript: entries [from, from + entries.length) of `total`. */

@@ -47,6 +47,7 @@ export function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
     quotaStrikes: 0,
     queue: null,
     usageSources: {},
+    mergeWhenShipped: false,
     createdAt: 1,
     ...fields,
   }

@@ -66,7 +66,7 @@ const specFields: OptionSpec = {
 export const commands: Record<string, Command> = {
   'agent add': {
     usage:
-      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
+      'factory agent add NAME [--runner claude|codex|gptme|command] [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE] [--merge-when-shipped on|off]',
     summary: 'add an agent lane',
     options: { runner: { type: 'string' }, ...agentSettingOptions },
     run(c) {
@@ -85,6 +85,7 @@ export const commands: Record<string, Command> = {
         quotas: settings.quotas,
         queue: settings.queue ?? null,
         usageSources: settings.usageSources ?? {},
+        mergeWhenShipped: settings.mergeWhenShipped,
       })
       const where = agent.queue ? `runs from its queue ${agent.queue}` : agent.runner
       return { json: agent, text: `Added agent ${agent.name} (${where})` }

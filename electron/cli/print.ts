@@ -61,7 +61,8 @@ export function printAgents(agents: Agent[]): string {
     ...agents.map((a) => [
       a.name,
       // A remote lane's runs happen wherever its queue is drained, not by its runner here.
-      a.queue ? `queue ${a.queue}` : `${a.runner}${a.workspace ? ` in ${a.workspace}` : ''}`,
+      (a.queue ? `queue ${a.queue}` : `${a.runner}${a.workspace ? ` in ${a.workspace}` : ''}`) +
+        (a.mergeWhenShipped ? ', merges when shipped' : ''),
       `${a.maxConcurrent}${a.enabled ? '' : ' (disabled)'}`,
       a.quotas.map((q) => `${q.window} ${formatQuotaAmount(q.unit, q.limit)}`).join(', ') || '-',
       formatAge(a.createdAt),

@@ -1,4 +1,5 @@
 // Human-readable runs for the CLI; `--json` bypasses all of this.
+import { branchWords } from '../../shared/branch'
 import { formatAge, formatCount, formatDuration, formatUsd } from '../../shared/format'
 import { isRunActive, type Run, type Usage } from '../../shared/runs'
 import { table } from './print'
@@ -68,6 +69,7 @@ export function printRun(run: Run): string {
       `artifact ${a.name} ${a.version}${a.url ? ` · ${a.url}` : ''} · ${a.screenshots.length} screenshots`,
     )
   }
+  if (run.branchState) lines.push(`branch ${branchWords(run.branchState)}`)
   if (run.logTail && run.state !== 'shipped' && run.state !== 'done') {
     lines.push('', 'log tail:', run.logTail)
   }

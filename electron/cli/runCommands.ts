@@ -38,6 +38,10 @@ export function agentSettingFlags(c: CommandContext) {
   if (enabled !== undefined && !['yes', 'no'].includes(enabled)) {
     c.usage(`--enabled takes yes or no, not "${enabled}"`)
   }
+  const merge = str(c.values['merge-when-shipped'])
+  if (merge !== undefined && !['on', 'off'].includes(merge)) {
+    c.usage(`--merge-when-shipped takes on or off, not "${merge}"`)
+  }
   const quotas = c.values.quota
   return {
     command: argv('command'),
@@ -54,6 +58,8 @@ export function agentSettingFlags(c: CommandContext) {
       ? quotas.filter((q): q is string => typeof q === 'string')
       : undefined,
     // Merged into what the agent (NAME, the first word) has: one flag changes one thing.
+    // A trusted lane: its shipped runs' branches are merged by the engine.
+    mergeWhenShipped: merge === undefined ? undefined : merge === 'on',
     usageSources: usageSourceFlags(
       c,
       () =>
@@ -74,6 +80,7 @@ export const agentSettingOptions: OptionSpec = {
   plan: { type: 'string' },
   quota: { type: 'string', multiple: true },
   queue: { type: 'string' },
+  'merge-when-shipped': { type: 'string' },
   ...usageSourceOptions,
 }
 
@@ -109,7 +116,7 @@ function runResult(run: Run): { json: unknown; text: string; exitCode: number } 
 export const runCommands: Record<string, Command> = {
   'agent set': {
     usage:
-      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE]',
+      'factory agent set NAME [--command "ARGV with {specFile}"] [--workspace DIR] [--bin PATH] [--timeout 2h] [--setup "npm ci"] [--max-concurrent N] [--quota WINDOW:UNIT:LIMIT]... [--plan TEXT] [--enabled yes|no] [--queue DIR] [--claude-logs on|off|DIR] [--usage-report on|off] [--usage-report-url URL] [--credentials FILE] [--merge-when-shipped on|off]',
     summary: 'change an agent’s settings (--quota given once or more replaces all its windows)',
     options: agentSettingOptions,
     run(c) {

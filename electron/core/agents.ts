@@ -33,6 +33,7 @@ function toAgent(row: AgentRow): Agent {
     quotaStrikes: row.quotaStrikes,
     queue: row.queue,
     usageSources: JSON.parse(row.usageSources) as UsageSources,
+    mergeWhenShipped: row.mergeWhenShipped,
     createdAt: row.createdAt,
   }
 }
@@ -49,6 +50,7 @@ const SETTINGS = [
   'quotas',
   'queue',
   'usageSources',
+  'mergeWhenShipped',
 ] as const
 type AgentSettings = Partial<Pick<Agent, (typeof SETTINGS)[number]>>
 

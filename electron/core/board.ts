@@ -1,6 +1,7 @@
-// The board's data in one read transaction: every card (no bodies), its latest run's badge, and
-// every lane. Rows come back as arrays (better-sqlite3's raw mode): on a 10,000-card board that
-// halves the cost of building them.
+// The board's data in one read transaction: every card (no bodies), its latest run's badge (with a
+// shipped run's artifact and its branch state, both kept on rows: no git here), and every lane.
+// Rows come back as arrays (better-sqlite3's raw mode): on a 10,000-card board that halves the
+// cost of building them.
 import type { Board, SpecCard, SpecId, SpecStatus, Stage } from '../../shared/domain'
 import type { RunBadge } from '../../shared/runs'
 import { listAgents } from './agents'
@@ -30,15 +31,26 @@ type BadgeRow = [
   failureClass: string | null,
   logTail: string | null,
   placement: string | null,
+  baseRef: string | null,
+  branchState: string | null,
+  branchCommits: number,
+  branchUncommitted: number,
+  mergeRefusal: string | null,
+  artifactName: string | null,
+  artifactVersion: string | null,
+  artifactUrl: string | null,
 ]
 
 // The board's two reads, prepared once per ledger (Ledger.statement) and read as raw rows.
 const CARDS_SQL = `SELECT id, title, stage, status, agent, source, tags, priority, created_at, updated_at, run_id,
      CASE WHEN status = 'queued' THEN ${unmetDependenciesSql('specs.id')} END
    FROM specs ORDER BY priority DESC, created_at DESC`
-// Only the runs cards point at; the log tail only where a card shows it (failed, lost).
+// Only the runs cards point at; the log tail only where a card shows it (failed, lost). A shipped
+// run's artifact (name, version, link) is on its row: a join to artifacts would double the read.
 const BADGES_SQL = `SELECT r.id, r.state, r.stage, r.failure_class,
-          CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END, r.placement
+          CASE WHEN r.state IN ('failed', 'lost') THEN r.log_tail END, r.placement,
+          r.base_ref, r.branch_state, r.branch_commits, r.branch_uncommitted, r.merge_refusal,
+          r.artifact_name, r.artifact_version, r.artifact_url
    FROM runs r JOIN specs s ON s.run_id = r.id`
 
 function prepared(ledger: Ledger) {
@@ -48,6 +60,25 @@ function prepared(ledger: Ledger) {
   }
 }
 
+function badgeOf(row: BadgeRow): RunBadge {
+  return toBadge({
+    id: row[0],
+    state: row[1],
+    stage: row[2],
+    failureClass: row[3],
+    logTail: row[4],
+    placement: row[5],
+    baseRef: row[6],
+    branchState: row[7],
+    branchCommits: row[8],
+    branchUncommitted: row[9],
+    mergeRefusal: row[10],
+    artifactName: row[11],
+    artifactVersion: row[12],
+    artifactUrl: row[13],
+  })
+}
+
 /** Shared by every card that waits for nothing (almost all of them). */
 const NOTHING: SpecId[] = []
 
@@ -55,9 +86,7 @@ export function readBoard(ledger: Ledger): Board {
   const { cards, badges } = prepared(ledger)
   return ledger.sqlite.transaction(() => {
     const runs = new Map<string, RunBadge>()
-    for (const [id, state, stage, failureClass, logTail, placement] of badges.all() as BadgeRow[]) {
-      runs.set(id, toBadge({ id, state, stage, failureClass, logTail, placement }))
-    }
+    for (const row of badges.all() as BadgeRow[]) runs.set(row[0], badgeOf(row))
     // Many cards share a tag set: parse each distinct one once per read.
     const tagSets = new Map<string, string[]>()
     const tagsOf = (text: string): string[] => {

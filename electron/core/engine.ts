@@ -167,6 +167,8 @@ export class Engine {
     }
     const lost = recoverLostRuns(this.ledger)
     ingestQueues(this.ledger)
+    // A run that shipped just before its supervisor died is merged (on a trusted lane) at start.
+    followSoftwareReactors(this.ledger)
     return lost
   }
 

@@ -51,6 +51,8 @@ export const agents = sqliteTable('agents', {
   queue: text('queue'),
   /** Optional usage sources (JSON UsageSources): Claude Code's logs, the subscription's report. */
   usageSources: text('usage_sources').notNull().default('{}'),
+  /** A trusted lane: a run that ships has its branch merged into its base by the engine. */
+  mergeWhenShipped: integer('merge_when_shipped', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })
@@ -151,6 +153,18 @@ export const runs = sqliteTable(
     dispatcherPid: integer('dispatcher_pid'),
     dispatcherIdentity: text('dispatcher_identity'),
     ...usageColumns(),
+    /** Its branch against its base, checked when it ended and at each merge or discard
+     * (shared/branch.ts BranchState): unmerged | empty | merged | discarded; null: not checked. */
+    branchState: text('branch_state'),
+    branchCommits: integer('branch_commits').notNull().default(0),
+    branchUncommitted: integer('branch_uncommitted').notNull().default(0),
+    /** Why the last merge of its branch was refused, in a few words ("conflicts in src/x.ts"). */
+    mergeRefusal: text('merge_refusal'),
+    /** A shipped run's artifact as its card shows it (the full record is in `artifacts`): kept
+     * here so the board reads no second table. */
+    artifactName: text('artifact_name'),
+    artifactVersion: text('artifact_version'),
+    artifactUrl: text('artifact_url'),
     logTail: text('log_tail'),
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),

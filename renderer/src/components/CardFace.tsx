@@ -7,6 +7,7 @@ import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
 import { formatAge, formatDuration, formatFullTime, formatTime } from '../time'
+import { CardShipped } from './CardShipped'
 import { RunStateBadge } from './run/RunStateBadge'
 import { SourceMark } from './SourceMark'
 import { StatusBadge } from './StatusBadge'
@@ -160,6 +161,7 @@ export function CardFace({ card }: { card: SpecCard }) {
           <QueueWait agent={card.agent} now={now} />
         ))
       )}
+      {card.run?.state === 'shipped' && <CardShipped run={card.run} />}
       {card.status !== 'queued' && card.run?.tail && (
         <div className="card-tail" title={card.run.tail} data-testid="card-tail">
           {card.run.tail}

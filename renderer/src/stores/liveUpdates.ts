@@ -56,7 +56,15 @@ export function startLiveUpdates(factory: FactoryClient): () => void {
   }
 }
 
+/** Run events a card shows: its badge, and a shipped card's branch state. */
+const CARD_RUN_EVENTS = new Set(
+  [
+    ...['started', 'progress', 'shipped', 'done', 'failed', 'lost'],
+    ...['merged', 'discarded', 'merge-refused', 'branch-checked'],
+  ].map((what) => `run.${what}`),
+)
+
 /** Events that change what a card or lane shows; usage ticks and review notes do not. */
 export function changesBoard(type: string): boolean {
-  return /^(spec|agent)\.|^run\.(started|progress|shipped|done|failed|lost)$/.test(type)
+  return /^(spec|agent)\./.test(type) || CARD_RUN_EVENTS.has(type)
 }

@@ -13,6 +13,7 @@ import type { Change, Ledger } from '../../db/ledger'
 import { agents } from '../../db/schema'
 import { catchUp, type Reactor } from '../../reactors'
 import { findSpec, markQueued } from '../../specs'
+import { runBranches } from '../runs/mergeWhenShipped'
 import { findRunRow } from '../runs/runs'
 
 /** How long to hold when the CLI did not say when the limit resets; absent: not a limit. */
@@ -174,9 +175,11 @@ function clearStrikes(event: LedgerEvent, change: Change, ledger: Ledger): void 
 
 /** The Software Factory's reactors, caught up with the log; errors are left for the next try. */
 export function followSoftwareReactors(ledger: Ledger): void {
-  try {
-    catchUp(ledger, laneHolding)
-  } catch {
-    // busy or closing: the next run's end, or a host's next tick, catches up
+  for (const reactor of [laneHolding, runBranches]) {
+    try {
+      catchUp(ledger, reactor)
+    } catch {
+      // busy or closing: the next run's end, or a host's next tick, catches up
+    }
   }
 }

@@ -1,9 +1,11 @@
 // Reviewing a run's work: its diff against the base, merging its branch, or discarding it, which
 // never happens without the user confirming the exact uncommitted files and commits it would lose.
+// Each merge, refusal and discard also keeps the branch's state on the runs (branchState.ts).
 import { join } from 'node:path'
 import { FactoryError } from '../../../../shared/errors'
 import type { PendingWork, RunDiff, RunId } from '../../../../shared/runs'
-import type { Ledger } from '../../db/ledger'
+import type { Change, Ledger } from '../../db/ledger'
+import { keepBranchState, markBranch, readBranchFacts, refusalWords } from './branchState'
 import type { RunHost } from './dispatch'
 import { activeRunRows, requireRunRow, type RunRow } from './runs'
 import {
@@ -82,23 +84,68 @@ export function pendingRunWork(ledger: Ledger, id: string): PendingWork {
   return asRefusal('WorkspaceError', () => pendingWork(branchOf(row)))
 }
 
+/** Merges the run's branch into its base with git, refusing as the run contract says. */
+export function mergeBranch(ledger: Ledger, row: RunRow): { merged: true; commit: string } {
+  requireEnded(ledger, row, 'merge')
+  return asRefusal('MergeRefused', () => mergeWorkspace({ ...branchOf(row), specId: row.specId }))
+}
+
+/** The merge in the ledger: its event, and every run on the branch says "Merged into main". */
+export function recordMerged(
+  ledger: Ledger,
+  change: Change,
+  row: RunRow,
+  commit: string,
+  auto = false,
+): void {
+  markBranch(ledger, change, row, 'merged')
+  change.append({
+    type: 'run.merged',
+    subject: row.id,
+    payload: {
+      spec: row.specId,
+      branch: row.branch,
+      into: row.baseRef,
+      commit,
+      ...(auto ? { auto: true } : {}),
+    },
+  })
+}
+
+/** A refused merge leaves the run unmerged, its reason on the card, and Merge still offered. */
+export function recordRefusal(
+  ledger: Ledger,
+  change: Change,
+  row: RunRow,
+  reason: string,
+  auto = false,
+): void {
+  const facts = readBranchFacts(row)
+  if (facts) keepBranchState(ledger, change, row, facts, refusalWords(reason))
+  change.append({
+    type: 'run.merge-refused',
+    subject: row.id,
+    payload: { spec: row.specId, branch: row.branch, reason, ...(auto ? { auto: true } : {}) },
+  })
+}
+
 export function mergeRun(
   ledger: Ledger,
   actor: string,
   id: string,
 ): { merged: true; commit: string } {
   const row = requireRunRow(ledger, id)
-  requireEnded(ledger, row, 'merge')
-  const result = asRefusal('MergeRefused', () =>
-    mergeWorkspace({ ...branchOf(row), specId: row.specId }),
-  )
-  ledger.change(actor, (change) => {
-    change.append({
-      type: 'run.merged',
-      subject: row.id,
-      payload: { spec: row.specId, branch: row.branch, into: row.baseRef, commit: result.commit },
-    })
-  })
+  let result: { merged: true; commit: string }
+  try {
+    result = mergeBranch(ledger, row)
+  } catch (error) {
+    // Kept for the card; a run still at work (SpecBusy) is no refusal of the branch itself.
+    if (error instanceof FactoryError && error.code === 'MergeRefused') {
+      ledger.change(actor, (change) => recordRefusal(ledger, change, row, error.message))
+    }
+    throw error
+  }
+  ledger.change(actor, (change) => recordMerged(ledger, change, row, result.commit))
   return result
 }
 
@@ -117,6 +164,7 @@ export function discardRun(
       : (discardFolder(join(row.runDir, 'work'), row.runDir),
         { removed: true as const, lost: { uncommitted: [], unmergedCommits: [] } })
   ledger.change(actor, (change) => {
+    markBranch(ledger, change, row, 'discarded')
     change.append({
       type: 'run.discarded',
       subject: row.id,

@@ -1,6 +1,7 @@
 // The `runs` read model: finding runs, and the state changes the dispatcher and a run's supervisor
 // record. Each change appends its event and updates runs/specs/usage in one transaction.
 import { desc, eq, inArray } from 'drizzle-orm'
+import type { BranchState, BranchStateName } from '../../../../shared/branch'
 import type { SpecStatus, Stage } from '../../../../shared/domain'
 import { FactoryError } from '../../../../shared/errors'
 import {
@@ -73,12 +74,42 @@ export function toRun(
     artifact,
     timeline,
     review,
+    branchState: branchStateOf(row),
     comments,
   }
 }
 
+type BranchColumns = Pick<
+  RunRow,
+  'branchState' | 'baseRef' | 'branchCommits' | 'branchUncommitted' | 'mergeRefusal'
+>
+
+/** The branch state kept on the run row (review.ts writes it); null until it was checked. */
+export function branchStateOf(row: BranchColumns): BranchState | null {
+  if (!row.branchState) return null
+  return {
+    state: row.branchState as BranchStateName,
+    into: row.baseRef ?? 'its base',
+    commits: row.branchCommits,
+    uncommitted: row.branchUncommitted,
+    refusal: row.mergeRefusal,
+  }
+}
+
 export function toBadge(
-  row: Pick<RunRow, 'id' | 'state' | 'stage' | 'failureClass' | 'logTail' | 'placement'>,
+  row: Pick<
+    RunRow,
+    | 'id'
+    | 'state'
+    | 'stage'
+    | 'failureClass'
+    | 'logTail'
+    | 'placement'
+    | 'artifactName'
+    | 'artifactVersion'
+    | 'artifactUrl'
+  > &
+    BranchColumns,
 ): RunBadge {
   return {
     id: row.id as RunId,
@@ -87,6 +118,11 @@ export function toBadge(
     placement: row.placement,
     failureClass: row.failureClass as FailureClass | null,
     tail: row.state === 'failed' || row.state === 'lost' ? lastLine(row.logTail) : null,
+    artifact:
+      row.artifactName !== null
+        ? { name: row.artifactName, version: row.artifactVersion ?? '', url: row.artifactUrl ?? '' }
+        : null,
+    branchState: branchStateOf(row),
   }
 }
 
@@ -312,7 +348,11 @@ export function recordOutcome(
     if (!isRunActive(row.state)) return false // already ended (e.g. lost)
     if (onlyFrom && row.state !== onlyFrom) return false
     const failure = outcome.state === 'failed' || outcome.state === 'lost' ? outcome.failure : null
+    const shipped = outcome.state === 'shipped' ? outcome.artifact : null
     setRun(ledger, change, id, {
+      artifactName: shipped?.name ?? null,
+      artifactVersion: shipped?.version ?? null,
+      artifactUrl: shipped?.url ?? null,
       state: outcome.state,
       endedAt: change.now,
       exitCode: exit.code,

@@ -321,6 +321,19 @@ export function pendingWork(opts: RunBranch): PendingWork {
   return { uncommitted, unmergedCommits: commits.map(split) }
 }
 
+/** Commits on the run's branch since `baseCommit` (where it started); null: the branch is gone. */
+export function commitsSince(opts: {
+  repo: string
+  branch: string
+  baseCommit: string
+}): number | null {
+  checkBranch(opts.branch)
+  checkName('base commit', opts.baseCommit, /^[0-9a-f]{4,64}$/i)
+  const repo = repoTopOrThrow(opts.repo)
+  if (!refExists(repo, heads(opts.branch))) return null
+  return Number(git(repo, ['rev-list', '--count', `${opts.baseCommit}..${heads(opts.branch)}`]))
+}
+
 function identity(repo: string): string[] {
   const has = (key: string) => run(repo, ['config', '--get', key]).stdout.trim() !== ''
   return [

@@ -229,6 +229,16 @@ export function AgentDialog({ name }: { name: string | null }) {
               })}
             </div>
           </div>
+          <label className="checkbox-field">
+            <input
+              type="checkbox"
+              checked={form.mergeWhenShipped}
+              data-testid="merge-when-shipped"
+              onChange={(e) => set({ mergeWhenShipped: e.target.checked })}
+            />
+            Merge when shipped: a shipped run’s branch goes into its base by itself (a conflict is
+            left for you to merge)
+          </label>
           <div className="field-row">
             <div className="field-grow">
               {text('CLI path', 'bin', { hint: 'an absolute path, when it is not on PATH' })}

@@ -31,6 +31,7 @@ export interface AgentForm {
   usageReport: boolean
   usageReportUrl: string
   credentialsFile: string
+  mergeWhenShipped: boolean
 }
 
 /** 12_500_000 micro-dollars → "12.5", exactly (no float arithmetic on the stored integer). */
@@ -65,6 +66,7 @@ export function formFor(agent: Agent | null): AgentForm {
     usageReport: agent?.usageSources.usageReport?.enabled ?? false,
     usageReportUrl: agent?.usageSources.usageReport?.baseUrl ?? '',
     credentialsFile: agent?.usageSources.usageReport?.credentialsFile ?? '',
+    mergeWhenShipped: agent?.mergeWhenShipped ?? false,
   }
 }
 
@@ -111,6 +113,7 @@ export function settingsFrom(form: AgentForm) {
         credentialsFile: orNull(form.credentialsFile),
       },
     },
+    mergeWhenShipped: form.mergeWhenShipped,
   }
 }
 
@@ -147,6 +150,7 @@ const FIELD_LABELS: Record<string, string> = {
   'usageSources.claudeLogs.dir': 'Claude projects folder',
   'usageSources.usageReport.baseUrl': 'Base URL',
   'usageSources.usageReport.credentialsFile': 'Credentials file',
+  mergeWhenShipped: 'Merge when shipped',
 }
 
 /**

@@ -10,6 +10,8 @@ const run = (state: 'running' | 'shipped') => ({
   placement: null,
   failureClass: null,
   tail: null,
+  artifact: null,
+  branchState: null,
 })
 
 describe('removing a lane, in numbers', () => {

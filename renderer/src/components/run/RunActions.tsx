@@ -1,11 +1,14 @@
 // What can be done with a run: cancel it while it is live; afterwards retry it, request changes,
-// and for a worktree merge or discard its branch. A request in flight disables the buttons (no
-// double merges); a refusal is handed to the run view, which keeps it on screen.
+// and, where its branch has commits to merge, merge or discard it. A request in flight disables
+// the buttons (no double merges); a refusal is handed to the run view, which keeps it on screen.
+// RunMerge is the same Merge for the drawer's Runs list.
 import { useState } from 'react'
+import { branchWords, canMerge } from '../../../../shared/branch'
 import { toFactoryError } from '../../../../shared/errors'
 import { isRunActive, type Run } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useUi } from '../../stores/ui'
+import { InlineError } from '../InlineError'
 
 /** Runs an operation and, when it succeeds, `then`; a failure rejects for RunActions to show. */
 function act<T>(work: Promise<T>, then: (result: T) => void): Promise<void> {
@@ -13,6 +16,9 @@ function act<T>(work: Promise<T>, then: (result: T) => void): Promise<void> {
 }
 
 const note = (message: string) => () => useUi.getState().showToast({ tone: 'info', message })
+
+const merge = (run: Run): Promise<void> =>
+  act(client().call('run/merge', { id: run.id }), note(`Merged ${run.branch} into ${run.baseRef}`))
 
 interface Action {
   label: string
@@ -50,7 +56,7 @@ function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Act
       run: () => onDialog('changes'),
     },
   ]
-  if (run.workspaceKind !== 'worktree' || run.review) return actions
+  if (!canMerge(run)) return actions
   return [
     ...actions,
     {
@@ -58,11 +64,7 @@ function runActions(run: Run, onDialog: (d: 'changes' | 'discard') => void): Act
       testId: 'merge',
       // The obvious next step only for work that finished well.
       tone: run.state === 'shipped' || run.state === 'done' ? 'primary' : 'secondary',
-      run: () =>
-        act(
-          client().call('run/merge', { id: run.id }),
-          note(`Merged ${run.branch} into ${run.baseRef}`),
-        ),
+      run: () => merge(run),
     },
     { label: 'Discard…', testId: 'discard', tone: 'danger', run: () => onDialog('discard') },
   ]
@@ -94,8 +96,17 @@ export function RunActions({
       .catch((failure: unknown) => onProblem(toFactoryError(failure).message))
       .finally(() => setBusy(null))
   }
+  // Where the branch stands, in place of a Merge there is no reason to offer (a merge or discard
+  // the view already reports under its facts is not said twice).
+  const branch =
+    run.branchState && !canMerge(run) && !run.review ? branchWords(run.branchState) : null
   return (
     <div className="run-actions" aria-busy={busy !== null}>
+      {branch && (
+        <span className="run-branch" data-testid="run-branch">
+          {branch}
+        </span>
+      )}
       {runActions(run, onDialog).map((action) => (
         <button
           key={action.testId}
@@ -109,6 +120,49 @@ export function RunActions({
           {action.label}
         </button>
       ))}
+    </div>
+  )
+}
+
+/**
+ * Merge from the drawer's Runs list (`runs`, newest first): where the run's branch stands, Merge
+ * when it has commits to merge, and a refusal (a conflict names its files) beside it. Retries and
+ * follow-ups share a branch: only the newest run on it says so and offers the merge.
+ */
+export function RunMerge({ run, runs }: { run: Run; runs: readonly Run[] }) {
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const newer = runs.slice(0, runs.indexOf(run)).some((other) => other.branch === run.branch)
+  const mergeable = canMerge(run)
+  if (newer || (!mergeable && !run.branchState)) return null
+  const start = () => {
+    setBusy(true)
+    setProblem(null)
+    merge(run)
+      .catch((failure: unknown) => setProblem(toFactoryError(failure).message))
+      .finally(() => setBusy(false))
+  }
+  return (
+    <div className="run-list-merge">
+      {run.branchState && (
+        <span className="run-list-meta" data-testid="run-item-branch">
+          {branchWords(run.branchState)}
+        </span>
+      )}
+      {mergeable && (
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          data-testid="run-item-merge"
+          aria-label={`Merge ${run.branch ?? run.id} into ${run.baseRef ?? 'its base'}`}
+          disabled={busy}
+          onClick={start}
+        >
+          {busy && <span className="spinner" aria-hidden="true" />}
+          Merge
+        </button>
+      )}
+      <InlineError message={problem} testId="run-item-merge-error" />
     </div>
   )
 }

@@ -14,6 +14,7 @@ import { useSpecRuns } from '../../runs/useRun'
 import { placementWords, refusalWords, runName, runnerWords } from '../../board/wording'
 import { formatDuration } from '../../time'
 import { InlineError } from '../InlineError'
+import { RunMerge } from './RunActions'
 import { RunStateBadge } from './RunStateBadge'
 
 export function SpecRuns({ spec }: { spec: Spec }) {
@@ -127,6 +128,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
                   </span>
                 )}
               </button>
+              <RunMerge run={run} runs={runs} />
             </li>
           ))}
         </ul>
