@@ -20,6 +20,7 @@ import {
   type SpecId,
 } from '../../../shared/domain'
 import { groupIntoCells, laneLabel } from '../board/cells'
+import { refusalAt } from '../board/dropRefusal'
 import {
   cellKeyAt,
   DRAG_OVERLAY_CLASS,
@@ -27,7 +28,6 @@ import {
   SCROLL_STRIP_ATTRIBUTE,
 } from '../board/dropTarget'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
-import { dropRefusal } from '../board/wording'
 import { isFiltering } from './search/boardFilter'
 import { NoMatches } from './search/NoMatches'
 import { useShownSpecs } from './search/useShownSpecs'
@@ -203,13 +203,8 @@ export function Board() {
 
 /** Beside the pointer, where it is read: the lane under it cannot start the card, and why. */
 function DragRefusal({ place }: { place: Placement }) {
-  const remoteQueue = useBoard((s) =>
-    s.agents.some((a) => a.name === place.agent && a.queue !== null),
-  )
-  const refusal = useCapacity((s) => {
-    const usage = place.stage === 'software' && place.agent ? s.byAgent[place.agent] : undefined
-    return usage ? dropRefusal(usage, remoteQueue) : null
-  })
+  const agents = useBoard((s) => s.agents)
+  const refusal = useCapacity((s) => refusalAt(place, agents, s.byAgent))
   if (!refusal) return null
   return (
     <div className="drag-refusal" data-testid="drag-refusal">

@@ -14,8 +14,8 @@ import {
   laneSlug,
   type Lane,
 } from '../board/cells'
+import { refusalAt } from '../board/dropRefusal'
 import { DROP_ATTRIBUTE } from '../board/dropTarget'
-import { dropRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
@@ -40,11 +40,8 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)
   const open = useUi((s) => s.openCells.has(key))
-  const remoteQueue = useBoard((s) => s.agents.some((a) => a.name === lane && a.queue !== null))
-  const refusal = useCapacity((s) => {
-    const usage = lane !== null && stage === 'software' ? s.byAgent[lane] : undefined
-    return usage ? dropRefusal(usage, remoteQueue) : null
-  })
+  const agents = useBoard((s) => s.agents)
+  const refusal = useCapacity((s) => refusalAt({ stage, agent: lane }, agents, s.byAgent))
   const [pages, setPages] = useState(1)
   const sentinel = useRef<HTMLDivElement | null>(null)
 

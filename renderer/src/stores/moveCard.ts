@@ -15,7 +15,8 @@ import {
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
 import { laneLabel, samePlace } from '../board/cells'
-import { dropRefusal, placementWords, withoutCliHints } from '../board/wording'
+import { refusalAt } from '../board/dropRefusal'
+import { placementWords, withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
@@ -225,9 +226,8 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
 
 /** Why the lane cannot start a run now, as its header says it ("Paused until 18:53 · usage limit"). */
 function refusalHere(agent: string): string | null {
-  const usage = useCapacity.getState().byAgent[agent]
-  const remoteQueue = useBoard.getState().agents.some((a) => a.name === agent && a.queue !== null)
-  return usage ? dropRefusal(usage, remoteQueue) : null
+  const place = { stage: 'software' as const, agent }
+  return refusalAt(place, useBoard.getState().agents, useCapacity.getState().byAgent)
 }
 
 /** Whether a lane that refused a run takes one later without anyone resuming or enabling it. */
