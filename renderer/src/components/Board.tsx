@@ -39,6 +39,7 @@ import { CardFace } from './CardFace'
 import { AddLane, EmptyBoard } from './EmptyBoard'
 import { Swimlane } from './Swimlane'
 import { pointerNow, useEdgeScroll } from './useEdgeScroll'
+import { useLaneHeaderStack } from './useLaneHeaderStack'
 import './board.css'
 
 // The cell drawn under the pointer now is the one lit up and the one that takes the drop; in a
@@ -78,6 +79,7 @@ export function Board() {
   const [overPlace, setOverPlace] = useState<Placement | null>(null)
   const boardRef = useRef<HTMLDivElement | null>(null)
   const room = useEdgeScroll(boardRef, dragged !== null)
+  useLaneHeaderStack(boardRef, board.lanes)
   // A small threshold keeps a plain click a click (it opens the drawer) rather than a drag.
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }))
 
