@@ -4,7 +4,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, fixture } from './board'
+import { card, cell, drag, fixture } from './board'
 
 const LANES = ['unassigned', 'bob', 'alice', 'gordon']
 
@@ -146,6 +146,14 @@ for (const size of [
       // The arrows go on from there.
       await page.keyboard.press('ArrowUp')
       expect(await focusedCardTitle(page)).toMatch(/^Spec 50:/)
+    })
+
+    test('a drop is announced in the column and lane the card landed in', async ({ page }) => {
+      await drag(page, card(page, 'Spec 50:'), cell(page, 'marketing', 'bob'))
+      await expect(card(cell(page, 'marketing', 'bob'), 'Spec 50:')).toBeVisible()
+      await expect(page.locator('[id^="DndLiveRegion"]')).toHaveText(
+        'Dropped “Spec 50: make thing 50 better” in Marketing · bob.',
+      )
     })
 
     test('toasts lie over no card and clear of the drawer; tags wrap whole beside it', async ({

@@ -19,7 +19,8 @@ import {
   type SpecCard,
   type SpecId,
 } from '../../../shared/domain'
-import { groupIntoCells, laneLabel } from '../board/cells'
+import { groupIntoCells } from '../board/cells'
+import { dropAnnouncement, hoverAnnouncement } from '../board/dropAnnouncement'
 import { refusalAt } from '../board/dropRefusal'
 import {
   cellKeyAt,
@@ -84,13 +85,13 @@ export function Board() {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }))
 
   const onDragStart = ({ active }: DragStartEvent) => {
-    setDragged((active.data.current as { card: SpecCard } | undefined)?.card ?? null)
+    setDragged(cardOf(active.data.current))
     useUi.getState().setDragging(true)
   }
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     setDragged(null)
     useUi.getState().setDragging(false)
-    const card = (active.data.current as { card: SpecCard } | undefined)?.card
+    const card = cardOf(active.data.current)
     const target = dropPlace(over?.data.current as Placement | undefined)
     if (card && target) void moveCard(card.id, target, { drop: true })
   }
@@ -140,14 +141,21 @@ export function Board() {
           draggable:
             'Press Enter to open this spec. Shift and the arrow keys move it to another column or lane; the arrow keys move between cards.',
         },
+        // Read from the cell the drop itself takes (under the pointer as drawn), not dnd-kit's
+        // last collision, which a scroll since the pointer last moved leaves behind.
         announcements: {
           onDragStart: ({ active }) => `Picked up ${titleOf(active.data.current)}.`,
-          onDragOver: ({ over }) => (over ? `Over ${describePlace(over.data.current)}.` : ''),
-          onDragEnd: ({ active, over }) =>
-            over
-              ? `Dropped ${titleOf(active.data.current)} in ${describePlace(over.data.current)}.`
-              : 'Dropped outside the board; nothing moved.',
-          onDragCancel: () => 'Move cancelled.',
+          onDragOver: ({ over }) => {
+            const place = (over?.data.current as Placement | undefined) ?? null
+            return hoverAnnouncement(place, place && refusalNow(place))
+          },
+          onDragEnd: ({ active, over }) => {
+            const card = cardOf(active.data.current)
+            const place = dropPlace(over?.data.current as Placement | undefined) ?? null
+            return card ? dropAnnouncement(card, place, place && refusalNow(place)) : ''
+          },
+          onDragCancel: ({ active }) =>
+            `Move cancelled; ${titleOf(active.data.current)} stays where it was.`,
         },
       }}
     >
@@ -215,12 +223,16 @@ function DragRefusal({ place }: { place: Placement }) {
   )
 }
 
+function cardOf(data: unknown): SpecCard | null {
+  return (data as { card?: SpecCard } | undefined)?.card ?? null
+}
+
 function titleOf(data: unknown): string {
-  const card = (data as { card?: SpecCard } | undefined)?.card
+  const card = cardOf(data)
   return card ? `“${card.title}”` : 'a card'
 }
 
-function describePlace(data: unknown): string {
-  const place = data as Placement | undefined
-  return place ? `${STAGE_LABELS[place.stage]}, ${laneLabel(place.agent)}` : 'the board'
+/** Whether the lane would refuse a drop now, as the cell and the move itself judge it. */
+function refusalNow(place: Placement): string | null {
+  return refusalAt(place, useBoard.getState().agents, useCapacity.getState().byAgent)
 }

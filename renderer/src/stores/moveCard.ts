@@ -5,16 +5,11 @@
 // drop puts the card back and says why. A card whose run is at work stays where it is, and a
 // queued card moved out of Software leaves the queue.
 import { laneAvailability } from '../../../shared/availability'
-import {
-  STAGE_LABELS,
-  toCard,
-  type Placement,
-  type SpecCard,
-  type SpecId,
-} from '../../../shared/domain'
+import { toCard, type Placement, type SpecCard, type SpecId } from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
-import { laneLabel, samePlace } from '../board/cells'
+import { samePlace } from '../board/cells'
+import { placeWords } from '../board/dropAnnouncement'
 import { refusalAt } from '../board/dropRefusal'
 import { placementWords, withoutCliHints } from '../board/wording'
 import { client } from '../client'
@@ -26,10 +21,6 @@ import { useUi, type Toast } from './ui'
 function quoted(card: { title: string }): string {
   const title = card.title.length > 60 ? `${card.title.slice(0, 57).trimEnd()}…` : card.title
   return `“${title}”`
-}
-
-function where(to: Placement): string {
-  return `${STAGE_LABELS[to.stage]} · ${laneLabel(to.agent)}`
 }
 
 /**
@@ -124,7 +115,7 @@ export async function moveCard(
   }
   showToast({
     tone: 'info',
-    message: `Moved ${quoted(card)} to ${where(to)}`,
+    message: `Moved ${quoted(card)} to ${placeWords(to)}`,
     action:
       options.undo === false
         ? undefined
@@ -344,7 +335,7 @@ async function leaveQueue(card: SpecCard, to: Placement) {
   }
   showToast({
     tone: 'info',
-    message: `Moved ${quoted(card)} to ${where(to)}, out of the queue`,
+    message: `Moved ${quoted(card)} to ${placeWords(to)}, out of the queue`,
     action: {
       label: 'Undo',
       run: () => {
