@@ -159,7 +159,11 @@ export function Board() {
         },
       }}
     >
-      <div className="board" onKeyDown={onKeyDown} ref={boardRef}>
+      <div
+        className={`board${dragged ? ' board-dragging' : ''}`}
+        onKeyDown={onKeyDown}
+        ref={boardRef}
+      >
         <div className="board-columns">
           {room.up && (
             <div className="scroll-strip scroll-strip-up" {...{ [SCROLL_STRIP_ATTRIBUTE]: 'up' }}>
