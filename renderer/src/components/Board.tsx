@@ -19,7 +19,9 @@ import {
   type SpecCard,
   type SpecId,
 } from '../../../shared/domain'
-import { groupIntoCells, laneLabel } from '../board/cells'
+import { groupIntoCells } from '../board/cells'
+import { dropAnnouncement, hoverAnnouncement } from '../board/dropAnnouncement'
+import { refusalAt } from '../board/dropRefusal'
 import {
   cellKeyAt,
   DRAG_OVERLAY_CLASS,
@@ -27,7 +29,6 @@ import {
   SCROLL_STRIP_ATTRIBUTE,
 } from '../board/dropTarget'
 import { ARROW_DIRECTIONS, adjacentPlace, neighborCard } from '../board/navigation'
-import { dropRefusal } from '../board/wording'
 import { isFiltering } from './search/boardFilter'
 import { NoMatches } from './search/NoMatches'
 import { useShownSpecs } from './search/useShownSpecs'
@@ -39,6 +40,7 @@ import { CardFace } from './CardFace'
 import { AddLane, EmptyBoard } from './EmptyBoard'
 import { Swimlane } from './Swimlane'
 import { pointerNow, useEdgeScroll } from './useEdgeScroll'
+import { useLaneHeaderStack } from './useLaneHeaderStack'
 import './board.css'
 
 // The cell drawn under the pointer now is the one lit up and the one that takes the drop; in a
@@ -78,17 +80,18 @@ export function Board() {
   const [overPlace, setOverPlace] = useState<Placement | null>(null)
   const boardRef = useRef<HTMLDivElement | null>(null)
   const room = useEdgeScroll(boardRef, dragged !== null)
+  useLaneHeaderStack(boardRef, board.lanes)
   // A small threshold keeps a plain click a click (it opens the drawer) rather than a drag.
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }))
 
   const onDragStart = ({ active }: DragStartEvent) => {
-    setDragged((active.data.current as { card: SpecCard } | undefined)?.card ?? null)
+    setDragged(cardOf(active.data.current))
     useUi.getState().setDragging(true)
   }
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     setDragged(null)
     useUi.getState().setDragging(false)
-    const card = (active.data.current as { card: SpecCard } | undefined)?.card
+    const card = cardOf(active.data.current)
     const target = dropPlace(over?.data.current as Placement | undefined)
     if (card && target) void moveCard(card.id, target, { drop: true })
   }
@@ -138,18 +141,29 @@ export function Board() {
           draggable:
             'Press Enter to open this spec. Shift and the arrow keys move it to another column or lane; the arrow keys move between cards.',
         },
+        // Read from the cell the drop itself takes (under the pointer as drawn), not dnd-kit's
+        // last collision, which a scroll since the pointer last moved leaves behind.
         announcements: {
           onDragStart: ({ active }) => `Picked up ${titleOf(active.data.current)}.`,
-          onDragOver: ({ over }) => (over ? `Over ${describePlace(over.data.current)}.` : ''),
-          onDragEnd: ({ active, over }) =>
-            over
-              ? `Dropped ${titleOf(active.data.current)} in ${describePlace(over.data.current)}.`
-              : 'Dropped outside the board; nothing moved.',
-          onDragCancel: () => 'Move cancelled.',
+          onDragOver: ({ over }) => {
+            const place = (over?.data.current as Placement | undefined) ?? null
+            return hoverAnnouncement(place, place && refusalNow(place))
+          },
+          onDragEnd: ({ active, over }) => {
+            const card = cardOf(active.data.current)
+            const place = dropPlace(over?.data.current as Placement | undefined) ?? null
+            return card ? dropAnnouncement(card, place, place && refusalNow(place)) : ''
+          },
+          onDragCancel: ({ active }) =>
+            `Move cancelled; ${titleOf(active.data.current)} stays where it was.`,
         },
       }}
     >
-      <div className="board" onKeyDown={onKeyDown} ref={boardRef}>
+      <div
+        className={`board${dragged ? ' board-dragging' : ''}`}
+        onKeyDown={onKeyDown}
+        ref={boardRef}
+      >
         <div className="board-columns">
           {room.up && (
             <div className="scroll-strip scroll-strip-up" {...{ [SCROLL_STRIP_ATTRIBUTE]: 'up' }}>
@@ -203,13 +217,8 @@ export function Board() {
 
 /** Beside the pointer, where it is read: the lane under it cannot start the card, and why. */
 function DragRefusal({ place }: { place: Placement }) {
-  const remoteQueue = useBoard((s) =>
-    s.agents.some((a) => a.name === place.agent && a.queue !== null),
-  )
-  const refusal = useCapacity((s) => {
-    const usage = place.stage === 'software' && place.agent ? s.byAgent[place.agent] : undefined
-    return usage ? dropRefusal(usage, remoteQueue) : null
-  })
+  const agents = useBoard((s) => s.agents)
+  const refusal = useCapacity((s) => refusalAt(place, agents, s.byAgent))
   if (!refusal) return null
   return (
     <div className="drag-refusal" data-testid="drag-refusal">
@@ -218,12 +227,16 @@ function DragRefusal({ place }: { place: Placement }) {
   )
 }
 
+function cardOf(data: unknown): SpecCard | null {
+  return (data as { card?: SpecCard } | undefined)?.card ?? null
+}
+
 function titleOf(data: unknown): string {
-  const card = (data as { card?: SpecCard } | undefined)?.card
+  const card = cardOf(data)
   return card ? `“${card.title}”` : 'a card'
 }
 
-function describePlace(data: unknown): string {
-  const place = data as Placement | undefined
-  return place ? `${STAGE_LABELS[place.stage]}, ${laneLabel(place.agent)}` : 'the board'
+/** Whether the lane would refuse a drop now, as the cell and the move itself judge it. */
+function refusalNow(place: Placement): string | null {
+  return refusalAt(place, useBoard.getState().agents, useCapacity.getState().byAgent)
 }

@@ -1,4 +1,6 @@
-// A spec on the board: click or Enter opens it, drag (or Shift+arrows) moves it.
+// A spec on the board: click or Enter opens it, drag (or Shift+arrows) moves it. Only one card a
+// cell is a Tab stop (`tabStop`); the arrow keys reach the others, so Tab crosses the board a cell
+// at a time and a lane's header controls are a few presses away, not one per card.
 import { useDraggable } from '@dnd-kit/core'
 import { memo, useCallback, useEffect, useRef } from 'react'
 import { STAGE_LABELS, type SpecCard } from '../../../shared/domain'
@@ -19,7 +21,12 @@ function focusFollowsHere(): boolean {
   )
 }
 
-export const Card = memo(function Card({ card }: { card: SpecCard }) {
+interface CardProps {
+  card: SpecCard
+  tabStop: boolean
+}
+
+export const Card = memo(function Card({ card, tabStop }: CardProps) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
     id: card.id,
     data: { card },
@@ -58,7 +65,7 @@ export const Card = memo(function Card({ card }: { card: SpecCard }) {
       {...attributes}
       {...listeners}
       role="button"
-      tabIndex={0}
+      tabIndex={tabStop ? 0 : -1}
       aria-roledescription="card"
       aria-label={`${card.title} — ${STAGE_LABELS[card.stage]}, ${laneLabel(card.agent)}`}
       className={className}

@@ -4,7 +4,13 @@
 // lane's Software cell that cannot start it says so and why before anything is dropped.
 import { useDroppable } from '@dnd-kit/core'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { STAGE_LABELS, type Placement, type SpecCard, type Stage } from '../../../shared/domain'
+import {
+  STAGE_LABELS,
+  type Placement,
+  type SpecCard,
+  type SpecId,
+  type Stage,
+} from '../../../shared/domain'
 import {
   CELL_FIRST_PAGE,
   CELL_PAGE,
@@ -14,8 +20,8 @@ import {
   laneSlug,
   type Lane,
 } from '../board/cells'
+import { refusalAt } from '../board/dropRefusal'
 import { DROP_ATTRIBUTE } from '../board/dropTarget'
-import { dropRefusal } from '../board/wording'
 import { useBoard } from '../stores/board'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
@@ -40,13 +46,12 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const dragging = useUi((s) => s.dragging)
   const focusedId = useUi((s) => s.focusedId)
   const open = useUi((s) => s.openCells.has(key))
-  const remoteQueue = useBoard((s) => s.agents.some((a) => a.name === lane && a.queue !== null))
-  const refusal = useCapacity((s) => {
-    const usage = lane !== null && stage === 'software' ? s.byAgent[lane] : undefined
-    return usage ? dropRefusal(usage, remoteQueue) : null
-  })
+  const agents = useBoard((s) => s.agents)
+  const refusal = useCapacity((s) => refusalAt({ stage, agent: lane }, agents, s.byAgent))
   const [pages, setPages] = useState(1)
   const sentinel = useRef<HTMLDivElement | null>(null)
+  // One Tab stop per cell: the card last focused here while it is still here, else the first.
+  const [lastFocused, setLastFocused] = useState<SpecId | null>(null)
 
   // A card focused by keyboard (or just created) beyond what shows opens the cell down to it.
   const focusedIndex = useMemo(
@@ -58,6 +63,13 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
   const revealed = open ? Math.max(limit, CELL_FIRST_PAGE + (pages - 1) * CELL_PAGE) : limit
   const shown = Math.min(cards.length, Math.max(revealed, focusedIndex + 1))
   const hidden = cards.length - shown
+  const inHere = focusedIndex >= 0 ? focusedId : null
+  useEffect(() => {
+    if (inHere) setLastFocused(inHere)
+  }, [inHere])
+  const shownCards = cards.slice(0, shown)
+  const tabStop =
+    inHere ?? (shownCards.some((c) => c.id === lastFocused) ? lastFocused : shownCards[0]?.id)
   const shippedThisWeek = useShippedThisWeek(stage === 'marketing' ? cards : null)
   const revealMore = useCallback(() => setPages((p) => p + 1), [])
   const setOpen = (next: boolean) => {
@@ -102,8 +114,8 @@ export const Cell = memo(function Cell({ stage, lane, cards }: CellProps) {
           Can’t start here now: {refusal}
         </div>
       )}
-      {cards.slice(0, shown).map((card) => (
-        <Card key={card.id} card={card} />
+      {shownCards.map((card) => (
+        <Card key={card.id} card={card} tabStop={card.id === tabStop} />
       ))}
       {hidden > 0 && (
         <div ref={open ? sentinel : undefined} className="cell-more">

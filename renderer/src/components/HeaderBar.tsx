@@ -64,8 +64,8 @@ export function HeaderBar() {
           title={`Go to a spec or lane, or run an action (${PALETTE_KEY})`}
           onClick={() => useFilter.getState().openPalette()}
         >
-          <span className="header-palette-label">Go to…</span>
-          <kbd className="kbd">{PALETTE_KEY}</kbd>
+          Go to…
+          <kbd className="kbd header-kbd">{PALETTE_KEY}</kbd>
         </button>
         <button
           type="button"

@@ -1,4 +1,6 @@
-// Short-lived notes at the bottom: where a card went (with Undo), or why something failed.
+// Short-lived notes at the bottom: where a card went (with Undo), or why something failed. They
+// take their own room below the board, left of an open drawer, so they never lie over a card, a
+// lane header or the drawer's edge; at most three at once (the ui store drops the oldest).
 import { useUi } from '../stores/ui'
 import './toast.css'
 

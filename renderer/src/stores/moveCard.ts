@@ -5,17 +5,13 @@
 // drop puts the card back and says why. A card whose run is at work stays where it is, and a
 // queued card moved out of Software leaves the queue.
 import { laneAvailability } from '../../../shared/availability'
-import {
-  STAGE_LABELS,
-  toCard,
-  type Placement,
-  type SpecCard,
-  type SpecId,
-} from '../../../shared/domain'
+import { toCard, type Placement, type SpecCard, type SpecId } from '../../../shared/domain'
 import { toFactoryError } from '../../../shared/errors'
 import { isRunActive } from '../../../shared/runs'
-import { laneLabel, samePlace } from '../board/cells'
-import { dropRefusal, placementWords, withoutCliHints } from '../board/wording'
+import { samePlace } from '../board/cells'
+import { placeWords } from '../board/dropAnnouncement'
+import { refusalAt } from '../board/dropRefusal'
+import { placementWords, withoutCliHints } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
@@ -25,10 +21,6 @@ import { useUi, type Toast } from './ui'
 function quoted(card: { title: string }): string {
   const title = card.title.length > 60 ? `${card.title.slice(0, 57).trimEnd()}…` : card.title
   return `“${title}”`
-}
-
-function where(to: Placement): string {
-  return `${STAGE_LABELS[to.stage]} · ${laneLabel(to.agent)}`
 }
 
 /**
@@ -123,7 +115,7 @@ export async function moveCard(
   }
   showToast({
     tone: 'info',
-    message: `Moved ${quoted(card)} to ${where(to)}`,
+    message: `Moved ${quoted(card)} to ${placeWords(to)}`,
     action:
       options.undo === false
         ? undefined
@@ -225,9 +217,8 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
 
 /** Why the lane cannot start a run now, as its header says it ("Paused until 18:53 · usage limit"). */
 function refusalHere(agent: string): string | null {
-  const usage = useCapacity.getState().byAgent[agent]
-  const remoteQueue = useBoard.getState().agents.some((a) => a.name === agent && a.queue !== null)
-  return usage ? dropRefusal(usage, remoteQueue) : null
+  const place = { stage: 'software' as const, agent }
+  return refusalAt(place, useBoard.getState().agents, useCapacity.getState().byAgent)
 }
 
 /** Whether a lane that refused a run takes one later without anyone resuming or enabling it. */
@@ -344,7 +335,7 @@ async function leaveQueue(card: SpecCard, to: Placement) {
   }
   showToast({
     tone: 'info',
-    message: `Moved ${quoted(card)} to ${where(to)}, out of the queue`,
+    message: `Moved ${quoted(card)} to ${placeWords(to)}, out of the queue`,
     action: {
       label: 'Undo',
       run: () => {

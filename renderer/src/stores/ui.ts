@@ -63,7 +63,8 @@ interface UiStore {
 
 const TOAST_MS = 6_000
 const TOAST_WITH_ACTION_MS = 10_000
-const MAX_TOASTS = 4
+/** More would push the board out of sight: the oldest gives way. */
+const MAX_TOASTS = 3
 let nextToastId = 1
 const toastTimers = new Map<number, ReturnType<typeof setTimeout>>()
 

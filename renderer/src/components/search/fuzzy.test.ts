@@ -32,6 +32,39 @@ describe('fuzzy matching', () => {
     expect(score('billing', 'Billing')).toBeGreaterThan(score('billing', 'Billing API'))
   })
 
+  it('drops letters strewn across the words of a name', () => {
+    expect(match('bob', 'Build a bot for billing')).toBeNull()
+    expect(match('bob', 'Ask bob to review')).not.toBeNull()
+    expect(match('bai', 'Build a bot for billing')).toBeNull()
+    // Initials stay, and so do letters within a word or two.
+    expect(match('mtb', 'make the thing better')).not.toBeNull()
+    expect(match('nwspc', 'New spec')).not.toBeNull()
+    expect(match('satvw', 'Saturation view')).not.toBeNull()
+  })
+
+  it('ranks a run at a word’s start, then initials, then a run inside a word, then the rest', () => {
+    const score = (q: string, name: string) => match(q, name)?.score ?? -Infinity
+    const order = (q: string, names: string[]) =>
+      [...names].sort((a, b) => score(q, b) - score(q, a))
+    expect(order('lp', ['Help page', 'Launch post', 'Lp meter'])).toEqual([
+      'Lp meter',
+      'Launch post',
+      'Help page',
+    ])
+    expect(order('ns', ['Onsite', 'Insert new', 'New spec'])).toEqual([
+      'New spec',
+      'Onsite',
+      'Insert new',
+    ])
+  })
+
+  it('matches the words typed, each where a word starts, however far apart', () => {
+    const score = (q: string, name: string) => match(q, name)?.score ?? -Infinity
+    expect(match('make better', 'Spec 1: make thing better')).not.toBeNull()
+    expect(highlighted('new spec', 'New onboarding spec')).toEqual(['New', 'spec'])
+    expect(score('new spec', 'New spec')).toBeGreaterThan(score('new spec', 'New onboarding spec'))
+  })
+
   it('highlights what matched, at word starts when it can', () => {
     expect(highlighted('spec', 'New spec')).toEqual(['spec'])
     expect(highlighted('ns', 'New spec')).toEqual(['N', 's'])

@@ -1,5 +1,6 @@
-// Fuzzy matching for the command palette: the query's characters in order anywhere in a name
-// ("nwspc" finds "New spec"), a run of them or a word's start scoring higher. Highlights are whole
+// Fuzzy matching for the command palette: the query's characters in order in a name ("nwspc"
+// finds "New spec"), a run of them or a word's start scoring higher, letters strewn over many
+// words not at all. Highlights are whole
 // user-seen characters (graphemes), so one never splits an emoji or a letter from its accent.
 import { fold } from './boardFilter'
 
@@ -78,28 +79,67 @@ export function prepare(text: string): Prepared {
   return prepared
 }
 
-/** The query folded, spaces left out ("new spec" and "newspec" are the same). */
+/** The query folded, its words one space apart ("  New   spec " is "new spec"). */
 export function queryPoints(query: string): string {
-  return fold(query.slice(0, MAX_PREPARED)).replace(/\s+/gu, '')
+  return fold(query.slice(0, MAX_PREPARED)).trim().replace(/\s+/gu, ' ')
 }
 
 /**
- * Where `query` (from `queryPoints`) matches `target`, or null. A contiguous match is preferred
- * (at a word's start best, the earlier the better); otherwise the query's characters in order,
- * each at the next word start that has it when that still lets the rest match.
+ * How a match ranks, best first: the query as one run at a word's start ("spec" in "New spec"),
+ * its pieces each starting a word ("lp" in "Launch post"), one run inside a word ("pi" in
+ * "Rapid"), then letters scattered within a couple of words ("nwspc" in "New spec").
+ */
+const TIER = { wordStart: 2000, initials: 1500, inside: 1000, scattered: 0 } as const
+/** Scattered letters are a guess only this close together: across more words it is noise. */
+const SCATTERED_WORDS = 2
+/** Initials may pass over this many words between them ("mtb": "make the thing better"). */
+const SKIPPED_WORDS = 2
+
+/**
+ * Where `query` (from `queryPoints`) matches `target`, or null. One run is best: as typed, or its
+ * letters without the spaces ("new spec", "newspec"), at a word's start best, the earlier the
+ * better. Otherwise the words typed, each where a word starts, or the letters in order as
+ * initials or within a couple of words. Letters strewn over more words than that ("bob" in
+ * "build a bot for billing") are no match at all.
  */
 export function fuzzyMatch(query: string, target: Prepared): FuzzyMatch | null {
-  const { folded, owner, wordStart } = target
+  const { folded, owner } = target
   if (query.length === 0) return { score: 0, matched: [] }
-  if (query.length > folded.length) return null
-  const at = contiguousAt(query, target)
-  if (at >= 0) {
-    const whole = query.length === folded.length ? 400 : 0
-    const score = 1000 + whole + (wordStart[at] ? 200 : 0) - Math.min(at, 100)
-    return { score, matched: graphemesOf(owner, at, at + query.length) }
+  const letters = query.replaceAll(' ', '')
+  if (letters.length > folded.length) return null
+  for (const run of query === letters ? [query] : [query, letters]) {
+    const at = contiguousAt(run, target)
+    if (at < 0) continue
+    const whole = run.length === folded.length ? 400 : 0
+    const tier = target.wordStart[at] ? TIER.wordStart : TIER.inside
+    return {
+      score: tier + whole - Math.min(at, 100),
+      matched: graphemesOf(owner, at, at + run.length),
+    }
   }
-  const taken = inOrder(query, target, true) ?? inOrder(query, target, false)
-  if (!taken) return null
+  let best: FuzzyMatch | null = null
+  const consider = (taken: number[] | null, tier: number | null) => {
+    if (!taken || tier === null) return
+    const score = tier + withinTier(taken, target)
+    if (best && best.score >= score) return
+    best = { score, matched: unique(taken.flatMap((i) => graphemesOf(owner, i, i + 1))) }
+  }
+  if (query !== letters) {
+    const words = wordsInOrder(query.split(' '), target)
+    consider(words, words && (opensWord(words[0]!, target) ? TIER.initials : TIER.scattered + 500))
+  }
+  const greedy = inOrder(letters, target, false)
+  for (const taken of [
+    inOrder(letters, target, true),
+    greedy,
+    greedy && tightened(letters, target, greedy),
+  ])
+    consider(taken, taken && scatterTier(taken, target))
+  return best
+}
+
+/** Within a tier: word starts and runs count for, gaps and a late start against; bounded. */
+function withinTier(taken: readonly number[], { wordStart }: Prepared): number {
   let score = 0
   taken.forEach((i, n) => {
     if (wordStart[i]) score += 30
@@ -107,8 +147,42 @@ export function fuzzyMatch(query: string, target: Prepared): FuzzyMatch | null {
     if (n > 0 && i === previous + 1) score += 20
     else if (n > 0) score -= Math.min(i - previous - 1, 20)
   })
-  const matched = taken.flatMap((i) => graphemesOf(owner, i, i + 1))
-  return { score: score - Math.min(taken[0]!, 50), matched: unique(matched) }
+  // A long query's letters must not lift it over a better kind of match.
+  return Math.max(-400, Math.min(score - Math.min(taken[0]!, 50), 400))
+}
+
+/** Whether folded code unit `i` opens a word: a word's start, or right after a space. */
+function opensWord(i: number, { folded, wordStart }: Prepared): boolean {
+  return wordStart[i]! || i === 0 || /\s/u.test(folded[i - 1]!)
+}
+
+/** Where the code point at folded index `i` ends. */
+function after(folded: string, i: number): number {
+  return i + String.fromCodePoint(folded.codePointAt(i)!).length
+}
+
+/**
+ * The tier of letters taken apart (indexes into the folded name), or null when they are strewn
+ * too wide to mean the name. Each run of them after the first opening a word, passing over few
+ * words between: initials ("lp": "Launch post"). Otherwise the letters must lie within a couple
+ * of words.
+ */
+function scatterTier(taken: readonly number[], target: Prepared): number | null {
+  const { folded, wordStart } = target
+  // The word each folded code unit is in: how many word starts come at or before it.
+  const wordOf: number[] = []
+  let words = 0
+  for (let i = 0; i <= taken[taken.length - 1]!; i++) wordOf.push(wordStart[i] ? ++words : words)
+  const starts = taken.filter((i, n) => n === 0 || i !== after(folded, taken[n - 1]!))
+  const ends = taken.filter((i, n) => n === taken.length - 1 || taken[n + 1] !== after(folded, i))
+  let skipped = 0
+  for (let k = 1; k < starts.length; k++) skipped += wordOf[starts[k]!]! - wordOf[ends[k - 1]!]! - 1
+  if (starts.slice(1).every((i) => opensWord(i, target)) && skipped <= SKIPPED_WORDS)
+    return opensWord(starts[0]!, target) ? TIER.initials : TIER.scattered + 500
+  const inWords = taken.filter((i) =>
+    WORD_CHARACTER.test(String.fromCodePoint(folded.codePointAt(i)!)),
+  )
+  return new Set(inWords.map((i) => wordOf[i])).size <= SCATTERED_WORDS ? TIER.scattered : null
 }
 
 /** The first contiguous match at a word's start, else the first anywhere, else -1. */
@@ -116,6 +190,20 @@ function contiguousAt(query: string, { folded, wordStart }: Prepared): number {
   const first = folded.indexOf(query)
   for (let at = first; at >= 0; at = folded.indexOf(query, at + 1)) if (wordStart[at]) return at
   return first
+}
+
+/** The words typed, in order, each whole and (after the first) opening a word; null if not. */
+function wordsInOrder(words: readonly string[], target: Prepared): number[] | null {
+  const taken: number[] = []
+  let from = 0
+  for (const [n, word] of words.entries()) {
+    let at = target.folded.indexOf(word, from)
+    while (n > 0 && at >= 0 && !opensWord(at, target)) at = target.folded.indexOf(word, at + 1)
+    if (at < 0) return null
+    for (let i = at; i < at + word.length; i = after(target.folded, i)) taken.push(i)
+    from = at + word.length
+  }
+  return taken
 }
 
 /** Where each of the query's code points is taken, in order; null when they are not all there. */
@@ -141,6 +229,19 @@ function inOrder(
     from = found + point.length
   }
   return taken
+}
+
+/** The same letters ending where `taken` ends, each as late as it can be: the tightest run. */
+function tightened(query: string, { folded }: Prepared, taken: readonly number[]): number[] {
+  const points = [...query]
+  const tight: number[] = []
+  let before = taken[taken.length - 1]!
+  for (let n = points.length - 1; n >= 0; n--) {
+    const found = folded.lastIndexOf(points[n]!, before)
+    tight.unshift(found)
+    before = found - 1
+  }
+  return tight
 }
 
 function graphemesOf(owner: readonly number[], from: number, to: number): number[] {

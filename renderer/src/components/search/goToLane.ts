@@ -22,7 +22,8 @@ export function goToLane(lane: Lane): void {
   requestAnimationFrame(() => {
     const section = laneSection(lane)
     if (!section) return
-    section.scrollIntoView({ block: 'start', behavior: 'smooth' })
+    // The section draws no box of its own (its header sticks to the board's edge): its cells do.
+    section.querySelector('.lane-cells')?.scrollIntoView({ block: 'start', behavior: 'smooth' })
     const target =
       section.querySelector<HTMLElement>('[data-testid="card"]') ??
       section.querySelector<HTMLElement>('.lane-name-button')
