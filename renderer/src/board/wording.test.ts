@@ -24,6 +24,43 @@ describe('engine messages in the app', () => {
       'bob is paused until 14:05 (rate_limited: 429)',
     )
   })
+
+  it('leave out every form of CLI fix the engine writes (each from its own refusal)', () => {
+    const cases: [string, string][] = [
+      ['no agent named "x" (see: factory agent list)', 'no agent named "x"'],
+      ['no run with id "r_9" (see: factory runs)', 'no run with id "r_9"'],
+      [
+        's_1 stays put while its run r_2 is at work; it moves on by itself when the run ends (or cancel it: factory run cancel r_2)',
+        's_1 stays put while its run r_2 is at work; it moves on by itself when the run ends',
+      ],
+      [
+        'claude CLI not found in /usr/bin; fix it: factory agent set bob --bin /path/to/claude',
+        'claude CLI not found in /usr/bin',
+      ],
+      [
+        'Install it, or set its full path: factory agent set bob --bin /path/to/claude',
+        'Install it, or set its full path in the lane’s settings',
+      ],
+      [
+        'bob has no queue; give it one: factory agent set bob --queue DIR',
+        'bob has no queue; give it one in the lane’s settings',
+      ],
+      [
+        'agent bob runs a command but has none; set it: factory agent add bob --runner command --command "ARGV with {specFile}"',
+        'agent bob runs a command but has none; set it in the lane’s settings',
+      ],
+      [
+        'the factory is running 4 runs, its global limit (factory settings --max-runs N)',
+        'the factory is running 4 runs, its global limit',
+      ],
+      [
+        'gordon has 1 run at work ("Audit"): let it finish or cancel it first (factory run cancel r_3)',
+        'gordon has 1 run at work ("Audit"): let it finish or cancel it first',
+      ],
+    ]
+    for (const [engine, app] of cases) expect(withoutCliHints(engine)).toBe(app)
+    for (const [, app] of cases) expect(app).not.toMatch(/factory (agent|run|runs|settings|spec)\b/)
+  })
 })
 
 const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => ({

@@ -7,9 +7,15 @@ import type { AgentUsage } from '../../../shared/quotas'
 import type { FailureClass, Run, Usage } from '../../../shared/runs'
 import { formatTime } from '../time'
 
-/** The message without the CLI commands given in parentheses. */
+/**
+ * The message without the CLI commands in it: "(factory …)", "(see: factory …)", "; fix it:
+ * factory …"; a lane setting to change is said as such ("give it one in the lane’s settings").
+ */
 export function withoutCliHints(message: string): string {
-  return message.replace(/\s*\(factory [^()]*\)/g, '')
+  return message
+    .replace(/\s*\((?:[^()]*?:\s*)?factory [^()]*\)/g, '')
+    .replace(/;\s*fix it:\s*factory [^;]*/g, '')
+    .replace(/:\s*factory agent (?:set|add) \S+ [^;()]*/g, ' in the lane’s settings')
 }
 
 /**

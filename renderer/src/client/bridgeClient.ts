@@ -1,7 +1,7 @@
 // FactoryClient over Electron's preload bridge (window.factory): IPC carries the same envelopes.
 import type { FactoryClient } from '../../../shared/api'
 import type { FactoryBridge } from '../../../shared/bridge'
-import { unwrapEnvelope } from '../../../shared/errors'
+import { unwrapForApp } from './unwrapForApp'
 
 export function findBridge(): FactoryBridge | null {
   // Read through a cast instead of augmenting Window, so the preload may declare it too.
@@ -12,7 +12,7 @@ export function findBridge(): FactoryBridge | null {
 export function createBridgeClient(bridge: FactoryBridge): FactoryClient {
   return {
     async call(op, input) {
-      return unwrapEnvelope(await bridge.invoke(op, input))
+      return unwrapForApp(await bridge.invoke(op, input))
     },
     subscribe(listener) {
       return bridge.onEvent(listener)

@@ -4,9 +4,10 @@
 // it asks the server first whether the tab is still let in, backs off, and says when it tries next.
 import type { FactoryClient, PushedEvent } from '../../../shared/api'
 import { HTTP_API_PREFIX, HTTP_EVENTS_PATH, HTTP_SESSION_PATH } from '../../../shared/bridge'
-import { FactoryError, unwrapEnvelope } from '../../../shared/errors'
+import { FactoryError } from '../../../shared/errors'
 import type { ConnectionListener, ConnectionRefusal } from './index'
 import { probeVerdict, retryDelay, type ProbeVerdict } from './reconnect'
+import { unwrapForApp } from './unwrapForApp'
 
 async function post(op: string, input: unknown): Promise<unknown> {
   let response: Response
@@ -24,7 +25,7 @@ async function post(op: string, input: unknown): Promise<unknown> {
   if (body === null) {
     throw new FactoryError('Internal', `the server answered ${response.status} without an envelope`)
   }
-  return unwrapEnvelope(body)
+  return unwrapForApp(body)
 }
 
 function isPushedEvent(value: unknown): value is PushedEvent {
