@@ -23,6 +23,8 @@ const PAIRS: [text: string, backgrounds: string[][]][] = [
   ['--accent-text', [['--accent'], ['--accent-hover']]],
   // A failed run's last line, refusals and errors (on their tint).
   ['--danger', [...SURFACES.map((s) => [s]), ...SURFACES.map((s) => [s, '--danger-soft'])]],
+  // A destructive button's label (Remove lane, Discard).
+  ['--danger-text', [['--danger']]],
   ['--success', [['--surface'], ['--card-bg'], ['--surface-raised']]],
   ['--warning', [['--surface'], ['--card-bg'], ['--bg']]],
 ]
