@@ -172,10 +172,13 @@ test('a run whose agent CLI cannot be found is refused, saying where it looked a
   await page.goto(factory.url)
   await page.getByTestId('card').filter({ hasText: 'Needs codex' }).click()
   await page.getByTestId('dispatch').click()
-  await expect(page.getByTestId('dispatch-error')).toContainText(
-    'the --bin path /nowhere/codex does not exist; fix it: factory agent set gordon --bin /path/to/codex',
+  // Where it looked, in the app's words; the fix is a button to the lane's settings, not a command.
+  await expect(page.getByTestId('dispatch-error')).toHaveText(
+    'the --bin path /nowhere/codex does not exist',
   )
   await expect(page.getByTestId('run-view')).toBeHidden()
   await expect(page.getByTestId('run-item')).toHaveCount(0)
   await page.screenshot({ path: join(ARTIFACTS, 'drawer-cli-missing.png') })
+  await page.getByTestId('dispatch-fix').click()
+  await expect(page.getByRole('dialog')).toContainText('gordon')
 })

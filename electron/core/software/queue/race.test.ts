@@ -121,7 +121,7 @@ describe('the queue race', () => {
     expect(list(queue, 'done').filter((n) => n.endsWith('.result.json'))).toHaveLength(1000)
     for (const folder of ['new', 'cur', 'failed', 'tmp']) expect(list(queue, folder)).toEqual([])
     expect(existsSync(join(queue, '..', 'no-ledger-here.db'))).toBe(false)
-  }, 60_000)
+  }, 120_000)
 
   it('a drainer killed mid-run: its claim returns after the stale timeout and another completes it', async () => {
     const { queue, ids } = queueOf(1)

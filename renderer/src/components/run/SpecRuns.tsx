@@ -31,6 +31,8 @@ export function SpecRuns({ spec }: { spec: Spec }) {
   })
   const [starting, setStarting] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
+  // A refusal the lane's settings can mend (its CLI not found): offered as a button beside it.
+  const [settingsFix, setSettingsFix] = useState<string | null>(null)
   const active = runs?.find((r) => isRunActive(r.state))
   // Each second while a run is at work, so its duration ticks; else the board's half-minute.
   const now = useLiveNow(Boolean(active))
@@ -39,6 +41,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
     if (!agent) return
     setStarting(true)
     setProblem(null)
+    setSettingsFix(null)
     client()
       .call('run/dispatch', { spec: spec.id, agent })
       .then(
@@ -46,7 +49,9 @@ export function SpecRuns({ spec }: { spec: Spec }) {
         (failure: unknown) => {
           const { specs } = useBoard.getState()
           const titleOf = (id: string) => specs.find((s) => s.id === id)?.title
-          setProblem(refusalWords(toFactoryError(failure).message, titleOf))
+          const refusal = toFactoryError(failure)
+          setProblem(refusalWords(refusal.message, titleOf))
+          if (refusal.code === 'AgentCliMissing') setSettingsFix(agent)
         },
       )
       .finally(() => setStarting(false))
@@ -75,6 +80,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
             onChange={(e) => {
               setAgent(e.target.value)
               setProblem(null) // the refusal was about the other agent
+              setSettingsFix(null)
             }}
           >
             {agents.map((a) => (
@@ -96,6 +102,16 @@ export function SpecRuns({ spec }: { spec: Spec }) {
         </div>
       )}
       <InlineError message={problem ?? error} testId="dispatch-error" />
+      {problem && settingsFix && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="dispatch-fix"
+          onClick={() => useUi.getState().openDialog({ kind: 'agent', name: settingsFix })}
+        >
+          Set where {settingsFix}’s CLI is, in its settings
+        </button>
+      )}
       {runs && runs.length === 0 && <p className="muted">No runs yet.</p>}
       {runs && runs.length > 0 && (
         <ul className="run-list">
