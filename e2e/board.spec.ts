@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test } from './factory'
-import { card, cell, drag, fixture, toast } from './board'
+import { card, cell, drag, toast, addFixtureLane } from './board'
 
 test('create a spec, drag it to another column and lane, reload: it is still there', async ({
   page,
@@ -72,7 +72,7 @@ test('a spec added with the CLI appears on the open board without a reload', asy
 test('queue and dispatch a card with the keyboard alone', async ({ page, factory }) => {
   // By hand only: the allocator would otherwise take the queued card before the second key.
   factory.cli('settings', '--auto-dispatch', 'off')
-  factory.cli('agent', 'add', 'gordon', '--runner', 'command', '--command', fixture('done'))
+  addFixtureLane(factory, 'gordon', ['done'])
   factory.cli('spec', 'add', '--title', 'Keyboard only')
   await page.goto(factory.url)
   await card(page, 'Keyboard only').focus()

@@ -2,6 +2,7 @@
 // person does, and the fixture agent as a command line.
 import type { Locator, Page } from '@playwright/test'
 import { fileURLToPath } from 'node:url'
+import type { Factory } from './factory'
 
 export const FIXTURE_AGENT = fileURLToPath(
   new URL('../electron/core/software/runs/fixtures/agent.mjs', import.meta.url),
@@ -10,6 +11,25 @@ export const FIXTURE_AGENT = fileURLToPath(
 /** `factory agent add NAME --command "…"` for the fixture agent playing `scenario`. */
 export const fixture = (...scenario: string[]): string =>
   [`"${process.execPath}"`, `"${FIXTURE_AGENT}"`, ...scenario].join(' ')
+
+/** A lane whose runs are the fixture agent playing `scenario`, with any other `agent add` flags. */
+export function addFixtureLane(
+  factory: Pick<Factory, 'cli'>,
+  name: string,
+  scenario: string[],
+  ...flags: string[]
+): void {
+  factory.cli(
+    'agent',
+    'add',
+    name,
+    '--runner',
+    'command',
+    '--command',
+    fixture(...scenario),
+    ...flags,
+  )
+}
 
 export const cell = (page: Page, stage: string, lane: string): Locator =>
   page.getByTestId(`cell-${stage}-${lane}`)
@@ -28,4 +48,18 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 })
   await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 40), { steps: 12 })
   await page.mouse.up()
+}
+
+/** Specs added through the page's own API (one request each, as the app sends them): quicker than a CLI process per spec. */
+export async function addSpecsThroughPage(page: Page, specs: readonly object[]): Promise<void> {
+  await page.evaluate(async (all) => {
+    for (const spec of all) {
+      const response = await fetch('/api/spec/add', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      })
+      if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
+    }
+  }, specs)
 }

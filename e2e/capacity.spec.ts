@@ -14,7 +14,7 @@ import {
   startReplayServer,
   type ReplayServer,
 } from '../electron/core/software/usageSources/replayServer'
-import { fixture } from './board'
+import { addFixtureLane } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
 import { formatTime } from '../renderer/src/time'
 
@@ -341,17 +341,7 @@ test('a lane with every run slot taken is busy right now and blocked by its cap 
 }) => {
   const now = Date.now()
   const lane = (name: string) =>
-    factory.cli(
-      'agent',
-      'add',
-      name,
-      '--runner',
-      'command',
-      '--command',
-      fixture('slow', '60'),
-      '--quota',
-      '5h:tokens:1000000',
-    )
+    addFixtureLane(factory, name, ['slow', '60'], '--quota', '5h:tokens:1000000')
   lane('bob')
   lane('alice')
   // The same small use for both an hour ago: bob then takes a run, alice has nothing to do.

@@ -4,19 +4,15 @@
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, drag, fixture, toast } from './board'
+import { card, cell, drag, toast, addFixtureLane, addSpecsThroughPage } from './board'
 
 /** Three lanes by the CLI; fifty specs through the open page's own API (fifty CLI starts are slow). */
 async function threeLanesFiftySpecs(factory: Factory, page: Page): Promise<void> {
   const lane = (name: string, cap: string, plan: string) =>
-    factory.cli(
-      'agent',
-      'add',
+    addFixtureLane(
+      factory,
       name,
-      '--runner',
-      'command',
-      '--command',
-      fixture('slow', '20'),
+      ['slow', '20'],
       '--max-concurrent',
       cap,
       '--quota',
@@ -28,16 +24,13 @@ async function threeLanesFiftySpecs(factory: Factory, page: Page): Promise<void>
   lane('alice', '2', 'Claude Max')
   lane('gordon', '1', 'Claude Pro')
   await page.goto(factory.url)
-  await page.evaluate(async () => {
-    for (let n = 1; n <= 50; n++) {
-      const response = await fetch('/api/spec/add', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: `Spec ${n}: make thing ${n} better`, tags: [`t${n % 4}`] }),
-      })
-      if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
-    }
-  })
+  await addSpecsThroughPage(
+    page,
+    Array.from({ length: 50 }, (_, i) => ({
+      title: `Spec ${i + 1}: make thing ${i + 1} better`,
+      tags: [`t${(i + 1) % 4}`],
+    })),
+  )
   await page.reload()
 }
 
@@ -236,8 +229,8 @@ test('finished cards stay compact and counted; cards say what they last did', as
   factory,
 }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
-  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('ship', '0'))
-  factory.cli('agent', 'add', 'alice', '--runner', 'command', '--command', fixture('slow', '20'))
+  addFixtureLane(factory, 'bob', ['ship', '0'])
+  addFixtureLane(factory, 'alice', ['slow', '20'])
   for (const n of [1, 2, 3]) {
     factory.cli('spec', 'add', '--title', `Shipped ${n}`)
     factory.cli('dispatch', `s_${n}`, '--agent', 'bob', '--wait')

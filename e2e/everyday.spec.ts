@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, fixture, toast } from './board'
+import { card, cell, fixture, toast, addFixtureLane, addSpecsThroughPage } from './board'
 
 const SPECS = [
   { title: 'Billing API: usage-based invoices', tags: ['api', 'billing'], stage: 'software' },
@@ -29,19 +29,9 @@ const SPECS = [
 /** Three lanes; fifteen specs through the page's own API; three queued on bob, two past runs. */
 async function seed(factory: Factory, page: Page): Promise<void> {
   factory.cli('settings', '--auto-dispatch', 'off')
-  for (const name of ['bob', 'alice', 'gordon'])
-    factory.cli('agent', 'add', name, '--runner', 'command', '--command', fixture('done'))
+  for (const name of ['bob', 'alice', 'gordon']) addFixtureLane(factory, name, ['done'])
   await page.goto(factory.url)
-  await page.evaluate(async (specs) => {
-    for (const spec of specs) {
-      const response = await fetch('/api/spec/add', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(spec),
-      })
-      if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
-    }
-  }, SPECS)
+  await addSpecsThroughPage(page, SPECS)
   for (const id of ['s_13', 's_14', 's_15']) factory.cli('spec', 'queue', id, '--agent', 'bob')
   // What two finished runs on bob would have left behind, written where the ledger keeps them.
   const db = new Database(factory.db)

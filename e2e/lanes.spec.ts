@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test } from './factory'
-import { card, cell, drag, fixture, toast } from './board'
+import { card, cell, drag, fixture, toast, addFixtureLane } from './board'
 import { formatTime } from '../renderer/src/time'
 
 /** "14:05" ("tomorrow 01:05" past midnight) as the app says it, in this machine's zone. */
@@ -16,19 +16,7 @@ test('drag a spec onto a lane: it runs there and ships; the lane shows its runs 
   page,
   factory,
 }) => {
-  factory.cli(
-    'agent',
-    'add',
-    'bob',
-    '--runner',
-    'command',
-    '--command',
-    fixture('ship', '1500'),
-    '--max-concurrent',
-    '2',
-    '--quota',
-    '5h:runs:10',
-  )
+  addFixtureLane(factory, 'bob', ['ship', '1500'], '--max-concurrent', '2', '--quota', '5h:runs:10')
   factory.cli('spec', 'add', '--title', 'Status page')
   await page.goto(factory.url)
   const header = page.getByTestId('lane-bob')
@@ -50,17 +38,7 @@ test('a lane over a quota window refuses the drop with the reason, and the card 
   page,
   factory,
 }) => {
-  factory.cli(
-    'agent',
-    'add',
-    'alice',
-    '--runner',
-    'command',
-    '--command',
-    fixture('done'),
-    '--quota',
-    '5h:runs:1',
-  )
+  addFixtureLane(factory, 'alice', ['done'], '--quota', '5h:runs:1')
   factory.cli('spec', 'add', '--title', 'Used the quota')
   factory.cli('dispatch', 's_1', '--agent', 'alice', '--wait')
   factory.cli('spec', 'add', '--title', 'One too many')
@@ -92,8 +70,8 @@ test('a paused lane shows until when and why; a drop on Unassigned goes to the f
   page,
   factory,
 }) => {
-  factory.cli('agent', 'add', 'gordon', '--runner', 'command', '--command', fixture('done'))
-  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('done'))
+  addFixtureLane(factory, 'gordon', ['done'])
+  addFixtureLane(factory, 'bob', ['done'])
   const paused = factory.cli(
     'agent',
     'pause',
@@ -193,7 +171,7 @@ test('a chained spec waits on its card, then starts by itself once the one it de
   page,
   factory,
 }) => {
-  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('ship', '800'))
+  addFixtureLane(factory, 'bob', ['ship', '800'])
   factory.cli('spec', 'add', '--title', 'Billing API')
   factory.cli('spec', 'add', '--title', 'Billing page', '--depends-on', 's_1')
   factory.cli('spec', 'queue', 's_2')
@@ -265,7 +243,7 @@ test('Shift+arrows cross Software without starting anything; a running card stay
   page,
   factory,
 }) => {
-  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('ship', '1500'))
+  addFixtureLane(factory, 'bob', ['ship', '1500'])
   factory.cli('spec', 'add', '--title', 'Launch post')
   factory.cli('spec', 'add', '--title', 'Signup form')
   await page.goto(factory.url)
@@ -313,19 +291,7 @@ test('a drop on a remote lane writes the spec to its queue, and the card and run
   factory,
 }) => {
   const queue = join(factory.dir, 'eve-queue')
-  factory.cli(
-    'agent',
-    'add',
-    'eve',
-    '--runner',
-    'command',
-    '--command',
-    fixture('done'),
-    '--queue',
-    queue,
-    '--max-concurrent',
-    '1',
-  )
+  addFixtureLane(factory, 'eve', ['done'], '--queue', queue, '--max-concurrent', '1')
   factory.cli('spec', 'add', '--title', 'Runs elsewhere')
   factory.cli('spec', 'add', '--title', 'Also elsewhere')
   await page.goto(factory.url)

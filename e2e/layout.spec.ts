@@ -4,7 +4,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, drag, fixture } from './board'
+import { card, cell, drag, addFixtureLane, addSpecsThroughPage } from './board'
 
 const LANES = ['unassigned', 'bob', 'alice', 'gordon']
 
@@ -14,25 +14,21 @@ const LANES = ['unassigned', 'bob', 'alice', 'gordon']
  */
 async function seed(factory: Factory, page: Page): Promise<void> {
   factory.cli('settings', '--auto-dispatch', 'off')
-  for (const name of ['bob', 'alice', 'gordon'])
-    factory.cli('agent', 'add', name, '--runner', 'command', '--command', fixture('done'))
+  for (const name of ['bob', 'alice', 'gordon']) addFixtureLane(factory, name, ['done'])
   await page.goto(factory.url)
-  await page.evaluate(async () => {
-    const lanes = [null, null, 'bob', 'alice', 'gordon']
-    for (let n = 1; n <= 50; n++) {
-      const response = await fetch('/api/spec/add', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          title: `Spec ${n}: make thing ${n} better`,
-          tags: [`t${n % 4}`, 'billing', 'onboarding', 'docs'],
-          agent: lanes[n % 5],
-          stage: lanes[n % 5] && n % 2 === 0 ? 'marketing' : 'idea',
-        }),
-      })
-      if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
-    }
-  })
+  const lanes = [null, null, 'bob', 'alice', 'gordon']
+  await addSpecsThroughPage(
+    page,
+    Array.from({ length: 50 }, (_, i) => {
+      const n = i + 1
+      return {
+        title: `Spec ${n}: make thing ${n} better`,
+        tags: [`t${n % 4}`, 'billing', 'onboarding', 'docs'],
+        agent: lanes[n % 5],
+        stage: lanes[n % 5] && n % 2 === 0 ? 'marketing' : 'idea',
+      }
+    }),
+  )
   await page.reload()
   await expect(card(page, 'Spec 50:')).toBeVisible()
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { card, fixture, toast } from './board'
+import { card, toast, addFixtureLane } from './board'
 import { ARTIFACTS, expect } from './factory'
 
 const bin = fileURLToPath(new URL('../bin/factory.js', import.meta.url))
@@ -172,7 +172,7 @@ test('the open drawer and run view are in the address: reload and links reopen t
   factory,
 }) => {
   const { url } = await factory.start()
-  factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('done'))
+  addFixtureLane(factory, 'bob', ['done'])
   factory.cli('spec', 'add', '--title', 'Pricing page')
   factory.cli('spec', 'add', '--title', 'Onboarding email')
   factory.cli('dispatch', 's_2', '--agent', 'bob', '--wait')

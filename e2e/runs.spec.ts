@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { FIXTURE_AGENT } from './board'
+import { addFixtureLane, FIXTURE_AGENT } from './board'
 import { ARTIFACTS, expect, test } from './factory'
 
 /** A git repository for the agent to work in, with one commit on `main`. */
@@ -124,18 +124,8 @@ test('a failed run shows its class and log tail on the card; a live run can be c
   page,
   factory,
 }) => {
-  const agent = (name: string, scenario: string) =>
-    factory.cli(
-      'agent',
-      'add',
-      name,
-      '--runner',
-      'command',
-      '--command',
-      `"${process.execPath}" "${FIXTURE_AGENT}" ${scenario}`,
-    )
-  agent('bob', 'fail')
-  agent('alice', 'hang')
+  addFixtureLane(factory, 'bob', ['fail'])
+  addFixtureLane(factory, 'alice', ['hang'])
   factory.cli('spec', 'add', '--title', 'Flaky build')
   factory.cli('spec', 'add', '--title', 'Endless task')
   factory.cli('dispatch', 's_1', '--agent', 'bob')

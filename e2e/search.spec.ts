@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, fixture } from './board'
+import { card, cell, addFixtureLane, addSpecsThroughPage } from './board'
 
 const TITLES = [
   'Billing API: usage-based invoices',
@@ -79,19 +79,9 @@ const tagged = (tag: string) => SPECS.filter((spec) => spec.tags.includes(tag)).
 /** Three lanes by the CLI; fifty specs through the page's own API; a few statuses moved on. */
 async function seed(factory: Factory, page: Page): Promise<void> {
   factory.cli('settings', '--auto-dispatch', 'off')
-  for (const name of ['bob', 'alice', 'gordon'])
-    factory.cli('agent', 'add', name, '--runner', 'command', '--command', fixture('done'))
+  for (const name of ['bob', 'alice', 'gordon']) addFixtureLane(factory, name, ['done'])
   await page.goto(factory.url)
-  await page.evaluate(async (specs) => {
-    for (const spec of specs) {
-      const response = await fetch('/api/spec/add', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(spec),
-      })
-      if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
-    }
-  }, SPECS)
+  await addSpecsThroughPage(page, SPECS)
   // What runs would have left behind, written where the board reads it.
   const db = new Database(factory.db)
   const status = db.prepare('UPDATE specs SET status = ? WHERE id = ?')

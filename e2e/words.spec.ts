@@ -5,7 +5,7 @@
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import { card, fixture } from './board'
+import { card, addFixtureLane } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
 
 const SIZES = [
@@ -72,9 +72,9 @@ for (const size of SIZES) {
   }) => {
     await page.setViewportSize({ width: size.width, height: size.height })
     await page.emulateMedia({ colorScheme: size.scheme })
-    factory.cli('agent', 'add', 'bob', '--runner', 'command', '--command', fixture('slow', '30'))
+    addFixtureLane(factory, 'bob', ['slow', '30'])
     const pause = minutesToTomorrow(3, 51)
-    factory.cli('agent', 'add', 'gordon', '--runner', 'command', '--command', fixture('done'))
+    addFixtureLane(factory, 'gordon', ['done'])
     factory.cli('agent', 'pause', 'gordon', '--until', `${pause.minutes}m`, '--reason', 'holiday')
     factory.cli('spec', 'add', '--title', 'Pricing page', '--body', 'Three plans, yearly too.')
     factory.cli('dispatch', 's_1', '--agent', 'bob')

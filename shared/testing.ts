@@ -1,5 +1,7 @@
 // Test fixtures for the shared domain types, used by tests in every room (engine, renderer).
 import { toCard, type Agent, type Spec, type SpecCard, type SpecId } from './domain'
+import type { AgentUsage } from './quotas'
+import type { RunBadge, RunId, RunState } from './runs'
 
 /** Spec number `n` with plausible defaults; `fields` override any of them. */
 export function makeSpec(n: number, fields: Partial<Spec> = {}): Spec {
@@ -49,6 +51,39 @@ export function makeAgent(name: string, fields: Partial<Agent> = {}): Agent {
     usageSources: {},
     mergeWhenShipped: false,
     createdAt: 1,
+    ...fields,
+  }
+}
+
+/** A lane's capacity now: free, no windows, nothing at work; `fields` override any of it. */
+export function makeUsage(agent: string, fields: Partial<AgentUsage> = {}): AgentUsage {
+  return {
+    agent,
+    plan: null,
+    enabled: true,
+    running: 0,
+    waiting: 0,
+    maxConcurrent: 1,
+    windows: [],
+    pausedUntil: null,
+    pausedIndefinitely: false,
+    pauseReason: null,
+    probing: false,
+    ...fields,
+  }
+}
+
+/** The run a card shows, in `state`, with nothing else known about it. */
+export function makeRunBadge(state: RunState, fields: Partial<RunBadge> = {}): RunBadge {
+  return {
+    id: 'r_1' as RunId,
+    state,
+    stage: null,
+    placement: null,
+    failureClass: null,
+    tail: null,
+    artifact: null,
+    branchState: null,
     ...fields,
   }
 }

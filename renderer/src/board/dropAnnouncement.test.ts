@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RunBadge, RunId } from '../../../shared/runs'
-import { makeCard } from '../../../shared/testing'
+import { makeCard, makeRunBadge } from '../../../shared/testing'
 import { dropAnnouncement, hoverAnnouncement } from './dropAnnouncement'
 
 const card = makeCard(7, { title: 'Billing API', stage: 'idea', agent: null })
@@ -31,16 +30,7 @@ describe('what a screen reader hears of a drag', () => {
       title: 'Docs',
       stage: 'software',
       agent: 'bob',
-      run: {
-        id: 'r_1' as RunId,
-        state: 'running',
-        stage: null,
-        placement: null,
-        failureClass: null,
-        tail: null,
-        artifact: null,
-        branchState: null,
-      } satisfies RunBadge,
+      run: makeRunBadge('running'),
     })
     expect(dropAnnouncement(running, { stage: 'marketing', agent: 'bob' }, null)).toBe(
       '“Docs” stays in Software · bob while its run is at work.',

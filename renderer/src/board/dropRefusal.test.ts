@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentUsage } from '../../../shared/quotas'
+import { makeUsage } from '../../../shared/testing'
 import { refusalAt } from './dropRefusal'
 
-const usage = (agent: string, fields: Partial<AgentUsage> = {}): AgentUsage => ({
-  agent,
-  plan: null,
-  enabled: true,
-  running: 1,
-  waiting: 0,
-  maxConcurrent: 1,
-  windows: [],
-  pausedUntil: null,
-  pausedIndefinitely: false,
-  pauseReason: null,
-  probing: false,
-  ...fields,
-})
+const usage = (agent: string, fields: Partial<AgentUsage> = {}): AgentUsage =>
+  makeUsage(agent, { running: 1, ...fields })
 
 const agents = [
   { name: 'gordon', queue: null },

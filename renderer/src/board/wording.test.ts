@@ -9,6 +9,7 @@ import {
   runnerWords,
   withoutCliHints,
 } from './wording'
+import { makeUsage } from '../../../shared/testing'
 
 describe('engine messages in the app', () => {
   it('leave out the CLI commands a terminal user would type, and keep the rest', () => {
@@ -63,20 +64,7 @@ describe('engine messages in the app', () => {
   })
 })
 
-const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => ({
-  agent: 'gordon',
-  plan: null,
-  enabled: true,
-  running: 0,
-  waiting: 0,
-  maxConcurrent: 1,
-  windows: [],
-  pausedUntil: null,
-  pausedIndefinitely: false,
-  pauseReason: null,
-  probing: false,
-  ...fields,
-})
+const lane = (fields: Partial<AgentUsage> = {}): AgentUsage => makeUsage('gordon', fields)
 
 describe('a lane that cannot start a run, in words', () => {
   const at = new Date(2026, 11, 3, 18, 53).getTime()

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { SpecId } from '../../../../shared/domain'
 import type { AgentUsage, WindowUsage } from '../../../../shared/quotas'
 import { planAllocation, type QueuedSpec } from './allocator'
+import { makeUsage } from '../../../../shared/testing'
 
 const HOUR = 3_600_000
 
@@ -22,20 +23,7 @@ function lane(agent: string, fields: Partial<AgentUsage> = {}, utilization?: num
             freesAt: Date.now() + HOUR,
           },
         ]
-  return {
-    agent,
-    plan: null,
-    enabled: true,
-    running: 0,
-    waiting: 0,
-    maxConcurrent: 2,
-    windows,
-    pausedUntil: null,
-    pausedIndefinitely: false,
-    pauseReason: null,
-    probing: false,
-    ...fields,
-  }
+  return makeUsage(agent, { maxConcurrent: 2, windows, ...fields })
 }
 
 function specs(count: number, fields: Partial<QueuedSpec> = {}): QueuedSpec[] {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { makeCard } from '../../../../shared/testing'
-import type { RunId } from '../../../../shared/runs'
+import { makeCard, makeRunBadge } from '../../../../shared/testing'
 import { laneRemoval } from './laneRemoval'
 
-const run = (state: 'running' | 'shipped') => ({
-  id: 'r_1' as RunId,
-  state,
-  stage: null,
-  placement: null,
-  failureClass: null,
-  tail: null,
-  artifact: null,
-  branchState: null,
-})
+const run = (state: 'running' | 'shipped') => makeRunBadge(state)
 
 describe('removing a lane, in numbers', () => {
   it('says where its specs go and that its runs stay', () => {
