@@ -164,7 +164,7 @@ test('a run whose agent CLI cannot be found is refused, saying where it looked a
   await page.getByTestId('dispatch').click()
   // Where it looked, in the app's words; the fix is a button to the lane's settings, not a command.
   await expect(page.getByTestId('dispatch-error')).toHaveText(
-    'the --bin path /nowhere/codex does not exist',
+    'the CLI path /nowhere/codex in the lane’s settings does not exist',
   )
   await expect(page.getByTestId('run-view')).toBeHidden()
   await expect(page.getByTestId('run-item')).toHaveCount(0)

@@ -39,6 +39,10 @@ describe('engine messages in the app', () => {
         'claude CLI not found in /usr/bin',
       ],
       [
+        'the --bin path /nowhere/codex does not exist; fix it: factory agent set gordon --bin /path/to/codex',
+        'the CLI path /nowhere/codex in the lane’s settings does not exist',
+      ],
+      [
         'Install it, or set its full path: factory agent set bob --bin /path/to/claude',
         'Install it, or set its full path in the lane’s settings',
       ],

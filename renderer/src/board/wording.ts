@@ -16,6 +16,7 @@ export function withoutCliHints(message: string): string {
     .replace(/\s*\((?:[^()]*?:\s*)?factory [^()]*\)/g, '')
     .replace(/;\s*fix it:\s*factory [^;]*/g, '')
     .replace(/:\s*factory agent (?:set|add) \S+ [^;()]*/g, ' in the lane’s settings')
+    .replace(/\bthe --bin path (\S+)/g, 'the CLI path $1 in the lane’s settings')
 }
 
 /**

@@ -31,12 +31,12 @@ function Waiting({ ids }: { ids: SpecId[] }) {
     ids
       .map((id) => {
         const title = titleOf(s.specs, id)
-        return title ? `“${title}”` : id
+        return title ? `“${title}”` : 'a spec not on the board'
       })
       .join(', '),
   )
   return (
-    <div className="card-waiting" data-testid="card-waiting" title={`Waits for ${ids.join(', ')}`}>
+    <div className="card-waiting" data-testid="card-waiting" title={`Waits for ${names} to ship`}>
       Waits for {names} to ship
     </div>
   )

@@ -11,13 +11,19 @@ import { isRunActive } from '../../../shared/runs'
 import { samePlace } from '../board/cells'
 import { placeWords } from '../board/dropAnnouncement'
 import { refusalAt } from '../board/dropRefusal'
-import { placementWords, withoutCliHints } from '../board/wording'
+import { placementWords, refusalWords } from '../board/wording'
 import { client } from '../client'
 import { useBoard } from './board'
 import { useCapacity } from './capacity'
 import { useUi, type Toast } from './ui'
 
 /** A card's title as a toast quotes it: a long one cut short, so the reason after it is read. */
+/** An engine refusal as a toast says it: specs by their titles, no run ids, no CLI fix. */
+function inWords(error: unknown): string {
+  const { specs } = useBoard.getState()
+  return refusalWords(toFactoryError(error).message, (id) => specs.find((s) => s.id === id)?.title)
+}
+
 function quoted(card: { title: string }): string {
   const title = card.title.length > 60 ? `${card.title.slice(0, 57).trimEnd()}…` : card.title
   return `“${title}”`
@@ -109,7 +115,7 @@ export async function moveCard(
   } catch (error) {
     showToast({
       tone: 'error',
-      message: `Could not move ${quoted(card)}: ${(error as Error).message}`,
+      message: `Could not move ${quoted(card)}: ${inWords(error)}`,
     })
     return
   }
@@ -129,7 +135,7 @@ function refuseBusy(card: SpecCard) {
   const run = card.run!
   showToast({
     tone: 'error',
-    message: `${quoted(card)} stays put while its run ${run.id} is at work${card.agent ? ` on ${card.agent}` : ''}; it moves on by itself when the run ends (cancel the run to move it now)`,
+    message: `${quoted(card)} stays put while its run is at work${card.agent ? ` on ${card.agent}` : ''}; it moves on by itself when the run ends (cancel the run to move it now)`,
     action: { label: 'Open run', run: () => openRun(run.id) },
   })
 }
@@ -202,7 +208,7 @@ async function dispatchCard(card: SpecCard, agent: string, pause: Rest, drop = f
     const unavailable = problem.code === 'AgentUnavailable'
     showToast({
       tone: 'error',
-      message: `${quoted(card)} went back: ${unavailable ? (refusalHere(agent) ?? withoutCliHints(problem.message)) : withoutCliHints(problem.message)}`,
+      message: `${quoted(card)} went back: ${unavailable ? (refusalHere(agent) ?? inWords(problem)) : inWords(problem)}`,
       action: !unavailable
         ? undefined
         : freesByItself(agent)
@@ -258,7 +264,7 @@ async function queueCard(card: SpecCard, agent: string | null = null, pause: Res
     if (pause.passed) return
     showToast({
       tone: 'error',
-      message: `Could not queue ${quoted(card)}: ${toFactoryError(error).message}`,
+      message: `Could not queue ${quoted(card)}: ${inWords(error)}`,
     })
   }
 }
@@ -311,7 +317,7 @@ async function unqueue(card: SpecCard, from: Placement) {
   } catch (error) {
     useUi.getState().showToast({
       tone: 'error',
-      message: `Could not undo: ${toFactoryError(error).message}`,
+      message: `Could not undo: ${inWords(error)}`,
     })
   }
 }
@@ -329,7 +335,7 @@ async function leaveQueue(card: SpecCard, to: Placement) {
   } catch (error) {
     showToast({
       tone: 'error',
-      message: `Could not move ${quoted(card)}: ${toFactoryError(error).message}`,
+      message: `Could not move ${quoted(card)}: ${inWords(error)}`,
     })
     return
   }
