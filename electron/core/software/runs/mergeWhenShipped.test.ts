@@ -1,7 +1,6 @@
 // The run-branches reactor on real git repositories: the branch state a card shows after a run
 // ends, a trusted lane's branch merged by itself (once), a conflict refused as a manual merge
 // is, and a ship recorded just before its supervisor died merged on the next start, never twice.
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -12,25 +11,12 @@ import { createEngine, type Engine } from '../../engine'
 import { tempDir } from '../../testing'
 import { followSoftwareReactors } from '../capacity/holding'
 import { NO_EXIT, recordOutcome } from './runs'
-import { fixtureCommand, runEngine, waitFor, waitForEnd } from './testing'
+import { fixtureCommand, runEngine, waitFor, waitForEnd, git } from './testing'
 
 let engine: Engine
 let dbPath: string
 let repo: string
 const cleanups: (() => void)[] = []
-
-function git(cwd: string, ...args: string[]): string {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')),
-  )
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', '-C', cwd, ...args],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-    .toString()
-    .trim()
-}
 
 function start(options: Parameters<typeof runEngine>[1] = {}): void {
   const started = runEngine({}, options)

@@ -1,31 +1,16 @@
 // Reviewing runs that worked in a real git repository: a worktree per spec on factory/<slug>,
 // retries and follow-ups in the same worktree, diff, merge (and a refused one) and discard.
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../../../shared/runs'
 import type { Engine } from '../../engine'
 import { tempDir } from '../../testing'
-import { fixtureCommand, runEngine, waitForEnd } from './testing'
+import { fixtureCommand, runEngine, waitForEnd, git } from './testing'
 
 let engine: Engine
 let repo: string
 const cleanups: (() => void)[] = []
-
-/** git in the test's repo, as a person would run it (no GIT_DIR from a surrounding hook). */
-function git(cwd: string, ...args: string[]): string {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')),
-  )
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', '-C', cwd, ...args],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-    .toString()
-    .trim()
-}
 
 beforeEach(() => {
   const started = runEngine()

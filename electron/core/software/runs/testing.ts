@@ -1,5 +1,6 @@
 // Test helpers for runs: an engine on a real ledger in a temp folder whose runs are real detached
 // supervisors (from source, through tsx) driving the fixture agent.
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { FactoryError } from '../../../../shared/errors'
@@ -108,4 +109,18 @@ export function caught(fn: () => unknown): FactoryError {
     throw error
   }
   throw new Error('expected a FactoryError')
+}
+
+/** git in a test's repo, as a person would run it (no GIT_DIR from a surrounding hook). */
+export function git(cwd: string, ...args: string[]): string {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')),
+  )
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', '-C', cwd, ...args],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+    .toString()
+    .trim()
 }
