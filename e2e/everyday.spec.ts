@@ -54,7 +54,7 @@ for (const { size, scheme } of [
   { size: { width: 1440, height: 900 }, scheme: 'light' as const },
   { size: { width: 1024, height: 700 }, scheme: 'dark' as const },
 ]) {
-  test(`at ${size.width}×${size.height} ${scheme}: add a spec with tags, a priority and a dependency; set and remove dependencies in the drawer; keep typed edits; remove a lane; type 2M as a limit`, async ({
+  test(`at ${size.width}×${size.height} ${scheme}: add a spec with tags, a priority and a dependency; set and remove dependencies in the drawer; keep typed edits`, async ({
     page,
     factory,
   }) => {
@@ -160,6 +160,16 @@ for (const { size, scheme } of [
     await expect(drawer).toBeHidden()
     await expect(card(page, 'Invoice emails')).toBeFocused()
     expect(factory.cli('spec', 'show', 's_16')).toMatchObject({ title: 'Invoice emails' })
+  })
+
+  test(`at ${size.width}×${size.height} ${scheme}: remove a lane, refused while a run is at work; type 2M as a limit`, async ({
+    page,
+    factory,
+  }) => {
+    await page.setViewportSize(size)
+    await page.emulateMedia({ colorScheme: scheme })
+    await seed(factory, page)
+    const ask = page.getByTestId('discard-changes')
 
     // Remove a lane: the confirmation says what happens in numbers; the queued specs come back.
     await page.getByTestId('lane-bob').getByRole('button', { name: 'bob' }).click()
