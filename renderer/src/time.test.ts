@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { formatClockTime, formatDuration, formatFullTime, formatTime } from './time'
+import { formatClockTime, formatDuration, formatFullTime, formatTime, timeAxisLabels } from './time'
 
 // Node re-reads TZ whenever it is set, so each test can pick the zone the user lives in.
 const originalZone = process.env.TZ
@@ -90,5 +90,26 @@ describe('durations', () => {
     expect(formatDuration(59_999)).toBe('59s')
     expect(formatDuration(60_000)).toBe('1m')
     expect(formatDuration(-5000)).toBe('0s')
+  })
+})
+
+describe('a chart’s time axis', () => {
+  beforeEach(() => {
+    process.env.TZ = 'Europe/Berlin'
+  })
+
+  it('says each tick’s time, and the day at the first tick of each day', () => {
+    const ticks = [
+      local(2026, 12, 3, 16),
+      local(2026, 12, 3, 20),
+      local(2026, 12, 4, 0),
+      local(2026, 12, 4, 4),
+    ]
+    expect(timeAxisLabels(ticks)).toEqual([
+      '16:00\nThu 3 Dec',
+      '20:00',
+      '00:00\nFri 4 Dec',
+      '04:00',
+    ])
   })
 })

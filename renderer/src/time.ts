@@ -63,6 +63,26 @@ export function formatDuration(ms: number): string {
     .join(' ')
 }
 
+/** A day on its own, for a chart's axis: "Thu 3 Dec". */
+export function formatDay(at: number): string {
+  const date = new Date(at)
+  return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`
+}
+
+/**
+ * A time axis in the app's format: each tick "14:05", and the first tick of each day also names
+ * the day on a second line ("00:00\nThu 3 Dec").
+ */
+export function timeAxisLabels(ticks: readonly number[]): string[] {
+  let lastDay = ''
+  return ticks.map((at) => {
+    const day = formatDay(at)
+    const label = day === lastDay ? formatClockTime(at) : `${formatClockTime(at)}\n${day}`
+    lastDay = day
+    return label
+  })
+}
+
 /** A full date and time for a tooltip: "Thu 3 Dec 2026, 14:05". */
 export function formatFullTime(at: number): string {
   const date = new Date(at)

@@ -3,6 +3,7 @@
 // (the lane could have worked), hatched where it was blocked (held, paused, disabled). No React
 // here, so the benchmark can draw the same chart in a bare page.
 import uPlot from 'uplot'
+import { timeAxisLabels } from '../../time'
 import type { Saturation } from '../../../../shared/saturation'
 
 export interface ChartColors {
@@ -99,7 +100,10 @@ export class SaturationChart {
           // From 0, to a little above the highest line, at least past 100%.
           y: { range: (_u, _min, max) => [0, Math.min(Y_CAP, Math.max(1.1, (max || 0) * 1.08))] },
         },
-        axes: [axis(undefined), axis((_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`))],
+        axes: [
+          axis((_u, splits) => timeAxisLabels(splits)),
+          axis((_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`)),
+        ],
         legend: { show: false },
         cursor: { y: false, drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
         hooks: {
