@@ -83,8 +83,23 @@ test('queue and dispatch a card with the keyboard alone', async ({ page, factory
   await card(page, 'Keyboard only').focus()
   await page.keyboard.press('Shift+ArrowDown')
   await expect(card(cell(page, 'software', 'gordon'), 'Keyboard only')).toBeVisible()
+  // A key move onto a lane rests as a drop does, so it can be taken back before it spends quota.
+  await expect(toast(page, 'Starting “Keyboard only” on gordon…')).toBeVisible()
   await expect(toast(page, 'Started “Keyboard only” on gordon')).toBeVisible()
   expect(factory.cli('spec', 'show', 's_1')).toMatchObject({ stage: 'software', agent: 'gordon' })
+
+  // Ctrl+Z on the board takes the last move back: nothing starts.
+  factory.cli('spec', 'add', '--title', 'Taken back')
+  await card(page, 'Taken back').focus()
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect(card(cell(page, 'idea', 'gordon'), 'Taken back')).toBeVisible()
+  await card(page, 'Taken back').focus()
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect(toast(page, 'Starting “Taken back” on gordon…')).toBeVisible()
+  await page.keyboard.press('Control+z')
+  await expect(toast(page, 'Took “Taken back” back: nothing started')).toBeVisible()
+  await expect(card(cell(page, 'idea', 'gordon'), 'Taken back')).toBeVisible()
+  expect((factory.cli('runs') as unknown[]).length).toBe(1)
 })
 
 test('the drawer renders markdown safely and saves edits', async ({ page, factory }) => {

@@ -12,6 +12,7 @@ const SHORTCUTS: [keys: string[], what: string][] = [
   [['←', '↑', '→', '↓'], 'Move focus between cards, inside a cell and on into the next'],
   [['Shift', '← / →'], 'Move the card to the previous / next column'],
   [['Shift', '↑ / ↓'], 'Move the card to the previous / next lane'],
+  [['Ctrl / ⌘', 'Z'], 'Undo the last move (while its toast offers Undo)'],
   [['Ctrl', 'Enter'], 'Save while editing a spec'],
   [['1', '2', '3'], 'In a run: transcript, raw log, diff'],
   [['↑ / ↓', 'Enter'], 'In a transcript: move between entries, expand one'],

@@ -7,9 +7,31 @@ import { RUN_TABS, useUi } from '../stores/ui'
 import { closeDrawerAndFocusCard } from './focus'
 import { focusFilterBox } from './search/FilterBar'
 
+/** Inputs that take no typed text: a key pressed on them is the window's (Space and arrows are theirs). */
+const NOT_TYPED = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'range',
+  'color',
+  'file',
+])
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type)
+  return target.isContentEditable || target.tagName === 'TEXTAREA'
+}
+
+/** The newest toast's Undo, if one is offered: Ctrl/Cmd-Z from the board. */
+export function undoLatest(): boolean {
+  const toast = [...useUi.getState().toasts].reverse().find((t) => t.action?.label === 'Undo')
+  if (!toast) return false
+  toast.action!.run()
+  useUi.getState().dismissToast(toast.id)
+  return true
 }
 
 export function useGlobalShortcuts(): void {
@@ -53,6 +75,19 @@ export function useGlobalShortcuts(): void {
         useFilter.getState().openPalette()
         return
       }
+      // Ctrl/Cmd-Z in a field is the field's own undo; on the board it takes back the last move.
+      if (
+        (e.ctrlKey || e.metaKey) &&
+        !e.altKey &&
+        !e.shiftKey &&
+        e.key.toLowerCase() === 'z' &&
+        !isTyping(e.target)
+      ) {
+        if (undoLatest()) e.preventDefault()
+        return
+      }
+      // A select answers letters by choosing an option: those stay its own.
+      if (e.target instanceof HTMLSelectElement && /^\w$/.test(e.key)) return
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === '/') {
         e.preventDefault()

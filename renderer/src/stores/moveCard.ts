@@ -36,8 +36,8 @@ function quoted(card: { title: string }): string {
  */
 const REST_MS = 700
 /**
- * A drop onto a lane spends that lane's quota: it rests this long with "Starting … · Undo", so a
- * drop on the wrong lane can be taken back before anything starts.
+ * A drop or a key move onto a lane spends that lane's quota: it rests this long with "Starting … ·
+ * Undo", so a move to the wrong lane can be taken back before anything starts.
  */
 export const DROP_REST_MS = 3_000
 
@@ -96,9 +96,11 @@ export async function moveCard(
   if (!card || samePlace(card, to)) return
   if (card.run && isRunActive(card.run.state)) return refuseBusy(card)
   if (to.stage === 'software' && !options.restore) {
-    // A lane that says it cannot start it now is asked at once: no "Starting…" that is not true.
-    const takeBack = options.drop === true && to.agent !== null && refusalHere(to.agent) === null
-    const pause = rest(options.drop ? (takeBack ? DROP_REST_MS : 0) : REST_MS)
+    // Onto a lane that can start it, by drop or by key, it rests with "Starting … · Undo" (a key
+    // press stepping on through Software passes the rest, and nothing starts). A lane that says it
+    // cannot start it now is asked at once after a drop: no "Starting…" that is not true.
+    const takeBack = to.agent !== null && refusalHere(to.agent) === null
+    const pause = rest(takeBack ? DROP_REST_MS : options.drop ? 0 : REST_MS)
     const work = to.agent
       ? dispatchCard(card, to.agent, pause, takeBack)
       : queueCard(card, null, pause)
