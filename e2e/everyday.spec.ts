@@ -154,6 +154,8 @@ for (const { size, scheme } of [
     await ask.getByRole('button', { name: 'Keep editing' }).click()
     await expect(drawer).toHaveAttribute('aria-label', 'Spec: Invoice emails')
     await expect(title).toHaveValue('Invoice emails, with a PDF')
+    // Back in the field typed in, not on the card the click landed on.
+    await expect(title).toBeFocused()
     // Discarding closes the drawer and hands focus back to the card, as Esc does.
     await drawer.getByRole('button', { name: 'Close (Esc)' }).click()
     await ask.getByRole('button', { name: 'Discard changes' }).click()

@@ -82,7 +82,16 @@ test('dispatch a spec: the transcript streams in with stages, it ships, the card
   await page.emulateMedia({ colorScheme: 'light' })
 
   await view.getByTestId('request-changes').click()
+  const requestDialog = page.getByTestId('request-changes-dialog')
+  await expect(requestDialog).toContainText('Request changes to “Hello page”')
   await page.getByLabel('Comments').fill('Also greet returning visitors by name.')
+  // Esc with a comment typed asks; Keep editing keeps it.
+  await page.keyboard.press('Escape')
+  const ask = page.getByTestId('discard-changes')
+  await expect(ask.getByRole('button', { name: 'Keep editing' })).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(ask).toBeHidden()
+  await expect(page.getByLabel('Comments')).toHaveValue('Also greet returning visitors by name.')
   await page.getByRole('button', { name: 'Send to agent' }).click()
   await expect(view.getByText('follow-up of bob’s run, started')).toBeVisible()
   await expect(view.getByTestId('run-comments')).toContainText(

@@ -1,7 +1,7 @@
 // Editing a spec in the drawer; only changed fields are sent, so an untouched save writes nothing.
 // Leaving with typed edits asks first: Esc (wherever focus is in the window), Cancel, the drawer's
 // ×, or a click on another card.
-import { useEffect, useState, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { checkInput, type Input } from '../../../shared/api'
 import type { Spec } from '../../../shared/domain'
 import { Field } from './Field'
@@ -24,6 +24,13 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
   // What "Discard changes" goes on to do: leave the editor, close the drawer, show another spec.
   const [leaving, setLeaving] = useState<(() => void) | null>(null)
   const ask = (leave: () => void) => setLeaving(() => leave)
+  // The field last typed in: "Keep editing" goes back to it, wherever the click that asked landed
+  // (another card takes focus as it is clicked).
+  const lastField = useRef<HTMLElement | null>(null)
+  const keepEditing = () => {
+    setLeaving(null)
+    setTimeout(() => (lastField.current ?? undefined)?.focus())
+  }
 
   const edit: Input<'spec/edit'> = { id: spec.id }
   if (title !== spec.title) edit.title = title
@@ -91,6 +98,10 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
     <form
       className="form"
       onKeyDown={onKeyDown}
+      onFocus={(e) => {
+        if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)
+          lastField.current = e.target
+      }}
       onSubmit={(e) => {
         e.preventDefault()
         void save()
@@ -140,7 +151,7 @@ export function SpecEditForm({ spec, onDone }: { spec: Spec; onDone: (updated?: 
       </div>
       {leaving && (
         <DiscardChangesDialog
-          onKeep={() => setLeaving(null)}
+          onKeep={keepEditing}
           onDiscard={() => {
             setLeaving(null)
             leaving()

@@ -5,14 +5,21 @@ import { toFactoryError } from '../../../../shared/errors'
 import type { PendingWork, Run } from '../../../../shared/runs'
 import { client } from '../../client'
 import { useUi } from '../../stores/ui'
+import { DiscardChangesDialog } from '../DiscardChangesDialog'
 import { InlineError } from '../InlineError'
 import { Modal } from '../Modal'
 import { Loading } from '../Loading'
+import { useUnsavedEdits } from '../useUnsavedEdits'
 
 export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () => void }) {
   const [comments, setComments] = useState('')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const dirty = comments.trim() !== '' && !saving
+  useUnsavedEdits(dirty)
+  // Esc, Cancel or a click outside with comments typed asks first: they are not thrown away.
+  const requestClose = () => (dirty ? setConfirming(true) : onClose())
   const submit = (event: React.FormEvent) => {
     event.preventDefault()
     setSaving(true)
@@ -32,7 +39,11 @@ export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () =
       .finally(() => setSaving(false))
   }
   return (
-    <Modal title={`Request changes to ${run.id}`} onClose={onClose} testId="request-changes-dialog">
+    <Modal
+      title={`Request changes to “${run.specTitle}”`}
+      onClose={requestClose}
+      testId="request-changes-dialog"
+    >
       <form className="form" onSubmit={submit}>
         <p className="muted">
           {run.agent} gets the spec again with your comments, in the same{' '}
@@ -53,7 +64,7 @@ export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () =
         <InlineError message={error} />
         <div className="form-actions">
           <span className="form-hint">Ctrl+Enter sends</span>
-          <button type="button" className="button button-secondary" onClick={onClose}>
+          <button type="button" className="button button-secondary" onClick={requestClose}>
             Cancel
           </button>
           <button
@@ -65,6 +76,9 @@ export function RequestChangesDialog({ run, onClose }: { run: Run; onClose: () =
           </button>
         </div>
       </form>
+      {confirming && (
+        <DiscardChangesDialog onKeep={() => setConfirming(false)} onDiscard={onClose} />
+      )}
     </Modal>
   )
 }
