@@ -182,7 +182,7 @@ test('the allocator says why it chose a lane: in the toast (Undo gone), the draw
   ).toBeVisible()
   const started = toast(page, 'Started “Spec 48: make thing 48 better” on')
   await expect(started).toContainText(
-    /The allocator chose (bob|alice): 0% of 5h runs used, 0\/2 running · (alice|bob) 0% used · gordon busy \(1\/1 running\)/,
+    /The allocator chose (bob|alice): 0% of 5h runs used, 0\/2 running · (alice|bob) 0% used, 0\/2 running · gordon busy \(1\/1 running\)/,
   )
   await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0)
   await page.screenshot({ path: join(ARTIFACTS, 'dispatch-allocator-toast-1024.png') })

@@ -88,13 +88,19 @@ export function peakUtilization(usage: AgentUsage): number {
   return peak
 }
 
-/** Why the allocator chose a lane: "alice: 12% of 5h tokens used, 0/2 running". */
-export function describeHeadroom(usage: AgentUsage): string {
-  const running = runningWords(usage)
+/** Its fullest window (the first of equals), or undefined without windows. */
+export function busiestWindow(usage: AgentUsage): AgentUsage['windows'][number] | undefined {
   let busiest = usage.windows[0]
   for (const window of usage.windows) {
     if (window.utilization > (busiest?.utilization ?? -1)) busiest = window
   }
+  return busiest
+}
+
+/** Why the allocator chose a lane: "alice: 12% of 5h tokens used, 0/2 running". */
+export function describeHeadroom(usage: AgentUsage): string {
+  const running = runningWords(usage)
+  const busiest = busiestWindow(usage)
   if (!busiest) return `${usage.agent}: no quota windows, ${running}`
   const percent = Math.round(busiest.utilization * 100)
   return `${usage.agent}: ${percent}% of ${busiest.window} ${busiest.unit} used, ${running}`

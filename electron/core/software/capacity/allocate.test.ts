@@ -62,7 +62,7 @@ describe('an allocator round', () => {
     expect(round.dispatched[0]).toMatchObject({
       spec: high,
       agent: 'alice',
-      reason: 'to alice: 0% of 5h runs used, 0/1 running · bob 50% used',
+      reason: 'to alice: 0% of 5h runs used, 0/1 running · bob 50% used, 0/1 running',
     })
     // alice takes one at a time; the low one waits for her or bob (50% used) — bob it is.
     expect(round.dispatched[1]).toMatchObject({
@@ -72,7 +72,7 @@ describe('an allocator round', () => {
     })
     const dispatches = events('spec.dispatched').filter((e) => e.payload.reason)
     expect(dispatches.map((e) => e.payload.reason)).toEqual([
-      'to alice: 0% of 5h runs used, 0/1 running · bob 50% used',
+      'to alice: 0% of 5h runs used, 0/1 running · bob 50% used, 0/1 running',
       'to bob: 50% of 5h runs used, 0/1 running · alice busy (1/1 running)',
     ])
     // The reason stays on the run, for the card, the drawer and the run view; a person's own

@@ -47,7 +47,7 @@ describe('the allocator', () => {
         spec: 's_1',
         title: 'Spec 1',
         agent: 'alice',
-        reason: 'to alice: 12% of 5h tokens used, 0/2 running · bob 60% used',
+        reason: 'to alice: 12% of 5h tokens used, 0/2 running · bob 60% used, 0/2 running',
       },
     ])
   })
@@ -61,6 +61,28 @@ describe('the allocator', () => {
     expect(result.waiting).toHaveLength(3)
     expect(result.waiting[0]!.reason).toBe(
       'no agent has room: bob is at its limit of runs at once · alice is at its limit of runs at once',
+    )
+  })
+
+  it('breaks a tie in share by what is left: the bigger seat at the same share goes first', () => {
+    const seat = (name: string, limit: number) =>
+      lane(name, {
+        windows: [
+          {
+            window: '5h',
+            durationMs: 5 * HOUR,
+            unit: 'tokens',
+            limit,
+            used: 0,
+            utilization: 0,
+            freesAt: null,
+          },
+        ],
+      })
+    const result = plan(specs(1), [seat('alice', 1_000_000), seat('bob', 2_000_000)])
+    expect(result.assign[0]).toMatchObject({ agent: 'bob' })
+    expect(result.assign[0]!.reason).toBe(
+      'to bob: 0% of 5h tokens used, 0/2 running · alice 0% used, 0/2 running',
     )
   })
 

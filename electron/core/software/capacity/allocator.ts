@@ -5,6 +5,7 @@
 // whatever the queue's length.
 import type { AllocationDecision, AllocationWait } from '../../../../shared/allocation'
 import {
+  busiestWindow,
   describeHeadroom,
   laneAvailability,
   laneLoad,
@@ -98,13 +99,29 @@ export function nearLimitReason(usage: AgentUsage, cost: RunCost | undefined): s
   return undefined
 }
 
-/** Most headroom first, then the emptier lane, then by name so a round is deterministic. */
+/**
+ * Most headroom first, then the emptier lane, then the one with more left in the same kind of
+ * window (a 2M-token seat before a 1M one at the same share), then by name so a round is
+ * deterministic.
+ */
 function better(a: Lane, b: Lane): boolean {
   if (a.peak !== b.peak) return a.peak < b.peak
   const loadA = laneLoad(a.usage)
   const loadB = laneLoad(b.usage)
   if (loadA !== loadB) return loadA < loadB
+  const leftA = roomLeft(a.usage)
+  const leftB = roomLeft(b.usage)
+  if (leftA && leftB && leftA.kind === leftB.kind && leftA.left !== leftB.left) {
+    return leftA.left > leftB.left
+  }
   return a.usage.agent < b.usage.agent
+}
+
+/** What its busiest window has left, and what kind of window that is ("5h tokens"). */
+function roomLeft(usage: AgentUsage): { kind: string; left: number } | null {
+  const busiest = busiestWindow(usage)
+  if (!busiest) return null
+  return { kind: `${busiest.window} ${busiest.unit}`, left: busiest.limit - busiest.used }
 }
 
 export function planAllocation(input: AllocationInput): AllocationPlan {
@@ -231,7 +248,7 @@ function describeOther(lane: Lane): string {
     const until = availability.until === null ? '' : ` until ${formatClock(availability.until)}`
     return `${name} ${availability.kind === 'paused' ? 'paused' : 'full'}${until}`
   }
-  return `${name} ${Math.round(lane.peak * 100)}% used`
+  return `${name} ${Math.round(lane.peak * 100)}% used, ${runningWords(usage)}`
 }
 
 /** "no agent has room: alice is disabled (…) · bob has used 5h runs: 10 of 10 … · and 3 more". */
