@@ -88,6 +88,12 @@ test('a paused lane shows until when and why; a drop on Unassigned goes to the f
   // The reason in words, not the failure class the hold was written with.
   await expect(hold.locator('.hold-reason')).toHaveText('usage limit')
   await page.screenshot({ path: join(ARTIFACTS, 'lanes-paused.png') })
+  // The drawer's Run list says it too, before Run is pressed.
+  await card(page, 'For whoever is free').click()
+  await expect(page.getByLabel('Agent to run it').locator('option[value=gordon]')).toHaveText(
+    `gordon — Paused until ${await clockInPage(page, paused.pausedUntil)} · usage limit`,
+  )
+  await page.keyboard.press('Escape')
 
   await drag(page, card(page, 'For whoever is free'), cell(page, 'software', 'unassigned'))
   await expect(toast(page, 'Queued “For whoever is free” for the allocator')).toBeVisible()

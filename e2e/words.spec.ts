@@ -99,7 +99,12 @@ for (const size of SIZES) {
     await expect(drawer.getByRole('heading', { name: 'Pricing page' })).toBeVisible()
     const item = drawer.getByTestId('run-item')
     await expect(item).toContainText(/bob’s run, started \d\d:\d\d/)
-    await expect(drawer.getByLabel('Agent to run it')).toContainText('bob — your command')
+    // Each lane in the Run list says why it cannot start it now (bob is at work, gordon paused).
+    const lanes = drawer.getByLabel('Agent to run it')
+    await expect(lanes.locator('option[value=bob]')).toHaveText('bob — At its limit · 1/1 running')
+    await expect(lanes.locator('option[value=gordon]')).toHaveText(
+      'gordon — Paused until tomorrow 03:51 · holiday',
+    )
     await expectNoEngineWords(drawer)
     // The drawer's run duration ticks while the run is live.
     await expect(item.getByTestId('run-item-meta')).toContainText(/^for \d+s/)

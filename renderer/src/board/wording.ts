@@ -1,7 +1,7 @@
 // Engine messages as the app shows them. The engine speaks to every host alike, so its refusals
 // carry the CLI's fix ("(factory agent set bob --enabled yes)"); in the app that is noise next to
 // the buttons it offers instead.
-import { laneAvailability } from '../../../shared/availability'
+import { laneAvailability, runningWords } from '../../../shared/availability'
 import type { RunnerPreset } from '../../../shared/domain'
 import type { AgentUsage } from '../../../shared/quotas'
 import type { FailureClass, Run, Usage } from '../../../shared/runs'
@@ -112,7 +112,7 @@ export function laneRefusal(usage: AgentUsage, now: number = Date.now()): string
     case 'disabled':
       return 'Disabled'
     case 'cap':
-      return `At its limit · ${usage.running}/${usage.maxConcurrent} running`
+      return `At its limit · ${runningWords(usage)}`
     case 'quota': {
       const full = usage.windows.find((window) => window.utilization >= 1)
       return `Full${until}${full ? ` · ${full.window} ${full.unit} used up` : ''}`

@@ -11,7 +11,13 @@ import { useCapacity } from '../../stores/capacity'
 import { useLiveNow } from '../../stores/clock'
 import { useUi } from '../../stores/ui'
 import { useSpecRuns } from '../../runs/useRun'
-import { placementWords, refusalWords, runName, runnerWords } from '../../board/wording'
+import {
+  laneRefusal,
+  placementWords,
+  refusalWords,
+  runName,
+  runnerWords,
+} from '../../board/wording'
 import { formatDuration } from '../../time'
 import { InlineError } from '../InlineError'
 import { RunMerge } from './RunActions'
@@ -36,6 +42,7 @@ export function SpecRuns({ spec }: { spec: Spec }) {
   const active = runs?.find((r) => isRunActive(r.state))
   // Each second while a run is at work, so its duration ticks; else the board's half-minute.
   const now = useLiveNow(Boolean(active))
+  const capacity = useCapacity((s) => s.byAgent)
 
   const dispatch = () => {
     if (!agent) return
@@ -83,11 +90,16 @@ export function SpecRuns({ spec }: { spec: Spec }) {
               setSettingsFix(null)
             }}
           >
-            {agents.map((a) => (
-              <option key={a.name} value={a.name}>
-                {a.name} — {runnerWords(a.runner)}
-              </option>
-            ))}
+            {agents.map((a) => {
+              // A lane that cannot start it now says so in the list, as a drop's target does.
+              const usage = capacity[a.name]
+              const refusal = usage ? laneRefusal(usage, now) : null
+              return (
+                <option key={a.name} value={a.name}>
+                  {a.name} — {refusal ?? runnerWords(a.runner)}
+                </option>
+              )
+            })}
           </select>
           <button
             type="button"
