@@ -8,10 +8,9 @@ import { branchWords, canMerge } from '../../../../shared/branch'
 import type { RunId } from '../../../../shared/runs'
 import { readBoard } from '../../board'
 import { createEngine, type Engine } from '../../engine'
-import { tempDir } from '../../testing'
 import { followSoftwareReactors } from '../capacity/holding'
 import { NO_EXIT, recordOutcome } from './runs'
-import { fixtureCommand, runEngine, waitFor, waitForEnd, git } from './testing'
+import { fixtureCommand, runEngine, waitFor, waitForEnd, git, productRepo } from './testing'
 
 let engine: Engine
 let dbPath: string
@@ -26,13 +25,9 @@ function start(options: Parameters<typeof runEngine>[1] = {}): void {
 }
 
 beforeEach(() => {
-  const folder = tempDir('factory-repo-')
+  const folder = productRepo()
   cleanups.push(folder.cleanup)
   repo = folder.dir
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 'README.md'), '# the product\n')
-  git(repo, 'add', 'README.md')
-  git(repo, 'commit', '-q', '-m', 'first')
 })
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup()

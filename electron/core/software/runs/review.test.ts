@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Run } from '../../../../shared/runs'
 import type { Engine } from '../../engine'
 import { tempDir } from '../../testing'
-import { fixtureCommand, runEngine, waitForEnd, git } from './testing'
+import { fixtureCommand, runEngine, waitForEnd, git, productRepo } from './testing'
 
 let engine: Engine
 let repo: string
@@ -16,13 +16,9 @@ beforeEach(() => {
   const started = runEngine()
   engine = started.engine
   cleanups.push(started.cleanup)
-  const folder = tempDir('factory-repo-')
+  const folder = productRepo()
   cleanups.push(folder.cleanup)
   repo = folder.dir
-  git(repo, 'init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 'README.md'), '# the product\n')
-  git(repo, 'add', 'README.md')
-  git(repo, 'commit', '-q', '-m', 'first')
 })
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup()

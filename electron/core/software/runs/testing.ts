@@ -1,7 +1,8 @@
 // Test helpers for runs: an engine on a real ledger in a temp folder whose runs are real detached
 // supervisors (from source, through tsx) driving the fixture agent.
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FactoryError } from '../../../../shared/errors'
 import { ACTIVE_RUN_STATES, type Run, type RunId } from '../../../../shared/runs'
@@ -123,4 +124,14 @@ export function git(cwd: string, ...args: string[]): string {
   )
     .toString()
     .trim()
+}
+
+/** A git repository in a temp folder with one commit on main (a README), as an agent's workspace. */
+export function productRepo(): { dir: string; cleanup: () => void } {
+  const folder = tempDir('factory-repo-')
+  git(folder.dir, 'init', '-q', '-b', 'main')
+  writeFileSync(join(folder.dir, 'README.md'), '# the product\n')
+  git(folder.dir, 'add', 'README.md')
+  git(folder.dir, 'commit', '-q', '-m', 'first')
+  return folder
 }
