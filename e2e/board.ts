@@ -1,6 +1,9 @@
 // What the board tests share: finding cells, cards and toasts, dragging a card with the mouse as a
 // person does, and the fixture agent as a command line.
 import type { Locator, Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Factory } from './factory'
 
@@ -62,4 +65,27 @@ export async function addSpecsThroughPage(page: Page, specs: readonly object[]):
       if (!response.ok) throw new Error(`spec/add answered ${response.status}`)
     }
   }, specs)
+}
+
+/** A git repository in `dir` for the agents to work in, with one commit on `main`. */
+export function makeRepo(dir: string): { repo: string; git: (...args: string[]) => string } {
+  const repo = join(dir, 'product')
+  mkdirSync(repo)
+  const git = (...args: string[]) =>
+    execFileSync('git', [
+      '-C',
+      repo,
+      '-c',
+      'user.name=Me',
+      '-c',
+      'user.email=me@localhost',
+      ...args,
+    ])
+      .toString()
+      .trim()
+  git('init', '-q', '-b', 'main')
+  writeFileSync(join(repo, 'README.md'), '# Product\n')
+  git('add', 'README.md')
+  git('commit', '-q', '-m', 'init')
+  return { repo, git }
 }

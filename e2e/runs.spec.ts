@@ -1,35 +1,14 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addFixtureLane, FIXTURE_AGENT } from './board'
+import { addFixtureLane, FIXTURE_AGENT, makeRepo } from './board'
 import { ARTIFACTS, expect, test } from './factory'
 
 /** A git repository for the agent to work in, with one commit on `main`. */
-function makeRepo(dir: string): string {
-  const repo = join(dir, 'product')
-  mkdirSync(repo)
-  const git = (...args: string[]) =>
-    execFileSync('git', [
-      '-C',
-      repo,
-      '-c',
-      'user.name=Me',
-      '-c',
-      'user.email=me@localhost',
-      ...args,
-    ])
-  git('init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 'README.md'), '# Product\n')
-  git('add', 'README.md')
-  git('commit', '-q', '-m', 'init')
-  return repo
-}
-
 test('dispatch a spec: the transcript streams in with stages, it ships, the card lands in Marketing; request changes runs again in the same worktree', async ({
   page,
   factory,
 }) => {
-  const repo = makeRepo(factory.dir)
+  const { repo } = makeRepo(factory.dir)
   factory.cli(
     'agent',
     'add',

@@ -1,40 +1,16 @@
 // Shipping, as a founder sees it: a shipped card says what it shipped and whether its branch is in
 // main; Merge is offered (from the drawer too) only where there is something to merge; a lane
 // trusted to merge when shipped merges by itself. At 1440×900 light and 1024×700 dark.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { card, fixture } from './board'
+import { addFixtureLane, card, fixture, makeRepo } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
 
 const SIZES = [
   { width: 1440, height: 900, scheme: 'light' as const },
   { width: 1024, height: 700, scheme: 'dark' as const },
 ]
-
-/** A git repository for the agents to work in, with one commit on `main`. */
-function makeRepo(factory: Factory): { repo: string; git: (...args: string[]) => string } {
-  const repo = join(factory.dir, 'product')
-  mkdirSync(repo)
-  const git = (...args: string[]) =>
-    execFileSync('git', [
-      '-C',
-      repo,
-      '-c',
-      'user.name=Me',
-      '-c',
-      'user.email=me@localhost',
-      ...args,
-    ])
-      .toString()
-      .trim()
-  git('init', '-q', '-b', 'main')
-  writeFileSync(join(repo, 'README.md'), '# Product\n')
-  git('add', 'README.md')
-  git('commit', '-q', '-m', 'init')
-  return { repo, git }
-}
 
 /** Adds a spec and runs it on `agent` to its end, as `factory dispatch --wait` does. */
 function ship(factory: Factory, title: string, agent = 'bob'): void {
@@ -54,18 +30,8 @@ for (const size of SIZES) {
     page,
     factory,
   }) => {
-    const { repo, git } = makeRepo(factory)
-    factory.cli(
-      'agent',
-      'add',
-      'bob',
-      '--runner',
-      'command',
-      '--workspace',
-      repo,
-      '--command',
-      fixture('ship'),
-    )
+    const { repo, git } = makeRepo(factory.dir)
+    addFixtureLane(factory, 'bob', ['ship'], '--workspace', repo)
     ship(factory, 'Hello page')
     await open(page, factory)
 
@@ -110,18 +76,8 @@ for (const size of SIZES) {
     page,
     factory,
   }) => {
-    const { repo, git } = makeRepo(factory)
-    factory.cli(
-      'agent',
-      'add',
-      'alice',
-      '--runner',
-      'command',
-      '--workspace',
-      repo,
-      '--command',
-      fixture('ship'),
-    )
+    const { repo, git } = makeRepo(factory.dir)
+    addFixtureLane(factory, 'alice', ['ship'], '--workspace', repo)
     await open(page, factory)
     // Trusted in the lane editor.
     await page.getByTestId('lane-alice').getByRole('button', { name: 'alice' }).click()
@@ -170,7 +126,7 @@ for (const size of SIZES) {
     page,
     factory,
   }) => {
-    const { repo } = makeRepo(factory)
+    const { repo } = makeRepo(factory.dir)
     // An agent that ships notes without touching the repository.
     const agent = join(factory.dir, 'notes.mjs')
     const artifact = JSON.stringify({ name: 'notes', version: '0.1.0' })
