@@ -2,8 +2,7 @@
 // not parse, any header or cookie, bodies of any shape and size), the server answers and goes on,
 // and a refused request leaves the ledger byte-identical.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { connect } from 'node:net'
 import { join } from 'node:path'
@@ -11,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../core/engine'
-import { tempDir } from '../core/testing'
+import { ledgerBytes, tempDir } from '../core/testing'
 import { startServer, type RunningServer } from './server'
 
 let engine: Engine
@@ -33,13 +32,6 @@ afterEach(async () => {
   engine.close()
   cleanup()
 })
-
-/** The ledger's bytes: the file and its write-ahead log (reads never change either). */
-function ledgerBytes(path: string): string {
-  const hash = createHash('sha256')
-  for (const file of [path, `${path}-wal`]) if (existsSync(file)) hash.update(readFileSync(file))
-  return hash.digest('hex')
-}
 
 /** Sends bytes as they are (no client library to tidy them up) and reads the status line. */
 function raw(port: number, bytes: Buffer | string): Promise<{ status: number; text: string }> {

@@ -1,13 +1,11 @@
 // "Merge when shipped" through every way in: agent/add and agent/edit take a boolean and nothing
 // else (whatever else is sent is refused and the ledger stays byte-identical); the CLI says on|off.
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliOn } from '../../../cli/testing'
 import { createEngine, type Engine } from '../../engine'
-import { tempDir } from '../../testing'
+import { ledgerBytes, tempDir } from '../../testing'
 
 let engine: Engine
 let dir: string
@@ -22,13 +20,7 @@ afterAll(() => {
   cleanup()
 })
 
-function ledgerBytes(): string {
-  const hash = createHash('sha256')
-  for (const file of [engine.ledger.path, `${engine.ledger.path}-wal`]) {
-    if (existsSync(file)) hash.update(readFileSync(file))
-  }
-  return hash.digest('hex')
-}
+const ledgerBytesNow = (): string => ledgerBytes(engine.ledger.path)
 
 const notBoolean = fc.anything().filter((v) => typeof v !== 'boolean' && v !== undefined)
 
@@ -48,7 +40,7 @@ describe('merge when shipped, as an agent setting', () => {
   it('refuses anything but true or false, naming the field, and writes nothing', () => {
     fc.assert(
       fc.property(notBoolean, fc.boolean(), (value, adding) => {
-        const bytes = ledgerBytes()
+        const bytes = ledgerBytesNow()
         const input = adding
           ? { name: 'carol', runner: 'claude', mergeWhenShipped: value }
           : { name: 'bob', mergeWhenShipped: value }
@@ -58,7 +50,7 @@ describe('merge when shipped, as an agent setting', () => {
           expect(envelope.error.code).toBe('InvalidInput')
           expect(envelope.error.message).toContain('mergeWhenShipped')
         }
-        expect(ledgerBytes()).toBe(bytes)
+        expect(ledgerBytesNow()).toBe(bytes)
       }),
       { numRuns: 300, seed: 15 },
     )
