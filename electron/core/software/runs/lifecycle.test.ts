@@ -63,6 +63,15 @@ describe('a run', () => {
       'verify',
       'review',
     ])
+    // Each line the agent printed sits under the stage it printed it in, not under the next one.
+    let current = ''
+    const misplaced: string[] = []
+    for (const entry of transcript.entries) {
+      if (entry.kind === 'stage') current = entry.status === 'started' ? entry.stage : ''
+      const printed = entry.kind === 'raw' ? /^\[(\w+)\]/.exec(entry.text) : null
+      if (printed && printed[1] !== current) misplaced.push(`${entry.text} (under "${current}")`)
+    }
+    expect(misplaced).toEqual([])
     expect(engine.call('run/log', { id: run.id }, 'test').text).toContain('shipped hello 1.0.0')
     const types = engine.call('log/list', {}, 'test').map((e) => e.type)
     expect(types).toEqual(

@@ -4,7 +4,7 @@
 // transcript, usage and a failure class through the runner preset, and records the outcome — which
 // it decides once, writes to disk, and commits with retries.
 import type { ChildProcess } from 'node:child_process'
-import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, watch, type FSWatcher } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { RunnerPreset } from '../../../../shared/domain'
 import { FactoryError } from '../../../../shared/errors'
@@ -108,6 +108,7 @@ export class RunSupervisor {
     // Another supervisor has it, it was cancelled, or recovery gave it up: nothing to start.
     if (this.row.state !== 'starting' || !claimRun(this.options.ledger, this.row.id, self)) return
     this.timers.push(setInterval(() => this.guard(() => this.flushFiles()), 200))
+    const watcher = this.watchProgress()
     this.timers.push(
       setInterval(() => this.guard(() => this.flush()), this.options.usageFlushMs ?? 1000),
     )
@@ -135,6 +136,7 @@ export class RunSupervisor {
     }
     await Promise.all(this.kills)
     for (const timer of this.timers) clearTimeout(timer)
+    watcher?.close()
     try {
       await this.commit(decided)
     } finally {
@@ -217,11 +219,13 @@ export class RunSupervisor {
       onSpawnError: (error) => this.note(`could not start ${argv[0]}: ${error.message}`),
       onOutput: (stream, chunk) =>
         this.guard(() => {
-          // Stage lines go into the transcript where they happened, between the output around
-          // them: look for new ones before each chunk (chunks come tens of times a second).
-          if (parse && stream === 'stdout') this.readProgress()
           this.files.writeLog(chunk)
           splitters[stream].push(chunk)
+          // Stage lines go into the transcript where they happened, between the output around
+          // them. A chunk holds what the agent printed before we read it, so a stage found now
+          // came after most of it (an agent ends a stage, then reports it); a stage written
+          // between chunks was already read when the file changed (watchProgress).
+          if (parse) this.readProgress()
         }),
     })
     splitters.stdout.end()
@@ -301,6 +305,23 @@ export class RunSupervisor {
     for (const entry of parsed.entries) this.files.append(entry)
     if (parsed.usage) this.counted = addUsage(this.counted, parsed.usage)
     if (parsed.finalUsage) this.counted = parsed.finalUsage
+  }
+
+  /**
+   * progress.jsonl read the moment it changes, in turn with the output the agent printed around
+   * it (both wake the same loop in the order they happened). Without a watcher (a file system
+   * that has none) the chunks and the 200 ms flush still read it, a line or two less exactly.
+   */
+  private watchProgress(): FSWatcher | undefined {
+    try {
+      const watcher = watch(this.outputDir, (_event, name) => {
+        if (name === null || name === 'progress.jsonl') this.guard(() => this.readProgress())
+      })
+      watcher.on('error', () => watcher.close())
+      return watcher
+    } catch {
+      return undefined
+    }
   }
 
   /** New progress.jsonl lines into the transcript and the timeline; the ledger hears at flush. */
