@@ -68,7 +68,8 @@ describe('a run', () => {
     const misplaced: string[] = []
     for (const entry of transcript.entries) {
       if (entry.kind === 'stage') current = entry.status === 'started' ? entry.stage : ''
-      const printed = entry.kind === 'raw' ? /^\[(\w+)\]/.exec(entry.text) : null
+      if (entry.kind !== 'raw') continue
+      const printed = /^\[(\w+)\]/.exec(entry.text)
       if (printed && printed[1] !== current) misplaced.push(`${entry.text} (under "${current}")`)
     }
     expect(misplaced).toEqual([])
