@@ -317,6 +317,6 @@ test('a drop on a remote lane writes the spec to its queue, and the card and run
     .getByRole('button', { name: 'Open run' })
     .click()
   await expect(page.getByTestId('transcript-empty')).toHaveText(
-    'In its agent’s queue, waiting for a drainer to claim it (docs/queue.md).',
+    'Waiting in its lane’s queue until the agent’s own machine picks it up.',
   )
 })

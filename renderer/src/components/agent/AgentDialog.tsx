@@ -224,7 +224,7 @@ export function AgentDialog({ name }: { name: string | null }) {
           <div className="field-row">
             <div className="field-grow">
               {text('Workspace', 'workspace', {
-                hint: 'an absolute path to a folder; a git repository gets a worktree per spec',
+                hint: 'an absolute path to a folder; in a git repository each run works on its own branch and copy',
                 placeholder: '/home/me/product',
               })}
             </div>
@@ -245,9 +245,12 @@ export function AgentDialog({ name }: { name: string | null }) {
             </div>
             <div className="field-narrow">{text('Timeout', 'timeout', { placeholder: '2h' })}</div>
           </div>
-          {text('Setup', 'setup', { hint: 'run in each new worktree', placeholder: 'npm ci' })}
+          {text('Setup', 'setup', {
+            hint: 'run in each run’s fresh copy before the agent starts',
+            placeholder: 'npm ci',
+          })}
           {text('Queue folder', 'queue', {
-            hint: 'a remote agent: runs are written here (docs/queue.md)',
+            hint: 'an agent on another machine: its runs are written here and its own loop picks them up',
           })}
         </Section>
         <Section title="Usage also read from">

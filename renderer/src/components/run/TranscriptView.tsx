@@ -142,7 +142,7 @@ export function TranscriptView({
     return (
       <p className="run-empty muted" data-testid="transcript-empty">
         {queued
-          ? 'In its agent’s queue, waiting for a drainer to claim it (docs/queue.md).'
+          ? 'Waiting in its lane’s queue until the agent’s own machine picks it up.'
           : live
             ? 'Waiting for the agent’s first words…'
             : 'This run printed nothing.'}
@@ -158,6 +158,7 @@ export function TranscriptView({
       rowHeight={ROW_HEIGHT}
       heights={expanded}
       follow={live}
+      newRowsLabel={(n) => `↓ ${n.toLocaleString()} new ${n === 1 ? 'line' : 'lines'}`}
       scrollToIndex={active}
       onRange={onRange}
       onKeyDown={onKeyDown}

@@ -22,6 +22,8 @@ interface VirtualRowsProps {
   onRange?: (from: number, to: number) => void
   /** Keep the newest rows in view while the user is at the bottom. */
   follow?: boolean
+  /** While following, scrolled up, rows arrived: the words of the button that goes back down. */
+  newRowsLabel?: (count: number) => string
   /** Scroll so this row is visible (keyboard navigation). */
   scrollToIndex?: number | null
   /** Content wider than the list (long diff lines) scrolls sideways: its width in CSS units. */
@@ -75,14 +77,25 @@ export function VirtualRows(props: VirtualRowsProps) {
   const scroller = useRef<HTMLDivElement | null>(null)
   const [view, setView] = useState({ top: 0, height: 600 })
   const atBottom = useRef(true)
+  // The row count when the user scrolled up from the bottom: rows past it arrived unseen.
+  const [countWhenLeft, setCountWhenLeft] = useState<number | null>(null)
+  const countNow = useRef(count)
+  countNow.current = count
   const geometry = useMemo(() => layout(count, rowHeight, heights), [count, rowHeight, heights])
 
   const onScroll = useCallback(() => {
     const node = scroller.current
     if (!node) return
     atBottom.current = node.scrollTop + node.clientHeight >= node.scrollHeight - rowHeight
+    setCountWhenLeft((left) => (atBottom.current ? null : left === null ? countNow.current : left))
     setView({ top: node.scrollTop, height: node.clientHeight })
   }, [rowHeight])
+  const backToBottom = useCallback(() => {
+    const node = scroller.current
+    if (!node) return
+    node.scrollTop = node.scrollHeight
+    node.focus({ preventScroll: true })
+  }, [])
 
   useLayoutEffect(() => {
     const node = scroller.current
@@ -118,6 +131,7 @@ export function VirtualRows(props: VirtualRowsProps) {
 
   const rows: ReactNode[] = []
   for (let i = first; i < last; i++) rows.push(renderRow(i, geometry.top(i)))
+  const unseen = follow && countWhenLeft !== null ? count - countWhenLeft : 0
   return (
     <div
       ref={scroller}
@@ -135,6 +149,20 @@ export function VirtualRows(props: VirtualRowsProps) {
       >
         {rows}
       </div>
+      {unseen > 0 && props.newRowsLabel ? (
+        // A zero-height anchor stuck to the list's bottom edge: the button floats over the last
+        // rows without adding to what scrolls.
+        <div className="virtual-rows-new-anchor">
+          <button
+            type="button"
+            className="button button-primary button-small virtual-rows-new"
+            data-testid="new-rows"
+            onClick={backToBottom}
+          >
+            {props.newRowsLabel(unseen)}
+          </button>
+        </div>
+      ) : null}
       {props.children}
     </div>
   )
