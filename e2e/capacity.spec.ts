@@ -231,7 +231,8 @@ for (const size of SIZES) {
         `^5h tokens: 64% used, from Claude’s usage report; this factory counted 100k of 1M tokens \\(10%\\); frees ${await clockInPage(page, carolResets)}`,
       ),
     )
-    // alice's 10% next to her hold says it counts the factory's runs only, and that she is held.
+    // The lanes count differently, so each meter names its source: alice's 10% next to her hold
+    // counts the factory's runs only, and she is held.
     const hold = page.getByTestId('lane-alice').getByTestId('lane-hold')
     await expect(hold).toContainText(`Paused until ${await clockInPage(page, pausedUntil)}`)
     await expect(meter('alice')).toContainText('10%')
@@ -399,6 +400,15 @@ test('Allocate now says where a spec started and why there, and when nothing can
   await expect(page.getByTestId('lane-gordon').getByTestId('lane-running')).toHaveText(
     '1/1 running',
   )
+
+  // All three count their runs only: no meter says so on a chip, each says it on hover.
+  await expect(page.getByTestId('lane-meter')).toHaveCount(3)
+  await expect(page.getByTestId('meter-source')).toHaveCount(0)
+  for (const lane of ['bob', 'alice', 'gordon'])
+    await expect(page.getByTestId(`lane-${lane}`).getByTestId('lane-meter')).toHaveAttribute(
+      'title',
+      /^5h runs: \d+% used, from this factory’s runs;/,
+    )
 
   await allocate.click()
   await expect(
