@@ -14,9 +14,10 @@ import {
   startReplayServer,
   type ReplayServer,
 } from '../electron/core/software/usageSources/replayServer'
-import { addFixtureLane } from './board'
+import { addFixtureLane, toast } from './board'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
 import { formatTime } from '../renderer/src/time'
+import { formatClock } from '../shared/format'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -230,7 +231,8 @@ for (const size of SIZES) {
         `^5h tokens: 64% used, from Claude’s usage report; this factory counted 100k of 1M tokens \\(10%\\); frees ${await clockInPage(page, carolResets)}`,
       ),
     )
-    // alice's 10% next to her hold says it counts the factory's runs only, and that she is held.
+    // The lanes count differently, so each meter names its source: alice's 10% next to her hold
+    // counts the factory's runs only, and she is held.
     const hold = page.getByTestId('lane-alice').getByTestId('lane-hold')
     await expect(hold).toContainText(`Paused until ${await clockInPage(page, pausedUntil)}`)
     await expect(meter('alice')).toContainText('10%')
@@ -377,4 +379,64 @@ test('a lane with every run slot taken is busy right now and blocked by its cap 
   expect(await idle('alice')).toBe(90)
   expect(await idle('bob')).toBeLessThan(40)
   await page.screenshot({ path: join(ARTIFACTS, 'capacity-at-cap.png') })
+})
+
+test('Allocate now says where a spec started and why there, and when nothing can start, why not', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('settings', '--auto-dispatch', 'off')
+  for (const name of ['bob', 'alice', 'gordon'])
+    addFixtureLane(factory, name, ['slow', '60'], '--quota', '5h:runs:50')
+  const { pausedUntil } = factory.cli('agent', 'pause', 'alice', '--until', '3h') as {
+    pausedUntil: number
+  }
+  const until = formatClock(pausedUntil)
+  factory.cli('spec', 'add', '--title', 'Earlier fix')
+  factory.cli('dispatch', 's_1', '--agent', 'gordon')
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(factory.url)
+  const allocate = page.getByTestId('allocate-now')
+  await expect(page.getByTestId('lane-gordon').getByTestId('lane-running')).toHaveText(
+    '1/1 running',
+  )
+
+  // All three count their runs only: no meter says so on a chip, each says it on hover.
+  await expect(page.getByTestId('lane-meter')).toHaveCount(3)
+  await expect(page.getByTestId('meter-source')).toHaveCount(0)
+  for (const lane of ['bob', 'alice', 'gordon'])
+    await expect(page.getByTestId(`lane-${lane}`).getByTestId('lane-meter')).toHaveAttribute(
+      'title',
+      /^5h runs: \d+% used, from this factory’s runs;/,
+    )
+
+  await allocate.click()
+  await expect(
+    toast(page, 'Nothing is waiting: drop a spec on Software · Unassigned to queue it'),
+  ).toBeVisible()
+
+  factory.cli('spec', 'add', '--title', 'Write the docs')
+  factory.cli('spec', 'queue', 's_2')
+  await allocate.click()
+  await expect(
+    toast(
+      page,
+      `Started “Write the docs” on bob: 0% of 5h runs used, 0/1 running · alice paused until ${until} · gordon busy (1/1 running)`,
+    ),
+  ).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'capacity-allocate-started.png') })
+
+  factory.cli('spec', 'add', '--title', 'Tidy the changelog')
+  factory.cli('spec', 'queue', 's_3')
+  await allocate.click()
+  await expect(
+    toast(
+      page,
+      `Nothing started: bob busy (1/1 running) · alice paused until ${until} · gordon busy (1/1 running)`,
+    ),
+  ).toBeVisible()
+  await page.screenshot({ path: join(ARTIFACTS, 'capacity-allocate-nothing.png') })
+  // The two slow runs stop here rather than print for another minute.
+  for (const run of factory.cli('runs') as { id: string; state: string }[])
+    if (run.state === 'running') factory.cli('run', 'cancel', run.id)
 })

@@ -1,11 +1,12 @@
 // Finding things on a full board: with three lanes and fifty specs, typing in the filter hides
 // what does not match and says how many show, a reload keeps the filter, a facet narrows it, and
-// nothing matching says so; Ctrl+K finds a spec, a lane or an action from the keyboard alone.
+// nothing matching says so; Ctrl+K finds a spec, a lane or an action from the keyboard alone, and
+// pauses or resumes a lane as its lane editor does.
 import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { join } from 'node:path'
 import { ARTIFACTS, expect, test, type Factory } from './factory'
-import { card, cell, addFixtureLane, addSpecsThroughPage } from './board'
+import { card, cell, toast, addFixtureLane, addSpecsThroughPage } from './board'
 
 const TITLES = [
   'Billing API: usage-based invoices',
@@ -270,4 +271,71 @@ test('the palette filters by a tag, and the "?" sheet lists the new keys', async
   const help = page.getByTestId('keyboard-help')
   await expect(help).toContainText('Filter the cards')
   await expect(help).toContainText('Command palette')
+})
+
+test('Ctrl+K pauses bob and resumes him, as his lane editor does, and leaves the others alone', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('settings', '--auto-dispatch', 'off')
+  for (const name of ['bob', 'alice']) addFixtureLane(factory, name, ['done'])
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(factory.url)
+  const hold = (lane: string) => page.getByTestId(`lane-${lane}`).getByTestId('lane-hold')
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  await expect(page.getByTestId('lane-bob').getByTestId('lane-capacity')).toBeVisible()
+  await expect(hold('bob')).toHaveCount(0)
+
+  await page.keyboard.press('Control+k')
+  await page.keyboard.type('pause bob')
+  const first = palette.getByRole('option').first()
+  await expect(first).toContainText('Pause bob')
+  await expect(first).toContainText('Until you resume it')
+  await shoot(page, 'palette-pause')
+  await page.keyboard.press('Enter')
+  await expect(palette).toHaveCount(0)
+  await expect(hold('bob')).toContainText('Paused')
+  await expect(toast(page, 'bob paused until you resume it')).toBeVisible()
+  await expect(hold('alice')).toHaveCount(0)
+
+  // The lane editor says the same, and the palette now offers the other way only.
+  await page.getByTestId('lane-bob').getByRole('button', { name: 'bob' }).click()
+  await expect(page.getByTestId('agent-hold')).toContainText('Paused until resumed')
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('Control+k')
+  await page.keyboard.type('bob')
+  await expect(palette.getByRole('option', { name: /Pause bob/ })).toHaveCount(0)
+  await palette.getByRole('combobox').fill('resume bob')
+  await expect(palette.getByRole('option').first()).toContainText('Resume bob')
+  await expect(palette.getByRole('option').first()).toContainText('Paused until resumed')
+  await page.keyboard.press('Enter')
+  await expect(hold('bob')).toHaveCount(0)
+  await expect(toast(page, 'bob resumed')).toBeVisible()
+})
+
+test('a letter typed on a focused select picks its option there, and no shortcut fires', async ({
+  page,
+  factory,
+}) => {
+  factory.cli('settings', '--auto-dispatch', 'off', '--max-runs', '4')
+  addFixtureLane(factory, 'bob', ['done'])
+  await page.goto(factory.url)
+  const cap = page.getByTestId('allocator-controls').locator('select')
+  await expect(cap).toHaveValue('4')
+  await cap.focus()
+  // "n" picks "no limit", as a select does; it opens no New spec dialog.
+  await page.keyboard.press('n')
+  await expect(cap).toHaveValue('')
+  await page.keyboard.press('s')
+  await page.keyboard.press('?')
+  await page.keyboard.press('/')
+  await expect(cap).toBeFocused()
+  await expect(page.getByTestId('new-spec-dialog')).toHaveCount(0)
+  await expect(page.getByTestId('saturation-view')).toHaveCount(0)
+  await expect(page.getByTestId('keyboard-help')).toHaveCount(0)
+  await expect.poll(() => factory.cli('settings')).toMatchObject({ maxConcurrentRuns: null })
+  // Off the select, the same letter is the board's again.
+  await page.locator('.board').click({ position: { x: 5, y: 5 } })
+  await page.keyboard.press('n')
+  await expect(page.getByTestId('new-spec-dialog')).toBeVisible()
 })

@@ -77,4 +77,22 @@ describe('factory spec add --depends-on, spec queue, allocate, settings', () => 
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--max-runs takes a whole number or none, not "lots"')
   })
+
+  it('says nothing is waiting, and when nothing can start, why each lane took nothing', async () => {
+    await factory('agent', 'add', 'bob', '--runner', 'command', '--command', 'true')
+    expect((await factory('allocate')).stdout).toBe(
+      'Nothing is waiting: queue a spec with factory spec queue ID\n',
+    )
+    await factory('spec', 'add', '--title', 'API')
+    await factory('spec', 'queue', 's_1')
+    await factory('agent', 'pause', 'bob')
+    expect((await factory('allocate')).stdout).toBe(
+      [
+        's_1 not now: no agent has room: bob is paused (paused by hand); resume it first  API',
+        'Nothing started: bob paused',
+        '0 dispatched, 1 waiting',
+        '',
+      ].join('\n'),
+    )
+  })
 })

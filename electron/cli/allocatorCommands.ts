@@ -1,6 +1,12 @@
 // The `factory` commands for the queue the allocator serves: queueing a spec, one allocator round
 // by hand, and the factory-wide settings (auto-dispatch, the global cap).
-import type { AllocationRound } from '../../shared/allocation'
+import {
+  describeRound,
+  noRoomWords,
+  nothingStarted,
+  placementWords,
+  type AllocationRound,
+} from '../../shared/allocation'
 import type { FactorySettings } from '../../shared/domain'
 import { none, one, str } from './args'
 import type { Command } from './commands'
@@ -10,18 +16,17 @@ export function printRound(round: AllocationRound): string {
   const verb = round.dryRun ? 'would dispatch' : 'dispatched'
   for (const d of round.dispatched) {
     const outcome = d.refused ? `refused: ${d.refused}` : d.run ? `as ${d.run}` : ''
-    // The reason names the lane first ("to bob: …"), so it is not said twice.
-    const placed = d.reason.startsWith(`to ${d.agent}:`)
-      ? d.reason.slice(3)
-      : `${d.agent} (${d.reason})`
-    lines.push(`${d.spec} → ${placed}${outcome ? ` ${outcome}` : ''}  ${d.title}`)
+    lines.push(`${d.spec} → ${placementWords(d)}${outcome ? ` ${outcome}` : ''}  ${d.title}`)
   }
   for (const w of round.waiting) lines.push(`${w.spec} not now: ${w.reason}  ${w.title}`)
   if (round.moreWaiting > 0) lines.push(`… and ${round.moreWaiting} more waiting`)
   const started = round.dispatched.filter((d) => !d.refused).length
   const waiting = round.waiting.length + round.moreWaiting
-  if (started === 0 && waiting === 0)
-    return 'Nothing is queued (queue a spec: factory spec queue ID)'
+  if (started === 0 && waiting === 0 && round.dispatched.length === 0)
+    return describeRound(round, 'queue a spec with factory spec queue ID')
+  // The board's words: "Nothing started: alice paused until 18:00 · gordon busy (1/1 running)".
+  const noRoom = started === 0 ? noRoomWords(round) : null
+  if (noRoom) lines.push(`${nothingStarted(round)}: ${noRoom}`)
   lines.push(`${round.dryRun ? 'Dry run: ' : ''}${started} ${verb}, ${waiting} waiting`)
   return lines.join('\n')
 }

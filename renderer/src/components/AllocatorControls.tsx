@@ -1,7 +1,9 @@
 // The Unassigned lane is the allocator's queue: its header says whether the allocator dispatches
-// by itself, caps runs across every lane, and runs a round on request, saying what it did.
+// by itself, caps runs across every lane, and runs a round on request, saying what it did and why
+// there ("Started “X” on bob: 6% of 5h runs used, 0/2 running · alice paused until 18:00"), or why
+// nothing could start.
 import { useState } from 'react'
-import type { AllocationRound } from '../../../shared/allocation'
+import { describeRound } from '../../../shared/allocation'
 import { toFactoryError } from '../../../shared/errors'
 import { withoutCliHints } from '../board/wording'
 import { client } from '../client'
@@ -20,33 +22,6 @@ function named(text: string): string {
     const title = specs.find((s) => s.id === id)?.title
     return title ? `“${title}”` : id
   })
-}
-
-/** One round in a sentence: what started, what could not after all, and why the rest wait. */
-function describeRound(round: AllocationRound): string {
-  const started = round.dispatched.filter((d) => d.run)
-  const refused = round.dispatched.filter((d) => d.refused)
-  const waiting = round.waiting.length + round.moreWaiting
-  const first = round.waiting[0]
-  const parts: string[] = []
-  if (started.length > 0) {
-    const shown = started.slice(0, 3).map((d) => `“${d.title}” on ${d.agent}`)
-    const more = started.length > 3 ? ` and ${started.length - 3} more` : ''
-    parts.push(`Started ${shown.join(', ')}${more}`)
-  }
-  for (const d of refused.slice(0, 2))
-    parts.push(`“${d.title}” could not start on ${d.agent}: ${d.refused}`)
-  if (first) {
-    const others = waiting > 1 ? ` (${waiting - 1} more waiting)` : ''
-    // "waits for … to ship" reads after the title; any other reason is why it waits.
-    const reason = first.reason.startsWith('waits ') ? first.reason : `waits: ${first.reason}`
-    parts.push(
-      `${parts.length ? '' : 'Nothing started: '}“${first.title}” ${named(reason)}${others}`,
-    )
-  }
-  return parts.length > 0
-    ? parts.join('; ')
-    : 'Nothing is queued: drop a spec on Software · Unassigned to queue it'
 }
 
 export function AllocatorControls() {
@@ -69,7 +44,12 @@ export function AllocatorControls() {
     try {
       showToast({
         tone: 'info',
-        message: describeRound(await client().call('allocator/round', {})),
+        message: named(
+          describeRound(
+            await client().call('allocator/round', {}),
+            'drop a spec on Software · Unassigned to queue it',
+          ),
+        ),
       })
     } catch (error) {
       showToast({

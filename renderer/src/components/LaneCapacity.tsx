@@ -1,6 +1,7 @@
 // A lane header's capacity: runs against the cap, one meter per quota window (used of limit, when
-// it frees up, and which source the figure came from), and a hold in words — "Paused until 14:05" —
-// with its reason on hover and for screen readers. Reads the same figures and availability as
+// it frees up, and which source the figure came from: on its tooltip, and on a chip when the
+// lanes count differently), and a hold in words — "Paused until 14:05" — with its reason on
+// hover and for screen readers. Reads the same figures and availability as
 // dispatch, the allocator and the saturation view.
 import { laneAvailability } from '../../../shared/availability'
 import {
@@ -14,6 +15,7 @@ import {
   type WindowUsage,
 } from '../../../shared/quotas'
 import { holdReasonWords } from '../board/wording'
+import { sourceChip, sourcesDiffer, unmatchedReports } from './meterSources'
 import { useCapacity } from '../stores/capacity'
 import { useClock } from '../stores/clock'
 import { formatDuration, formatTime } from '../time'
@@ -66,18 +68,14 @@ function HoldChip({ usage, now }: { usage: AgentUsage; now: number }) {
   )
 }
 
-const SOURCE_CHIPS = {
-  'usage-report': 'reported',
-  'runs-and-logs': 'runs + logs',
-  'claude-logs': 'logs',
-}
-
 interface MeterProps {
   window: WindowUsage
   now: number
   sources: LaneSources | undefined
   /** The lane is held: its room cannot be used until the hold ends. */
   held: boolean
+  /** The board's meters count from more than one kind of source, so each names its own. */
+  sourcesDiffer: boolean
 }
 
 /** The meter's hover text: the figure, where it came from, what it leaves out, when it frees. */
@@ -111,14 +109,8 @@ function WindowMeter(props: MeterProps) {
   const level = percent >= 100 ? 'full' : percent >= 80 ? 'high' : 'ok'
   const used = formatUsedOf(window.unit, window.used, window.limit)
   const source = sourceOfUse(window)
-  // Next to a hold, a meter counting the factory's runs alone says so: 0% beside "Paused" is not
-  // the subscription's figure.
-  const chip =
-    source !== 'runs'
-      ? SOURCE_CHIPS[source]
-      : held && !props.sources?.usageReport && !props.sources?.claudeLogs
-        ? 'runs only'
-        : null
+  // Said on every meter or on none (its tooltip says it then), so the lanes read alike.
+  const chip = sourceChip(source, props.sourcesDiffer)
   const frees = window.freesAt && (window.used > 0 || window.reported) ? window.freesAt : null
   return (
     <span
@@ -161,14 +153,16 @@ const REPORT_LABELS: Record<string, string> = {
   seven_day_sonnet: '7d Sonnet',
 }
 
-/** Reported windows no quota window of the same length shows already. */
-function unmatchedReports(usage: AgentUsage): ReportedWindow[] {
-  const shown = new Set(usage.windows.filter((w) => w.reported).map((w) => w.reported!.window))
-  return (usage.reports ?? []).filter((report) => !shown.has(report.window))
-}
-
 /** The subscription's own figure for a window the lane has no quota window for. */
-function ReportMeter({ report, now }: { report: ReportedWindow; now: number }) {
+function ReportMeter({
+  report,
+  now,
+  sourcesDiffer,
+}: {
+  report: ReportedWindow
+  now: number
+  sourcesDiffer: boolean
+}) {
   const percent = Math.round(report.utilization * 100)
   const level = percent >= 100 ? 'full' : percent >= 80 ? 'high' : 'ok'
   const label = REPORT_LABELS[report.window] ?? report.window
@@ -191,7 +185,11 @@ function ReportMeter({ report, now }: { report: ReportedWindow; now: number }) {
         <span className="meter-fill" style={{ width: `${Math.min(percent, 100)}%` }} />
       </span>
       <span className="meter-value">{percent}%</span>
-      <span className="meter-source">reported</span>
+      {sourcesDiffer && (
+        <span className="meter-source" data-testid="meter-source">
+          {sourceChip('usage-report', sourcesDiffer)}
+        </span>
+      )}
     </span>
   )
 }
@@ -199,6 +197,7 @@ function ReportMeter({ report, now }: { report: ReportedWindow; now: number }) {
 export function LaneCapacity({ agent }: { agent: string }) {
   const usage = useCapacity((s) => s.byAgent[agent])
   const now = useClock((s) => s.now)
+  const differ = useCapacity((s) => sourcesDiffer(Object.values(s.byAgent)))
   if (!usage) return null
   return (
     <span className="lane-capacity" data-testid="lane-capacity">
@@ -224,10 +223,11 @@ export function LaneCapacity({ agent }: { agent: string }) {
           now={now}
           sources={usage.sources}
           held={!usage.enabled || usage.pausedIndefinitely || usage.pausedUntil !== null}
+          sourcesDiffer={differ}
         />
       ))}
       {unmatchedReports(usage).map((report) => (
-        <ReportMeter key={report.window} report={report} now={now} />
+        <ReportMeter key={report.window} report={report} now={now} sourcesDiffer={differ} />
       ))}
     </span>
   )

@@ -1,13 +1,14 @@
 // Window-wide keys: N for a new spec, S for saturation, ? for help, / for the filter, Ctrl/Cmd-K
 // for the command palette, Esc to close the run view, the saturation view or the drawer. Keys
-// typed into a field, or while a dialog is open, belong to that field or dialog.
+// typed into a form control (a field, a select, a form's buttons), or while a dialog is open,
+// belong to that control or dialog.
 import { useEffect } from 'react'
 import { useFilter } from '../stores/filter'
 import { RUN_TABS, useUi } from '../stores/ui'
 import { closeDrawerAndFocusCard } from './focus'
 import { focusFilterBox } from './search/FilterBar'
 
-/** Inputs that take no typed text: a key pressed on them is the window's (Space and arrows are theirs). */
+/** Inputs that take no typed text: outside a form, a letter pressed on them is the window's. */
 const NOT_TYPED = new Set([
   'checkbox',
   'radio',
@@ -19,10 +20,35 @@ const NOT_TYPED = new Set([
   'file',
 ])
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false
-  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type)
-  return target.isContentEditable || target.tagName === 'TEXTAREA'
+/** What the guard reads of the focused element (an HTMLElement in the app). */
+export interface KeyTarget {
+  tagName: string
+  type?: string
+  isContentEditable?: boolean
+  closest?(selector: string): unknown
+}
+
+/**
+ * Whether the keys pressed belong to the focused form control, not to the window's shortcuts: a
+ * text field, a text area, a select (its letters choose an option), anything editable, and a
+ * checkbox, radio or button inside a form (letters there are the form's, not "new spec").
+ */
+export function keysBelongToField(target: EventTarget | KeyTarget | null): boolean {
+  const element = target as Partial<KeyTarget> | null
+  if (!element || typeof element.tagName !== 'string') return false
+  if (element.isContentEditable) return true
+  const inForm = () => Boolean(element.closest?.('form'))
+  switch (element.tagName.toUpperCase()) {
+    case 'TEXTAREA':
+    case 'SELECT':
+      return true
+    case 'INPUT':
+      return !NOT_TYPED.has((element.type ?? 'text').toLowerCase()) || inForm()
+    case 'BUTTON':
+      return inForm()
+    default:
+      return false
+  }
 }
 
 /** The newest toast's Undo, if one is offered: Ctrl/Cmd-Z from the board. */
@@ -48,7 +74,7 @@ export function useGlobalShortcuts(): void {
           ui.closeRun()
           return
         }
-        if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+        if (keysBelongToField(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
         const tab = RUN_TABS.find((t) => t.key === e.key)
         if (tab) ui.setRunTab(tab.id)
         else if (e.key === '?') ui.openDialog({ kind: 'help' })
@@ -60,7 +86,7 @@ export function useGlobalShortcuts(): void {
           ui.closeSaturation()
           return
         }
-        if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+        if (keysBelongToField(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
         if (e.key === 's' || e.key === 'S') ui.closeSaturation()
         else if (e.key === '?') ui.openDialog({ kind: 'help' })
         return
@@ -81,14 +107,12 @@ export function useGlobalShortcuts(): void {
         !e.altKey &&
         !e.shiftKey &&
         e.key.toLowerCase() === 'z' &&
-        !isTyping(e.target)
+        !keysBelongToField(e.target)
       ) {
         if (undoLatest()) e.preventDefault()
         return
       }
-      // A select answers letters by choosing an option: those stay its own.
-      if (e.target instanceof HTMLSelectElement && /^\w$/.test(e.key)) return
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (keysBelongToField(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === '/') {
         e.preventDefault()
         focusFilterBox()

@@ -4,7 +4,9 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { describeRound } from '../../../../shared/allocation'
 import type { SpecId } from '../../../../shared/domain'
+import { formatClock } from '../../../../shared/format'
 import type { Engine } from '../../engine'
 import { fixtureCommand, runEngine, tempDirs, waitFor, waitForEnd } from '../runs/testing'
 
@@ -158,6 +160,58 @@ describe('an allocator round', () => {
       engine.call('run/cancel', { id: decision.run! }, 'test')
       await waitForEnd(engine, decision.run!)
     }
+  })
+})
+
+describe('what a round says', () => {
+  it('says where a spec started and why there, and when nothing can start, why each lane took nothing', async () => {
+    ;({ engine, cleanup } = runEngine())
+    const lane = (name: string, scenario: string) =>
+      engine.call(
+        'agent/add',
+        { name, runner: 'command', command: fixtureCommand(scenario), quotas: ['5h:runs:10'] },
+        'test',
+      )
+    lane('alice', 'hang')
+    lane('gordon', 'hang')
+    const until = new Date(engine.ledger.now() + 3_600_000).setSeconds(0, 0)
+    const clock = formatClock(until)
+    engine.call('agent/pause', { name: 'alice', until }, 'test')
+    expect(describeRound(engine.call('allocator/round', {}, 'test'))).toBe('Nothing is waiting')
+
+    queued('Build the API')
+    const started = engine.call('allocator/round', {}, 'test')
+    expect(started.lanes).toEqual([])
+    expect(describeRound(started)).toBe(
+      `Started “Build the API” on gordon: 0% of 5h runs used, 0/1 running · alice paused until ${clock}`,
+    )
+
+    queued('Write the docs')
+    const none = engine.call('allocator/round', {}, 'test')
+    expect(none.dispatched).toEqual([])
+    expect(none.lanes).toEqual([
+      { agent: 'alice', reason: `alice paused until ${clock}`, room: false },
+      { agent: 'gordon', reason: 'gordon busy (1/1 running)', room: false },
+    ])
+    expect(describeRound(none)).toBe(
+      `Nothing started: alice paused until ${clock} · gordon busy (1/1 running)`,
+    )
+    engine.call('run/cancel', { id: started.dispatched[0]!.run! }, 'test')
+    await waitForEnd(engine, started.dispatched[0]!.run!)
+  })
+
+  it('says which spec a waiting one waits for when a lane has room', () => {
+    ;({ engine, cleanup } = runEngine())
+    engine.call(
+      'agent/add',
+      { name: 'bob', runner: 'command', command: fixtureCommand('done') },
+      'test',
+    )
+    const api = engine.call('spec/add', { title: 'API' }, 'test').id
+    queued('UI', { dependsOn: [api] })
+    const round = engine.call('allocator/round', {}, 'test')
+    expect(round.lanes).toEqual([{ agent: 'bob', reason: 'bob 0% used, 0/1 running', room: true }])
+    expect(describeRound(round)).toBe(`Nothing started: “UI” waits for ${api} to ship`)
   })
 })
 

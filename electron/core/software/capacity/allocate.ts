@@ -187,7 +187,7 @@ export function allocateRound(
     const queue = queuedSpecs(ledger, blueprintDirs(host.dataDir), skipped)
     // The common case on every tick: nothing waits, so no lane needs reading.
     if (queue.total <= 0) {
-      return { dryRun: options.dryRun, dispatched, waiting: [], moreWaiting: 0 }
+      return { dryRun: options.dryRun, dispatched, waiting: [], moreWaiting: 0, lanes: [] }
     }
     const now = ledger.now()
     const cap = readSetting(ledger, 'maxConcurrentRuns')
@@ -207,6 +207,7 @@ export function allocateRound(
         dispatched: plan.assign,
         waiting: plan.waiting,
         moreWaiting: plan.moreWaiting,
+        lanes: plan.lanes,
       }
     }
     let replan = false
@@ -240,7 +241,14 @@ export function allocateRound(
       }
     }
     if (!replan) {
-      return { dryRun: false, dispatched, waiting: plan.waiting, moreWaiting: plan.moreWaiting }
+      return {
+        dryRun: false,
+        dispatched,
+        waiting: plan.waiting,
+        moreWaiting: plan.moreWaiting,
+        // A run started before a lane refused: the round placed something after all.
+        lanes: dispatched.some((d) => d.run) ? [] : plan.lanes,
+      }
     }
   }
 }

@@ -130,6 +130,44 @@ describe('the allocator', () => {
     )
   })
 
+  it('says why each lane took nothing when nothing could be placed', () => {
+    const until = new Date(2026, 11, 3, 18, 0).getTime()
+    const result = planAllocation({
+      specs: specs(2),
+      lanes: [
+        lane('alice', { pausedUntil: until, pauseReason: 'quota_exhausted: limit' }),
+        lane('gordon', { maxConcurrent: 1, running: 1 }),
+        lane('carol', { enabled: false }),
+        lane('nocli'),
+      ],
+      blocked: new Map([['nocli', 'nocli: claude CLI not found']]),
+      globalFree: Infinity,
+    })
+    expect(result.assign).toEqual([])
+    expect(result.lanes).toEqual([
+      { agent: 'alice', reason: 'alice paused until 18:00', room: false },
+      { agent: 'gordon', reason: 'gordon busy (1/1 running)', room: false },
+      { agent: 'carol', reason: 'carol off', room: false },
+      { agent: 'nocli', reason: 'nocli: claude CLI not found', room: false },
+    ])
+  })
+
+  it('names a lane with room among them when what waits is not for it', () => {
+    const result = plan(specs(1, { waitingOn: ['s_9' as SpecId] }), [
+      lane('bob', {}, 0.06),
+      lane('gordon', { maxConcurrent: 1, running: 1 }),
+    ])
+    expect(result.lanes).toEqual([
+      { agent: 'bob', reason: 'bob 6% used, 0/2 running', room: true },
+      { agent: 'gordon', reason: 'gordon busy (1/1 running)', room: false },
+    ])
+  })
+
+  it('lists no lanes once something was placed, or when nothing waits', () => {
+    expect(plan(specs(1), [lane('bob'), lane('alice', { enabled: false })]).lanes).toEqual([])
+    expect(plan([], [lane('bob', { enabled: false })]).lanes).toEqual([])
+  })
+
   it('leaves headroom: no run starts where the lane’s usual run would pass a window’s line', () => {
     // 900 of 1000 tokens used: a run that usually costs 150 would end past the line.
     const lanes = [lane('bob', {}, 0.9), lane('alice', {}, 0.95)]

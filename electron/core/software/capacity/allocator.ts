@@ -3,7 +3,11 @@
 // past the global cap. Lanes are scanned per spec; once no lane has room and the waiting list is
 // full, the rest are counted without being read, so a round costs O(dispatched × lanes + listed),
 // whatever the queue's length.
-import type { AllocationDecision, AllocationWait } from '../../../../shared/allocation'
+import type {
+  AllocationDecision,
+  AllocationLane,
+  AllocationWait,
+} from '../../../../shared/allocation'
 import {
   busiestWindow,
   describeHeadroom,
@@ -51,6 +55,8 @@ export interface AllocationPlan {
   assign: Omit<AllocationDecision, 'run' | 'refused'>[]
   waiting: AllocationWait[]
   moreWaiting: number
+  /** When specs waited and none was placed: why each lane took nothing. */
+  lanes: AllocationLane[]
 }
 
 interface Lane {
@@ -129,7 +135,7 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
   const listLimit = input.listLimit ?? 100
   let open = [...lanes.values()].filter((lane) => lane.free > 0)
   let globalFree = input.globalFree
-  const plan: AllocationPlan = { assign: [], waiting: [], moreWaiting: 0 }
+  const plan: AllocationPlan = { assign: [], waiting: [], moreWaiting: 0, lanes: [] }
   // Why nothing has room, worked out once for all the specs that wait for that reason.
   let noRoom: string | undefined
   const wait = (spec: QueuedSpec, reason: string) => {
@@ -216,7 +222,23 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       open = open.filter((lane) => lane !== chosen)
     }
   }
+  if (plan.assign.length === 0 && plan.waiting.length + plan.moreWaiting > 0) {
+    plan.lanes = [...lanes.values()].map((lane) => ({
+      agent: lane.usage.agent,
+      reason: describeIdle(lane),
+      room: lane.free > 0,
+    }))
+  }
   return plan
+}
+
+/**
+ * Why a lane took nothing in a round that placed nothing, in the words a placement uses for the
+ * lanes it passed over; a lane left alone for a reason of its own (no CLI, no workspace) says it.
+ */
+function describeIdle(lane: Lane): string {
+  const blocked = lane.closed && lane.free <= 0 && !lane.nearLimit
+  return blocked && laneAvailability(lane.usage).ok ? lane.closed! : describeOther(lane)
 }
 
 /**

@@ -1,12 +1,10 @@
 // A lane's hold in the lane editor: paused or not, the reason in full, and the button that pauses
 // or resumes it at once (not on Save).
-import { isHeld, type Agent } from '../../../../shared/domain'
+import type { Agent } from '../../../../shared/domain'
 import { toFactoryError } from '../../../../shared/errors'
-import { client } from '../../client'
-import { useBoard } from '../../stores/board'
-import { useCapacity } from '../../stores/capacity'
 import { useClock } from '../../stores/clock'
 import { formatTime } from '../../time'
+import { holdAction, toggleHold } from './laneHold'
 
 /**
  * The lane's hold as it is now, with the reason in full, and the button that changes it at once
@@ -14,16 +12,13 @@ import { formatTime } from '../../time'
  */
 export function HoldRow({ agent, onError }: { agent: Agent; onError: (message: string) => void }) {
   const now = useClock((s) => s.now)
-  const held = isHeld(agent, now)
+  const held = holdAction(agent, now) === 'resume'
   const state = held
     ? `Paused ${agent.pausedUntil ? `until ${formatTime(agent.pausedUntil, now)}` : 'until resumed'}: ${agent.pauseReason}`
     : 'Not paused: it takes runs while it has room.'
   const toggle = async () => {
     try {
-      if (held) await client().call('agent/resume', { name: agent.name })
-      else await client().call('agent/pause', { name: agent.name })
-      void useBoard.getState().load()
-      void useCapacity.getState().load()
+      await toggleHold(agent, now)
     } catch (e) {
       onError(toFactoryError(e).message)
     }

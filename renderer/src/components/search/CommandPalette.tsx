@@ -2,12 +2,15 @@
 // actions and the filters, by fuzzy match. A modal <dialog> holding a combobox and its listbox:
 // the arrow keys move the active option (aria-activedescendant), Enter takes it, Esc closes.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { SPEC_STATUSES, STAGE_LABELS } from '../../../../shared/domain'
+import { SPEC_STATUSES, STAGE_LABELS, type Agent } from '../../../../shared/domain'
+import { toFactoryError } from '../../../../shared/errors'
 import { laneLabel, laneSlug } from '../../board/cells'
 import { useBoard } from '../../stores/board'
 import { useCapacity } from '../../stores/capacity'
+import { useClock } from '../../stores/clock'
 import { useFilter } from '../../stores/filter'
 import { useUi } from '../../stores/ui'
+import { holdAction, toggleHold } from '../agent/laneHold'
 import { returnFocus } from '../useModalFocus'
 import { FACET_LABELS, isFiltering, type Facet } from './boardFilter'
 import { focusFilterBox } from './FilterBar'
@@ -15,6 +18,7 @@ import { highlightRuns } from './fuzzy'
 import { goToLane } from './goToLane'
 import {
   flatOptions,
+  laneHoldEntries,
   paletteGroups,
   type PaletteEntry,
   type PaletteOption,
@@ -89,7 +93,42 @@ function useActions(): Action[] {
   }, [filtering, autoDispatch])
 }
 
-function useSources(actions: readonly Action[]): PaletteSources {
+/** The lane editor's hold button, from the palette: the same call, said in a toast. */
+async function changeHold(agent: Agent, now: number): Promise<void> {
+  const { showToast } = useUi.getState()
+  const action = holdAction(agent, now)
+  try {
+    await toggleHold(agent, now)
+    showToast({
+      tone: 'info',
+      message:
+        action === 'pause'
+          ? `${agent.name} paused until you resume it`
+          : `${agent.name} resumed: it takes runs again`,
+    })
+  } catch (error) {
+    showToast({
+      tone: 'error',
+      message: `Could not ${action} ${agent.name}: ${toFactoryError(error).message}`,
+    })
+  }
+}
+
+/** "Pause bob" / "Resume bob" for each lane, whichever its hold allows now. */
+function useLaneActions(): Action[] {
+  const agents = useBoard((s) => s.agents)
+  const now = useClock((s) => s.now)
+  return useMemo(
+    () =>
+      laneHoldEntries(agents, now).map((entry, index) => ({
+        ...entry,
+        run: () => void changeHold(agents[index]!, now),
+      })),
+    [agents, now],
+  )
+}
+
+function useSources(actions: readonly Action[], laneActions: readonly Action[]): PaletteSources {
   const specs = useBoard((s) => s.specs)
   const agents = useBoard((s) => s.agents)
   const filter = useFilter((s) => s.filter)
@@ -127,6 +166,7 @@ function useSources(actions: readonly Action[]): PaletteSources {
         target: { kind: 'lane', lane },
       })),
       actions,
+      laneActions,
       filters: [
         ...[...tags].map((tag) => filterEntry('tag', tag)),
         ...[...sources].map((source) => filterEntry('source', source)),
@@ -134,7 +174,7 @@ function useSources(actions: readonly Action[]): PaletteSources {
         ...SPEC_STATUSES.map((status) => filterEntry('status', status)),
       ],
     }
-  }, [specs, agents, filter, actions])
+  }, [specs, agents, filter, actions, laneActions])
 }
 
 export function CommandPalette() {
@@ -148,7 +188,8 @@ export function CommandPalette() {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const actions = useActions()
-  const sources = useSources(actions)
+  const laneActions = useLaneActions()
+  const sources = useSources(actions, laneActions)
   const groups = useMemo(() => paletteGroups(query, sources), [query, sources])
   const options = useMemo(() => flatOptions(groups), [groups])
   const current = options[Math.min(active, options.length - 1)]
@@ -177,7 +218,7 @@ export function CommandPalette() {
 
   const choose = (option: PaletteOption | undefined) => {
     if (!option) return
-    afterClose.current = () => perform(option.target, actions)
+    afterClose.current = () => perform(option.target, [...actions, ...laneActions])
     close()
   }
 

@@ -1,5 +1,6 @@
-// The palette's matching: letters in order find a name, the best fit first, and highlights that
-// land on whole characters whatever the script.
+// The palette's matching: a word typed finds the names holding it, or whose words start with its
+// pieces, never letters strewn inside words; the best fit first, and highlights that land on
+// whole characters whatever the script.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fuzzyMatch, highlightRuns, prepare, queryPoints } from './fuzzy'
@@ -15,8 +16,8 @@ const highlighted = (query: string, name: string) => {
 }
 
 describe('fuzzy matching', () => {
-  it('finds letters in order, ignoring case, accents and spaces in the query', () => {
-    expect(match('nwspc', 'New spec')).not.toBeNull()
+  it('finds a word or word starts, ignoring case, accents and spaces in the query', () => {
+    expect(match('newsp', 'New spec')).not.toBeNull()
     expect(match('NEW SPEC', 'New spec')).not.toBeNull()
     expect(match('creme', 'Crème brûlée')).not.toBeNull()
     expect(match('spcn', 'New spec')).toBeNull()
@@ -32,14 +33,32 @@ describe('fuzzy matching', () => {
     expect(score('billing', 'Billing')).toBeGreaterThan(score('billing', 'Billing API'))
   })
 
-  it('drops letters strewn across the words of a name', () => {
+  it('never matches letters strewn inside words, only a word or the starts of words', () => {
+    expect(match('pause', 'Sample workspace with seed data')).toBeNull()
+    expect(match('pause', 'Spare houses')).toBeNull()
+    expect(match('pause', 'Pause bob')).not.toBeNull()
+    expect(match('pau bob', 'Pause bob')).not.toBeNull()
+    expect(highlighted('pau bob', 'Pause bob')).toEqual(['Pau', 'bob'])
     expect(match('bob', 'Build a bot for billing')).toBeNull()
     expect(match('bob', 'Ask bob to review')).not.toBeNull()
     expect(match('bai', 'Build a bot for billing')).toBeNull()
-    // Initials stay, and so do letters within a word or two.
-    expect(match('mtb', 'make the thing better')).not.toBeNull()
-    expect(match('nwspc', 'New spec')).not.toBeNull()
-    expect(match('satvw', 'Saturation view')).not.toBeNull()
+    expect(match('nwspc', 'New spec')).toBeNull()
+    expect(match('satvw', 'Saturation view')).toBeNull()
+    // The starts of the name's words one after another: initials, or longer pieces.
+    expect(match('mttb', 'make the thing better')).not.toBeNull()
+    expect(match('mtb', 'make the thing better')).toBeNull()
+    expect(highlighted('bilpag', 'Billing page redesign')).toEqual(['Bil', 'pag'])
+    expect(highlighted('satv', 'Saturation view')).toEqual(['Sat', 'v'])
+    // The longest pieces first; a shorter one, or a later word, when the rest needs it.
+    expect(highlighted('newo', 'New ordering')).toEqual(['New', 'o'])
+    expect(highlighted('settest', 'Set settings test')).toEqual(['set', 'test'])
+  })
+
+  it('takes each word typed in order, the next ones where a word starts', () => {
+    expect(match('pau bob', 'Pause kebob')).toBeNull()
+    expect(match('bob pau', 'Pause bob')).toBeNull()
+    expect(highlighted('tag ops', 'Tag: ops')).toEqual(['Tag', 'ops'])
+    expect(highlighted('lane bp', 'Lane: bob paused')).toEqual(['Lane', 'b', 'p'])
   })
 
   it('ranks a run at a word’s start, then initials, then a run inside a word, then the rest', () => {
@@ -77,11 +96,11 @@ describe('fuzzy matching', () => {
     expect(highlighted('עו', 'שלום עולם')).toEqual(['עו'])
   })
 
-  it('takes a later word start when the rest still matches, and any letters when not', () => {
+  it('takes a later word start when the rest still matches, and nothing strewn inside words', () => {
     expect(highlighted('tx', 'otx t')).toEqual(['tx'])
     expect(highlighted('ts', 'otas tsar')).toEqual(['ts'])
-    expect(highlighted('tv', 'at view')).toEqual(['t', 'v'])
-    expect(highlighted('ty', 'atxy t')).toEqual(['t', 'y'])
+    expect(match('tv', 'at view')).toBeNull()
+    expect(match('ty', 'atxy t')).toBeNull()
   })
 
   it('never throws, and its highlights are the name’s own characters in order', () => {

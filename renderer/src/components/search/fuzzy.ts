@@ -1,7 +1,7 @@
-// Fuzzy matching for the command palette: the query's characters in order in a name ("nwspc"
-// finds "New spec"), a run of them or a word's start scoring higher, letters strewn over many
-// words not at all. Highlights are whole
-// user-seen characters (graphemes), so one never splits an emoji or a letter from its accent.
+// Matching for the command palette: what is typed as one run in a name, or word by word, each
+// word typed a run or the starts of the name's next words ("pau bob": "Pause bob", "lp": "Launch
+// post"); never letters strewn inside words. Highlights are whole user-seen characters
+// (graphemes), so one never splits an emoji or a letter from its accent.
 import { fold } from './boardFilter'
 
 export interface Prepared {
@@ -86,21 +86,18 @@ export function queryPoints(query: string): string {
 
 /**
  * How a match ranks, best first: the query as one run at a word's start ("spec" in "New spec"),
- * its pieces each starting a word ("lp" in "Launch post"), one run inside a word ("pi" in
- * "Rapid"), then letters scattered within a couple of words ("nwspc" in "New spec").
+ * word starts ("lp" in "Launch post", "pau bob" in "Pause bob"), one run inside a word ("pi" in
+ * "Rapid").
  */
-const TIER = { wordStart: 2000, initials: 1500, inside: 1000, scattered: 0 } as const
-/** Scattered letters are a guess only this close together: across more words it is noise. */
-const SCATTERED_WORDS = 2
-/** Initials may pass over this many words between them ("mtb": "make the thing better"). */
-const SKIPPED_WORDS = 2
+const TIER = { wordStart: 2000, initials: 1500, inside: 1000, words: 500 } as const
 
 /**
- * Where `query` (from `queryPoints`) matches `target`, or null. One run is best: as typed, or its
- * letters without the spaces ("new spec", "newspec"), at a word's start best, the earlier the
- * better. Otherwise the words typed, each where a word starts, or the letters in order as
- * initials or within a couple of words. Letters strewn over more words than that ("bob" in
- * "build a bot for billing") are no match at all.
+ * Where `query` (from `queryPoints`) matches `target`, or null. The rule: what is typed is found
+ * in the name as one run (as typed, or its letters without the spaces: "new spec", "newspec"),
+ * anywhere; or word by word, in order, each word typed being either a run (the first anywhere,
+ * each next where a word of the name starts) or the starts of the name's next words one after
+ * another ("lp": Launch post, "bilpag": Billing page). Letters strewn inside words ("pause" in
+ * "Spare houses") are no match at all.
  */
 export function fuzzyMatch(query: string, target: Prepared): FuzzyMatch | null {
   const { folded, owner } = target
@@ -117,25 +114,14 @@ export function fuzzyMatch(query: string, target: Prepared): FuzzyMatch | null {
       matched: graphemesOf(owner, at, at + run.length),
     }
   }
-  let best: FuzzyMatch | null = null
-  const consider = (taken: number[] | null, tier: number | null) => {
-    if (!taken || tier === null) return
-    const score = tier + withinTier(taken, target)
-    if (best && best.score >= score) return
-    best = { score, matched: unique(taken.flatMap((i) => graphemesOf(owner, i, i + 1))) }
+  const taken = wordsInOrder(query.split(' '), target)
+  if (!taken) return null
+  // Typed words whose first runs inside a word ("ause bob") rank below word starts.
+  const tier = opensWord(taken[0]!, target) ? TIER.initials : TIER.words
+  return {
+    score: tier + withinTier(taken, target),
+    matched: unique(taken.flatMap((i) => graphemesOf(owner, i, i + 1))),
   }
-  if (query !== letters) {
-    const words = wordsInOrder(query.split(' '), target)
-    consider(words, words && (opensWord(words[0]!, target) ? TIER.initials : TIER.scattered + 500))
-  }
-  const greedy = inOrder(letters, target, false)
-  for (const taken of [
-    inOrder(letters, target, true),
-    greedy,
-    greedy && tightened(letters, target, greedy),
-  ])
-    consider(taken, taken && scatterTier(taken, target))
-  return best
 }
 
 /** Within a tier: word starts and runs count for, gaps and a late start against; bounded. */
@@ -161,30 +147,6 @@ function after(folded: string, i: number): number {
   return i + String.fromCodePoint(folded.codePointAt(i)!).length
 }
 
-/**
- * The tier of letters taken apart (indexes into the folded name), or null when they are strewn
- * too wide to mean the name. Each run of them after the first opening a word, passing over few
- * words between: initials ("lp": "Launch post"). Otherwise the letters must lie within a couple
- * of words.
- */
-function scatterTier(taken: readonly number[], target: Prepared): number | null {
-  const { folded, wordStart } = target
-  // The word each folded code unit is in: how many word starts come at or before it.
-  const wordOf: number[] = []
-  let words = 0
-  for (let i = 0; i <= taken[taken.length - 1]!; i++) wordOf.push(wordStart[i] ? ++words : words)
-  const starts = taken.filter((i, n) => n === 0 || i !== after(folded, taken[n - 1]!))
-  const ends = taken.filter((i, n) => n === taken.length - 1 || taken[n + 1] !== after(folded, i))
-  let skipped = 0
-  for (let k = 1; k < starts.length; k++) skipped += wordOf[starts[k]!]! - wordOf[ends[k - 1]!]! - 1
-  if (starts.slice(1).every((i) => opensWord(i, target)) && skipped <= SKIPPED_WORDS)
-    return opensWord(starts[0]!, target) ? TIER.initials : TIER.scattered + 500
-  const inWords = taken.filter((i) =>
-    WORD_CHARACTER.test(String.fromCodePoint(folded.codePointAt(i)!)),
-  )
-  return new Set(inWords.map((i) => wordOf[i])).size <= SCATTERED_WORDS ? TIER.scattered : null
-}
-
 /** The first contiguous match at a word's start, else the first anywhere, else -1. */
 function contiguousAt(query: string, { folded, wordStart }: Prepared): number {
   const first = folded.indexOf(query)
@@ -192,56 +154,68 @@ function contiguousAt(query: string, { folded, wordStart }: Prepared): number {
   return first
 }
 
-/** The words typed, in order, each whole and (after the first) opening a word; null if not. */
+/**
+ * The words typed, in order, each a run (after the first, opening a word) or the starts of
+ * words one after another; the folded code units taken, or null when one is not there.
+ */
 function wordsInOrder(words: readonly string[], target: Prepared): number[] | null {
   const taken: number[] = []
   let from = 0
   for (const [n, word] of words.entries()) {
     let at = target.folded.indexOf(word, from)
     while (n > 0 && at >= 0 && !opensWord(at, target)) at = target.folded.indexOf(word, at + 1)
-    if (at < 0) return null
-    for (let i = at; i < at + word.length; i = after(target.folded, i)) taken.push(i)
-    from = at + word.length
+    const starts = at >= 0 ? null : wordStartsFrom(word, target, from)
+    if (at < 0 && !starts) return null
+    const units: number[] = []
+    if (starts) units.push(...starts)
+    else for (let i = at; i < at + word.length; i = after(target.folded, i)) units.push(i)
+    taken.push(...units)
+    from = after(target.folded, units[units.length - 1]!)
   }
   return taken
 }
 
-/** Where each of the query's code points is taken, in order; null when they are not all there. */
-function inOrder(
-  query: string,
-  { folded, wordStart }: Prepared,
-  wordStarts: boolean,
-): number[] | null {
-  const taken: number[] = []
-  let from = 0
-  for (const point of query) {
-    let found = folded.indexOf(point, from)
-    if (found < 0) return null
-    if (wordStarts && !wordStart[found]) {
-      for (let i = folded.indexOf(point, found + 1); i >= 0; i = folded.indexOf(point, i + 1)) {
-        if (wordStart[i]) {
-          found = i
-          break
-        }
-      }
+/** The first word opening at or after `from`. */
+function nextWordStart(target: Prepared, from: number): number {
+  for (let i = from; i < target.folded.length; i++) if (opensWord(i, target)) return i
+  return -1
+}
+
+/**
+ * `word` cut into pieces that begin consecutive words of the name, the first at or after `from`
+ * ("bilpag": "Bil|ling pag|e"); the code units taken, or null. Longest pieces first, and a
+ * (letter, word) pair that failed once is not tried again, so a long name stays quick.
+ */
+function wordStartsFrom(word: string, target: Prepared, from: number): number[] | null {
+  const { folded } = target
+  const failed = new Set<number>()
+  const piecesFrom = (q: number, at: number): number[] | null => {
+    if (q === word.length) return []
+    if (at < 0 || failed.has(q * (folded.length + 1) + at)) return null
+    let length = 0
+    while (q + length < word.length && folded[at + length] === word[q + length]) length++
+    for (; length > 0; length--) {
+      // A piece ends on a whole code point: a surrogate pair is never cut.
+      const end = at + length
+      if (end < folded.length && (folded.charCodeAt(end) & 0xfc00) === 0xdc00) continue
+      const rest = piecesFrom(q + length, nextWordStart(target, end))
+      if (rest) return [...range(folded, at, end), ...rest]
     }
-    taken.push(found)
-    from = found + point.length
+    failed.add(q * (folded.length + 1) + at)
+    return null
   }
-  return taken
+  for (let at = nextWordStart(target, from); at >= 0; at = nextWordStart(target, at + 1)) {
+    const found = piecesFrom(0, at)
+    if (found) return found
+  }
+  return null
 }
 
-/** The same letters ending where `taken` ends, each as late as it can be: the tightest run. */
-function tightened(query: string, { folded }: Prepared, taken: readonly number[]): number[] {
-  const points = [...query]
-  const tight: number[] = []
-  let before = taken[taken.length - 1]!
-  for (let n = points.length - 1; n >= 0; n--) {
-    const found = folded.lastIndexOf(points[n]!, before)
-    tight.unshift(found)
-    before = found - 1
-  }
-  return tight
+/** The code points from `from` to `to`, by their first code unit. */
+function range(folded: string, from: number, to: number): number[] {
+  const units: number[] = []
+  for (let i = from; i < to; i = after(folded, i)) units.push(i)
+  return units
 }
 
 function graphemesOf(owner: readonly number[], from: number, to: number): number[] {

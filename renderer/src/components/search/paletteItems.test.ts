@@ -2,8 +2,14 @@
 // fits best first, so Enter takes it.
 import { describe, expect, it } from 'vitest'
 import type { SpecCard } from '../../../../shared/domain'
-import { makeCard } from '../../../../shared/testing'
-import { flatOptions, paletteGroups, type PaletteEntry, type PaletteSources } from './paletteItems'
+import { makeAgent, makeCard } from '../../../../shared/testing'
+import {
+  flatOptions,
+  laneHoldEntries,
+  paletteGroups,
+  type PaletteEntry,
+  type PaletteSources,
+} from './paletteItems'
 
 const spec = (n: number, title: string, updatedAt = n): PaletteEntry => {
   const card: SpecCard = makeCard(n, { title, updatedAt })
@@ -68,5 +74,47 @@ describe('the command palette’s list', () => {
 
   it('lists nothing for a query nothing fits', () => {
     expect(paletteGroups('zzzzqqq', sources)).toEqual([])
+  })
+
+  it('offers to pause a lane that takes runs and to resume a held one, never both', () => {
+    const now = new Date(2025, 5, 2, 12, 0).getTime()
+    const entries = laneHoldEntries(
+      [
+        makeAgent('bob'),
+        makeAgent('alice', { pauseReason: 'paused by hand', pausedUntil: null }),
+        makeAgent('gordon', {
+          pauseReason: 'quota_exhausted: limit',
+          pausedUntil: new Date(2025, 5, 2, 18, 0).getTime(),
+        }),
+        // A hold whose time has passed is over: the lane takes runs again.
+        makeAgent('carol', { pauseReason: 'paused by hand', pausedUntil: now - 1 }),
+      ],
+      now,
+    )
+    expect(entries.map((e) => [e.label, e.hint])).toEqual([
+      ['Pause bob', 'Until you resume it'],
+      ['Resume alice', 'Paused until resumed'],
+      ['Resume gordon', 'Paused until 18:00'],
+      ['Pause carol', 'Until you resume it'],
+    ])
+    expect(entries[0]!.target).toEqual({ kind: 'action', action: 'hold:bob' })
+  })
+
+  it('finds a lane’s hold by typing, and lists none before anything is typed', () => {
+    const now = Date.now()
+    const withHolds: PaletteSources = {
+      ...sources,
+      laneActions: laneHoldEntries(
+        [makeAgent('bob'), makeAgent('alice', { pauseReason: 'paused by hand' })],
+        now,
+      ),
+    }
+    const shown = (query: string) =>
+      flatOptions(paletteGroups(query, withHolds)).map((o) => o.label)
+    expect(shown('pause bob')[0]).toBe('Pause bob')
+    expect(shown('pau bob')[0]).toBe('Pause bob')
+    expect(shown('resume alice')[0]).toBe('Resume alice')
+    expect(shown('resume bob')).not.toContain('Resume bob')
+    expect(shown('')).not.toContain('Pause bob')
   })
 })

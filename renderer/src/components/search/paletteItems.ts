@@ -1,7 +1,9 @@
 // What the command palette offers for a query, ranked: specs by title, lanes, the app's actions
 // and filters. Pure: the palette turns a chosen item into what it does.
-import type { SpecCard } from '../../../../shared/domain'
+import type { Agent, SpecCard } from '../../../../shared/domain'
 import type { Lane } from '../../board/cells'
+import { formatTime } from '../../time'
+import { holdAction } from '../agent/laneHold'
 import type { Facet } from './boardFilter'
 import { fuzzyMatch, prepare, queryPoints, type Prepared } from './fuzzy'
 
@@ -38,6 +40,8 @@ export interface PaletteSources {
   specs: readonly PaletteEntry[]
   lanes: readonly PaletteEntry[]
   actions: readonly PaletteEntry[]
+  /** Actions on one lane each ("Pause bob"): found by typing, not listed before. */
+  laneActions?: readonly PaletteEntry[]
   filters: readonly PaletteEntry[]
 }
 
@@ -97,11 +101,39 @@ export function paletteGroups(query: string, sources: PaletteSources): PaletteGr
   const groups: PaletteGroup[] = [
     { title: 'Specs', options: ranked(sources.specs, points, MAX_SPECS) },
     { title: 'Lanes', options: ranked(sources.lanes, points, Infinity) },
-    { title: 'Actions', options: ranked(sources.actions, points, Infinity, ACTION_BONUS) },
+    {
+      title: 'Actions',
+      options: ranked(
+        [...sources.actions, ...(sources.laneActions ?? [])],
+        points,
+        Infinity,
+        ACTION_BONUS,
+      ),
+    },
     { title: 'Filters', options: ranked(sources.filters, points, MAX_FILTERS) },
   ].filter((group) => group.options.length > 0)
   const best = (group: PaletteGroup) => group.options[0]?.score ?? -Infinity
   return groups.sort((a, b) => best(b) - best(a))
+}
+
+/**
+ * Each lane's hold, as its lane editor offers it: "Pause bob" while bob takes runs, "Resume bob"
+ * while he is held (by hand or until a time). The action's id names the lane: `hold:bob`.
+ */
+export function laneHoldEntries(agents: readonly Agent[], now: number): PaletteEntry[] {
+  return agents.map((agent) => {
+    const resume = holdAction(agent, now) === 'resume'
+    const until = agent.pausedUntil
+      ? `until ${formatTime(agent.pausedUntil, now)}`
+      : 'until resumed'
+    return {
+      key: `action-hold-${agent.name}`,
+      label: `${resume ? 'Resume' : 'Pause'} ${agent.name}`,
+      hint: resume ? `Paused ${until}` : 'Until you resume it',
+      keywords: `${agent.name} lane hold`,
+      target: { kind: 'action', action: `hold:${agent.name}` },
+    }
+  })
 }
 
 /** Every option in the order shown, for the arrow keys. */
